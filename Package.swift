@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "termaudit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "termaudit", targets: ["termaudit"]),
+        .library(name: "TermAudit", targets: ["TermAudit", "TermAuditLoader", "TermAuditRules"]),
+        .library(name: "XlsxWriter", targets: ["XlsxWriter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The system C library libxlsxwriter (Debian: libxlsxwriter-dev).
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        // A small, safe Swift wrapper over CXlsxWriter: errors are thrown, limits are enforced.
+        .target(name: "XlsxWriter", dependencies: ["CXlsxWriter"]),
+        // The domain model: cases, checklists, policies, diagnostics. No I/O.
+        .target(name: "TermAudit"),
+        // YAML → model, with source locations and collected diagnostics.
+        .target(name: "TermAuditLoader", dependencies: ["TermAudit", .product(name: "Yams", package: "Yams")]),
+        // The rules: pure functions of a case (or all cases) and a policy.
+        .target(name: "TermAuditRules", dependencies: ["TermAudit"]),
+        // The command line.
+        .executableTarget(
+            name: "termaudit",
+            dependencies: [
+                "TermAudit", "TermAuditLoader", "TermAuditRules", "XlsxWriter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
+        .testTarget(name: "TermAuditLoaderTests", dependencies: ["TermAudit", "TermAuditLoader"]),
+        .testTarget(name: "TermAuditRulesTests", dependencies: ["TermAudit", "TermAuditLoader", "TermAuditRules"]),
+    ]
+)
