@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "termaudit",
             dependencies: [
-                "TermAudit", "TermAuditLoader", "TermAuditRules", "XlsxWriter",
+                "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

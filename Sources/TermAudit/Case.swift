@@ -1,0 +1,413 @@
+/// One audited official's case: the contents of one case file (`cases/**/*.yaml`).
+public struct AuditCase: Sendable, Hashable {
+    public var id: String
+    public var official: Official
+    public var post: Post
+    public var trigger: Trigger
+    public var team: [TeamMember]
+    public var indicators: [Indicator]
+    public var handover: Handover?
+    public var findings: [Finding]
+    public var assessment: [AssessmentYear]
+    public var signoffs: [Signoff]
+    /// Where the case was read from (the `id` key).
+    public var location: SourceLocation
+
+    public init(id: String, official: Official, post: Post, trigger: Trigger, team: [TeamMember] = [],
+                indicators: [Indicator] = [], handover: Handover? = nil, findings: [Finding] = [],
+                assessment: [AssessmentYear] = [], signoffs: [Signoff] = [],
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.id = id
+        self.official = official
+        self.post = post
+        self.trigger = trigger
+        self.team = team
+        self.indicators = indicators
+        self.handover = handover
+        self.findings = findings
+        self.assessment = assessment
+        self.signoffs = signoffs
+        self.location = location
+    }
+
+    /// The finding with an id, if any.
+    public func finding(_ id: String) -> Finding? { findings.first { $0.id == id } }
+}
+
+/// The audited official (被审计领导干部).
+public struct Official: Sendable, Hashable {
+    public var name: String
+    /// Internal staff number; never published.
+    public var staffID: String?
+    /// National identity number; internal only, never published.
+    public var nationalID: String?
+    /// 参加工作时间.
+    public var serviceStart: Day?
+    /// 出生日期 (optional; used for the retirement-age check).
+    public var born: Day?
+
+    public init(name: String, staffID: String? = nil, nationalID: String? = nil, serviceStart: Day? = nil, born: Day? = nil) {
+        self.name = name
+        self.staffID = staffID
+        self.nationalID = nationalID
+        self.serviceStart = serviceStart
+        self.born = born
+    }
+}
+
+/// 正职 (term system) or 副职 (appointment system).
+public enum Rank: String, Sendable, Hashable, CaseIterable {
+    case principal, deputy
+
+    public var label: Label {
+        switch self {
+        case .principal: Label(zh: "正职", en: "principal")
+        case .deputy: Label(zh: "副职", en: "deputy")
+        }
+    }
+}
+
+/// How the official came into the post.
+public enum Basis: String, Sendable, Hashable, CaseIterable {
+    /// 选任
+    case elected
+    /// 委任
+    case appointed
+    /// 聘任
+    case contract
+
+    public var label: Label {
+        switch self {
+        case .elected: Label(zh: "选任", en: "elected")
+        case .appointed: Label(zh: "委任", en: "appointed")
+        case .contract: Label(zh: "聘任", en: "contract")
+        }
+    }
+}
+
+/// The post the official leaves or holds.
+public struct Post: Sendable, Hashable {
+    public var unit: String
+    public var title: String
+    public var rank: Rank
+    public var level: String
+    /// The ranking group (同层级、同系统).
+    public var system: String
+    public var basis: Basis
+    /// 任职决定时间.
+    public var decided: Day
+    /// The predecessor's counted term, for a mid-term replacement (任期内因组织调整到职).
+    public var inherits: DayRange?
+    /// Completed terms in this same post before the current one.
+    public var termsBefore: Int
+    /// Cumulative years at this level before this post.
+    public var yearsAtLevel: Int?
+
+    public init(unit: String, title: String, rank: Rank, level: String, system: String, basis: Basis,
+                decided: Day, inherits: DayRange? = nil, termsBefore: Int = 0, yearsAtLevel: Int? = nil) {
+        self.unit = unit
+        self.title = title
+        self.rank = rank
+        self.level = level
+        self.system = system
+        self.basis = basis
+        self.decided = decided
+        self.inherits = inherits
+        self.termsBefore = termsBefore
+        self.yearsAtLevel = yearsAtLevel
+    }
+}
+
+/// Why the audit happens.
+public enum Trigger: String, Sendable, Hashable, CaseIterable {
+    /// 任期届满
+    case termEnd = "term_end"
+    /// 调整岗位
+    case transfer
+    /// 提拔重用
+    case promotion
+
+    public var label: Label {
+        switch self {
+        case .termEnd: Label(zh: "任期届满", en: "term end")
+        case .transfer: Label(zh: "调整岗位", en: "transfer")
+        case .promotion: Label(zh: "提拔重用", en: "promotion")
+        }
+    }
+}
+
+/// A member of the audit team (审计组成员).
+public struct TeamMember: Sendable, Hashable {
+    public var name: String
+    /// A department id from the vocabulary (`discipline`, `organization`, `personnel`, `audit`, …).
+    public var department: String
+    public var unit: String
+    public var leader: Bool
+    public var location: SourceLocation
+
+    public init(name: String, department: String, unit: String, leader: Bool = false,
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.name = name
+        self.department = department
+        self.unit = unit
+        self.leader = leader
+        self.location = location
+    }
+}
+
+/// Which direction of an indicator is good.
+public enum Direction: String, Sendable, Hashable, CaseIterable {
+    case higher, lower
+}
+
+/// The rating of a qualitative indicator.
+public enum Rating: String, Sendable, Hashable, CaseIterable {
+    case achieved, partial
+    case notAchieved = "not_achieved"
+
+    public var label: Label {
+        switch self {
+        case .achieved: Label(zh: "达成", en: "achieved")
+        case .partial: Label(zh: "部分达成", en: "partial")
+        case .notAchieved: Label(zh: "未达成", en: "not achieved")
+        }
+    }
+}
+
+/// A term goal indicator (任期目标指标): quantitative (a number target) or qualitative (a text target and a rating).
+public struct Indicator: Sendable, Hashable {
+    /// The target and the result.
+    public enum Measure: Sendable, Hashable {
+        /// A number target; `actual` nil means not reported.
+        case quantitative(target: Double, actual: Double?, better: Direction)
+        /// A text target; `rating` nil means not reported.
+        case qualitative(target: String, rating: Rating?)
+    }
+
+    public var id: String
+    /// A goal area id (`duties`, `party-organization`, …).
+    public var area: String
+    public var name: String
+    public var unit: String?
+    public var measure: Measure
+    public var weight: Double
+    public var note: String?
+    public var location: SourceLocation
+
+    public init(id: String, area: String, name: String, unit: String? = nil, measure: Measure, weight: Double = 1,
+                note: String? = nil, location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.id = id
+        self.area = area
+        self.name = name
+        self.unit = unit
+        self.measure = measure
+        self.weight = weight
+        self.note = note
+        self.location = location
+    }
+}
+
+/// The status of a handover checklist item.
+public enum ItemStatus: String, Sendable, Hashable, CaseIterable {
+    case pending, done
+    case notApplicable = "not_applicable"
+    case issue
+
+    public var label: Label {
+        switch self {
+        case .pending: Label(zh: "待办", en: "pending")
+        case .done: Label(zh: "已交接", en: "done")
+        case .notApplicable: Label(zh: "不适用", en: "not applicable")
+        case .issue: Label(zh: "有问题", en: "issue")
+        }
+    }
+}
+
+/// One handover checklist item's state in a case.
+public struct ItemState: Sendable, Hashable {
+    public var status: ItemStatus
+    public var note: String?
+    /// Why the item does not apply (required with `not_applicable`).
+    public var reason: String?
+    /// The finding an `issue` refers to.
+    public var finding: String?
+    public var location: SourceLocation
+
+    public init(status: ItemStatus, note: String? = nil, reason: String? = nil, finding: String? = nil,
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.status = status
+        self.note = note
+        self.reason = reason
+        self.finding = finding
+        self.location = location
+    }
+}
+
+/// The handover (工作变动交接) of the case.
+public struct Handover: Sendable, Hashable {
+    /// A handover template id from `checklists/handover/`.
+    public var checklist: String
+    /// Item states by item id; items of the template not listed are pending.
+    public var items: [String: ItemState]
+    /// 移交人, 接交人, 监交人 by role id (`outgoing`, `incoming`, `supervisor`).
+    public var parties: [String: String]
+    /// The date the handover was notified (通知交接日期), if known.
+    public var notified: Day?
+    /// The deadline for the handover, if set.
+    public var due: Day?
+
+    public init(checklist: String, items: [String: ItemState] = [:], parties: [String: String] = [:],
+                notified: Day? = nil, due: Day? = nil) {
+        self.checklist = checklist
+        self.items = items
+        self.parties = parties
+        self.notified = notified
+        self.due = due
+    }
+}
+
+/// The status of an audit finding (审计发现问题).
+public enum FindingStatus: String, Sendable, Hashable, CaseIterable {
+    /// Found, not yet handled.
+    case open
+    /// 一时难以查清.
+    case unverified
+    /// 持续整改.
+    case rectifying
+    /// 已整改.
+    case resolved
+    /// 移送纪检监察.
+    case transferred
+
+    public var label: Label {
+        switch self {
+        case .open: Label(zh: "未整改", en: "open")
+        case .unverified: Label(zh: "一时难以查清", en: "unverified")
+        case .rectifying: Label(zh: "持续整改", en: "rectifying")
+        case .resolved: Label(zh: "已整改", en: "resolved")
+        case .transferred: Label(zh: "移送纪检监察", en: "transferred")
+        }
+    }
+}
+
+/// An audit finding.
+public struct Finding: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    /// A finding category id from the vocabulary.
+    public var category: String
+    /// A responsibility id (`direct`, `leadership`), if determined.
+    public var responsibility: String?
+    public var status: FindingStatus
+    /// Amount involved, in 万元, if any.
+    public var amount: Double?
+    /// Internal note; never published.
+    public var note: String?
+    /// Rectification or feedback due date.
+    public var due: Day?
+    public var location: SourceLocation
+
+    public init(id: String, title: String, category: String, responsibility: String? = nil, status: FindingStatus,
+                amount: Double? = nil, note: String? = nil, due: Day? = nil,
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.id = id
+        self.title = title
+        self.category = category
+        self.responsibility = responsibility
+        self.status = status
+        self.amount = amount
+        self.note = note
+        self.due = due
+        self.location = location
+    }
+}
+
+/// The yearly assessment grade (年度考核等次).
+public enum Grade: String, Sendable, Hashable, CaseIterable, Comparable {
+    case excellent = "优秀"
+    case competent = "称职"
+    case basicallyCompetent = "基本称职"
+    case incompetent = "不称职"
+
+    /// Parses the Chinese grade or its English id.
+    public init?(text: String) {
+        if let g = Grade(rawValue: text) { self = g; return }
+        switch text {
+        case "excellent": self = .excellent
+        case "competent": self = .competent
+        case "basically_competent": self = .basicallyCompetent
+        case "incompetent": self = .incompetent
+        default: return nil
+        }
+    }
+
+    public var label: Label {
+        switch self {
+        case .excellent: Label(zh: "优秀", en: "excellent")
+        case .competent: Label(zh: "称职", en: "competent")
+        case .basicallyCompetent: Label(zh: "基本称职", en: "basically competent")
+        case .incompetent: Label(zh: "不称职", en: "incompetent")
+        }
+    }
+
+    /// Order from best (0) to worst (3).
+    public var order: Int { Grade.allCases.firstIndex(of: self)! }
+
+    public static func < (a: Grade, b: Grade) -> Bool { a.order < b.order }
+}
+
+/// One year's assessment of the official.
+public struct AssessmentYear: Sendable, Hashable {
+    public var year: Int
+    /// 工作实绩, 0–100.
+    public var performance: Double?
+    /// 民意测评, 0–100.
+    public var opinion: Double?
+    /// A grade decided by the committee; it stands as given.
+    public var grade: Grade?
+    /// The leadership team's class that year (一类 … 四类), when decided.
+    public var teamClass: Int?
+    /// The leadership team's score that year (0–100), from which a class is derived when none is given.
+    public var teamScore: Double?
+    public var location: SourceLocation
+
+    public init(year: Int, performance: Double? = nil, opinion: Double? = nil, grade: Grade? = nil,
+                teamClass: Int? = nil, teamScore: Double? = nil,
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.year = year
+        self.performance = performance
+        self.opinion = opinion
+        self.grade = grade
+        self.teamClass = teamClass
+        self.teamScore = teamScore
+        self.location = location
+    }
+}
+
+/// A sign-off record, written by the tool (never by hand).
+public struct Signoff: Sendable, Hashable {
+    public var role: String
+    public var name: String
+    public var post: String
+    public var time: String
+    public var digest: String
+    public var signature: String
+    public var publicKey: String
+    /// Per top-level section digests at signing time.
+    public var sections: [String: String]
+    public var location: SourceLocation
+
+    public init(role: String, name: String, post: String, time: String, digest: String, signature: String,
+                publicKey: String, sections: [String: String] = [:],
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.role = role
+        self.name = name
+        self.post = post
+        self.time = time
+        self.digest = digest
+        self.signature = signature
+        self.publicKey = publicKey
+        self.sections = sections
+        self.location = location
+    }
+}

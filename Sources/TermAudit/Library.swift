@@ -1,0 +1,185 @@
+/// An entry of a controlled vocabulary (a department, a finding category, a goal area …).
+public struct VocabularyEntry: Sendable, Hashable {
+    public var id: String
+    public var label: Label
+    public var citation: Citation?
+
+    public init(id: String, label: Label, citation: Citation? = nil) {
+        self.id = id
+        self.label = label
+        self.citation = citation
+    }
+}
+
+/// A handover checklist template (`kind: handover-template`).
+public struct HandoverTemplate: Sendable, Hashable {
+    /// An area of the checklist with its items.
+    public struct Area: Sendable, Hashable {
+        public var id: String
+        public var label: Label
+        public var items: [Item]
+
+        public init(id: String, label: Label, items: [Item]) {
+            self.id = id
+            self.label = label
+            self.items = items
+        }
+    }
+
+    /// A concrete item to hand over or check.
+    public struct Item: Sendable, Hashable {
+        public var id: String
+        public var label: Label
+        public var hint: Label?
+
+        public init(id: String, label: Label, hint: Label? = nil) {
+            self.id = id
+            self.label = label
+            self.hint = hint
+        }
+    }
+
+    public var id: String
+    public var version: Int
+    public var title: Label
+    public var citation: Citation?
+    public var areas: [Area]
+
+    public init(id: String, version: Int, title: Label, citation: Citation? = nil, areas: [Area]) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.citation = citation
+        self.areas = areas
+    }
+
+    /// Every item id with its area, in template order.
+    public var allItems: [(area: Area, item: Item)] {
+        areas.flatMap { area in area.items.map { (area, $0) } }
+    }
+
+    /// The area that holds an item id.
+    public func area(ofItem id: String) -> Area? {
+        areas.first { $0.items.contains { $0.id == id } }
+    }
+}
+
+/// An audit program: the audit content items for one kind of audited leader (`kind: audit-program`).
+public struct AuditProgram: Sendable, Hashable {
+    /// One content item and the department that answers for it by default.
+    public struct Item: Sendable, Hashable {
+        public var id: String
+        public var label: Label
+        public var department: String
+        public var citation: Citation?
+
+        public init(id: String, label: Label, department: String, citation: Citation? = nil) {
+            self.id = id
+            self.label = label
+            self.department = department
+            self.citation = citation
+        }
+    }
+
+    public var id: String
+    public var version: Int
+    public var title: Label
+    public var appliesTo: Label?
+    public var citation: Citation?
+    public var items: [Item]
+
+    public init(id: String, version: Int, title: Label, appliesTo: Label? = nil, citation: Citation? = nil, items: [Item]) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.appliesTo = appliesTo
+        self.citation = citation
+        self.items = items
+    }
+}
+
+/// Everything under `checklists/`: vocabularies, templates, programs and policies, by id.
+public struct Library: Sendable {
+    public var departments: [VocabularyEntry]
+    public var findingCategories: [VocabularyEntry]
+    public var responsibilities: [VocabularyEntry]
+    public var goalAreas: [VocabularyEntry]
+    public var handoverTemplates: [String: HandoverTemplate]
+    public var auditPrograms: [String: AuditProgram]
+    public var policies: [String: Policy]
+
+    public init(departments: [VocabularyEntry] = [], findingCategories: [VocabularyEntry] = [],
+                responsibilities: [VocabularyEntry] = [], goalAreas: [VocabularyEntry] = [],
+                handoverTemplates: [String: HandoverTemplate] = [:], auditPrograms: [String: AuditProgram] = [:],
+                policies: [String: Policy] = [:]) {
+        self.departments = departments
+        self.findingCategories = findingCategories
+        self.responsibilities = responsibilities
+        self.goalAreas = goalAreas
+        self.handoverTemplates = handoverTemplates
+        self.auditPrograms = auditPrograms
+        self.policies = policies
+    }
+
+    /// The label of a department id (the id itself when unknown).
+    public func department(_ id: String) -> Label {
+        departments.first { $0.id == id }?.label ?? Label(zh: id, en: id)
+    }
+
+    /// The label of a goal area id.
+    public func goalArea(_ id: String) -> Label {
+        goalAreas.first { $0.id == id }?.label ?? Label(zh: id, en: id)
+    }
+
+    /// The label of a finding category id.
+    public func findingCategory(_ id: String) -> Label {
+        findingCategories.first { $0.id == id }?.label ?? Label(zh: id, en: id)
+    }
+
+    /// The label of a responsibility id.
+    public func responsibility(_ id: String) -> Label {
+        responsibilities.first { $0.id == id }?.label ?? Label(zh: id, en: id)
+    }
+}
+
+/// The workspace settings (`termaudit.yaml`).
+public struct WorkspaceConfig: Sendable, Hashable {
+    /// The jurisdiction's name (e.g. 青山县).
+    public var jurisdiction: String
+    /// The policy id in force.
+    public var policy: String
+    /// Handover templates the workspace uses; the first is the default.
+    public var handoverChecklists: [String]
+    /// The audit period (e.g. "2024年度" or "2024"), shown on workbooks.
+    public var period: String?
+    /// The reference date (审计基准日) for term questions; rules use it instead of the clock.
+    public var asOf: Day?
+    /// Where the checklists folder is, relative to the workspace.
+    public var library: String?
+
+    public init(jurisdiction: String, policy: String, handoverChecklists: [String] = [], period: String? = nil,
+                asOf: Day? = nil, library: String? = nil) {
+        self.jurisdiction = jurisdiction
+        self.policy = policy
+        self.handoverChecklists = handoverChecklists
+        self.period = period
+        self.asOf = asOf
+        self.library = library
+    }
+}
+
+/// A loaded workspace: its settings, the library it uses, and its cases.
+public struct Workspace: Sendable {
+    public var config: WorkspaceConfig
+    public var library: Library
+    public var cases: [AuditCase]
+
+    public init(config: WorkspaceConfig, library: Library, cases: [AuditCase]) {
+        self.config = config
+        self.library = library
+        self.cases = cases
+    }
+
+    /// The policy in force.
+    public var policy: Policy? { library.policies[config.policy] }
+}

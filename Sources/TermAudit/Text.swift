@@ -1,0 +1,44 @@
+/// A user-facing text in Simplified Chinese with an English translation.
+public struct Label: Hashable, Sendable, Codable {
+    public var zh: String
+    public var en: String
+
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
+
+    /// The text in a language.
+    public func text(_ lang: Language) -> String { lang == .zh ? zh : en }
+}
+
+/// The language of user-facing output.
+public enum Language: String, Sendable, CaseIterable, Codable {
+    case zh, en
+}
+
+/// Where a rule or a list entry comes from.
+public struct Citation: Hashable, Sendable, Codable {
+    /// How well the rule is grounded.
+    public enum Source: String, Sendable, Codable, CaseIterable {
+        /// The source document says so.
+        case seed
+        /// A national regulation says so (checked).
+        case nat
+        /// Widely reported as national, not checked against the full text.
+        case natUnchecked = "nat?"
+        /// One locality's practice or a local choice.
+        case local
+    }
+
+    public var source: Source
+    public var ref: String
+
+    public init(source: Source, ref: String) {
+        self.source = source
+        self.ref = ref
+    }
+
+    /// `[seed] ref`.
+    public var short: String { "[\(source.rawValue)] \(ref)" }
+}

@@ -1,0 +1,356 @@
+import Foundation
+import TermAudit
+import Yams
+
+/// Reads one case file into an `AuditCase`, checking it against the library and the policy.
+struct CaseReader {
+    let reader: YAMLReader
+    let library: Library
+    let policy: Policy?
+
+    private var r: YAMLReader { reader }
+
+    static let topKeys = ["id", "official", "post", "trigger", "team", "indicators", "handover", "findings", "assessment", "signoffs"]
+
+    func read(_ root: Node) -> AuditCase? {
+        guard let f = r.mapping(root, of: "the case", keys: Self.topKeys) else { return nil }
+        let idLocation = f.values["id"].map { r.location($0.value) } ?? r.location(root)
+        let id = f.required("id") { r.identifier($0, "id") }
+        let official = f.required("official") { readOfficial($0) }
+        let post = f.required("post") { readPost($0) }
+        let trigger = f.required("trigger") { r.choice($0, "trigger", Trigger.self) }
+        var team: [TeamMember] = []
+        _ = f.optional("team") { n -> Bool? in team = readTeam(n); return true }
+        var findings: [Finding] = []
+        _ = f.optional("findings") { n -> Bool? in findings = readFindings(n); return true }
+        let findingIDs = Set(findings.map(\.id))
+        var indicators: [Indicator] = []
+        _ = f.optional("indicators") { n -> Bool? in indicators = readIndicators(n); return true }
+        let handover = f.optional("handover") { readHandover($0, findingIDs: findingIDs) }
+        var assessment: [AssessmentYear] = []
+        _ = f.optional("assessment") { n -> Bool? in assessment = readAssessment(n); return true }
+        var signoffs: [Signoff] = []
+        _ = f.optional("signoffs") { n -> Bool? in signoffs = readSignoffs(n); return true }
+        guard let id, let official, let post, let trigger else { return nil }
+        return AuditCase(id: id, official: official, post: post, trigger: trigger, team: team, indicators: indicators,
+                         handover: handover, findings: findings, assessment: assessment, signoffs: signoffs,
+                         location: idLocation)
+    }
+
+    func readOfficial(_ node: Node) -> Official? {
+        guard let f = r.mapping(node, of: "official", keys: ["name", "staff_id", "national_id", "service_start", "born"]) else { return nil }
+        let name = f.required("name") { r.text($0, "official.name") }
+        let staff = f.optional("staff_id") { r.text($0, "official.staff_id") }
+        let nid = f.optional("national_id") { n -> String? in
+            guard let s = r.text(n, "official.national_id") else { return nil }
+            if case .scalar(let sc) = n, sc.style == .plain, n.tag.rawValue != Tag.Name.str.rawValue {
+                r.report(n, code: "unquoted-id", "official.national_id should be quoted text",
+                         hint: "write national_id: \"\(s)\" so that no tool reads it as a number")
+            }
+            let valid = (s.count == 18 && s.prefix(17).allSatisfy(\.isASCIIDigit) && (s.last!.isASCIIDigit || s.last == "X" || s.last == "x"))
+                || (s.count == 15 && s.allSatisfy(\.isASCIIDigit))
+            if !valid {
+                r.report(n, code: "bad-value", "official.national_id '\(s)' is not an 18-character (or old 15-digit) identity number",
+                         hint: "17 digits and a check character (digit or X)")
+            }
+            return s
+        }
+        let start = f.optional("service_start") { r.day($0, "official.service_start") }
+        let born = f.optional("born") { r.day($0, "official.born") }
+        if let start, let born, start < born {
+            r.report(node, code: "bad-value", "official.service_start \(start) is before official.born \(born)")
+        }
+        guard let name else { return nil }
+        return Official(name: name, staffID: staff, nationalID: nid, serviceStart: start, born: born)
+    }
+
+    func readPost(_ node: Node) -> Post? {
+        guard let f = r.mapping(node, of: "post", keys: ["unit", "title", "rank", "level", "system", "basis", "decided",
+                                                          "inherits", "terms_before", "years_at_level"]) else { return nil }
+        let unit = f.required("unit") { r.text($0, "post.unit") }
+        let title = f.required("title") { r.text($0, "post.title") }
+        let rank = f.required("rank") { r.choice($0, "post.rank", Rank.self) }
+        let level = f.required("level") { r.text($0, "post.level") }
+        let system = f.required("system") { r.text($0, "post.system") }
+        let basis = f.required("basis") { r.choice($0, "post.basis", Basis.self) }
+        let decided = f.required("decided") { r.day($0, "post.decided") }
+        let inherits = f.optional("inherits") { n -> DayRange? in
+            guard let t = r.text(n, "post.inherits") else { return nil }
+            let parts = t.components(separatedBy: "..")
+            guard parts.count == 2 else {
+                r.report(n, code: "bad-value", "post.inherits '\(t)' should be a date range START..END",
+                         hint: "e.g. 2018-01-01..2022-12-31 (the predecessor's counted term)")
+                return nil
+            }
+            let a = parts[0].trimmingCharacters(in: .whitespaces), b = parts[1].trimmingCharacters(in: .whitespaces)
+            guard let s = Day(iso: a), let e = Day(iso: b) else {
+                r.report(n, code: "bad-date", "post.inherits '\(t)' has a date that is not YYYY-MM-DD or does not exist",
+                         hint: "e.g. 2018-01-01..2022-12-31")
+                return nil
+            }
+            guard let range = DayRange(start: s, end: e) else {
+                r.report(n, code: "bad-value", "post.inherits ends (\(e)) before it starts (\(s))", hint: "write START..END")
+                return nil
+            }
+            return range
+        }
+        let before = f.optional("terms_before") { r.integer($0, "post.terms_before", in: 0...20) } ?? 0
+        let years = f.optional("years_at_level") { r.integer($0, "post.years_at_level", in: 0...60) }
+        if let inherits, let decided, decided > inherits.end, let n = f.node("inherits") {
+            r.report(n, code: "bad-value", "post.inherits ends \(inherits.end), before the decision \(decided)",
+                     hint: "a mid-term replacement is decided inside the predecessor's term")
+        }
+        guard let unit, let title, let rank, let level, let system, let basis, let decided else { return nil }
+        return Post(unit: unit, title: title, rank: rank, level: level, system: system, basis: basis, decided: decided,
+                    inherits: inherits, termsBefore: before, yearsAtLevel: years)
+    }
+
+    func readTeam(_ node: Node) -> [TeamMember] {
+        var out: [TeamMember] = []
+        var names: [String: SourceLocation] = [:]
+        let departments = library.departments.map(\.id)
+        r.sequence(node, of: "team") { n, i in
+            guard let f = r.mapping(n, of: "team[\(i)]", keys: ["name", "department", "unit", "leader"]) else { return }
+            let name = f.required("name") { r.text($0, "team member name") }
+            let dept = f.required("department") { r.oneOf($0, "department", departments) }
+            let unit = f.required("unit") { r.text($0, "team member unit") }
+            let leader = f.optional("leader") { r.bool($0, "leader") } ?? false
+            guard let name, let dept, let unit else { return }
+            if let first = names[name] {
+                r.report(n, code: "duplicate-member", "\(name) is listed twice in the team",
+                         hint: "the first entry is at line \(first.line); list each member once")
+            } else {
+                names[name] = r.location(n)
+            }
+            out.append(TeamMember(name: name, department: dept, unit: unit, leader: leader, location: r.location(n)))
+        }
+        return out
+    }
+
+    func readIndicators(_ node: Node) -> [Indicator] {
+        var out: [Indicator] = []
+        var ids: [String: Int] = [:]
+        let areas = library.goalAreas.map(\.id)
+        r.sequence(node, of: "indicators") { n, i in
+            guard let f = r.mapping(n, of: "indicators[\(i)]", keys: ["id", "area", "name", "unit", "target", "actual", "rating",
+                                                                      "better", "weight", "note"]) else { return }
+            let id = f.required("id") { r.identifier($0, "indicator id") }
+            let area = f.required("area") { r.oneOf($0, "indicator area", areas) }
+            let name = f.required("name") { r.text($0, "indicator name") }
+            let unit = f.optional("unit") { r.text($0, "indicator unit") }
+            let weight = f.optional("weight") { w -> Double? in
+                guard let v = r.number(w, "weight") else { return nil }
+                if v <= 0 { r.report(w, code: "out-of-range", "weight is \(v); it must be greater than 0", hint: "leave it out for the default weight 1"); return nil }
+                return v
+            } ?? 1
+            let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
+            var measure: Indicator.Measure?
+            if let targetNode = f.node("target") {
+                if case .scalar = targetNode, [Tag.Name.int.rawValue, Tag.Name.float.rawValue].contains(targetNode.tag.rawValue) {
+                    // Quantitative.
+                    let target = r.number(targetNode, "target")
+                    if let target, target < 0 {
+                        r.report(targetNode, code: "negative-target", "target is \(target); a target cannot be negative",
+                                 hint: "for a reduction, give the level to stay under and set `better: lower`")
+                    }
+                    let actual = f.optional("actual") { r.number($0, "actual") }
+                    let better = f.required("better") { r.choice($0, "better", Direction.self) }
+                    if let rn = f.node("rating") {
+                        r.report(rn, code: "wrong-key", "a quantitative indicator (a number target) takes `actual`, not `rating`",
+                                 hint: "remove `rating`, or make the target text for a qualitative indicator")
+                    }
+                    if let target, target >= 0, let better { measure = .quantitative(target: target, actual: actual, better: better) }
+                } else {
+                    let target = r.text(targetNode, "target")
+                    let rating = f.optional("rating") { r.choice($0, "rating", Rating.self) }
+                    if let an = f.node("actual") {
+                        r.report(an, code: "wrong-key", "a qualitative indicator (a text target) takes `rating`, not `actual`",
+                                 hint: "use rating: achieved | partial | not_achieved")
+                    }
+                    if let bn = f.node("better") {
+                        r.report(bn, code: "wrong-key", "`better` applies only to a number target", hint: "remove it")
+                    }
+                    if let target { measure = .qualitative(target: target, rating: rating) }
+                }
+            } else {
+                r.report(n, code: "missing-key", "indicators[\(i)] has no 'target'", hint: "a number, or text for a qualitative goal")
+            }
+            guard let id, let area, let name, let measure else { return }
+            if let first = ids[id] {
+                r.report(n, code: "duplicate-id", "indicator id '\(id)' is used twice", hint: "the first is at line \(first)")
+            } else {
+                ids[id] = r.location(n).line
+            }
+            out.append(Indicator(id: id, area: area, name: name, unit: unit, measure: measure, weight: weight, note: note, location: r.location(n)))
+        }
+        return out
+    }
+
+    func readHandover(_ node: Node, findingIDs: Set<String>) -> Handover? {
+        guard let f = r.mapping(node, of: "handover", keys: ["checklist", "items", "parties", "notified", "due"]) else { return nil }
+        let templates = library.handoverTemplates.keys.sorted()
+        let checklist = f.required("checklist") { r.oneOf($0, "handover.checklist", templates) }
+        let template = checklist.flatMap { library.handoverTemplates[$0] }
+        var items: [String: ItemState] = [:]
+        _ = f.optional("items") { n -> Bool? in
+            guard visitMapping(n, "handover.items") else { return nil }
+            guard case .mapping(let m) = n else { return nil }
+            let allowed = template?.allItems.map(\.item.id) ?? []
+            for (k, v) in m {
+                guard let key = r.text(k, "item id") else { continue }
+                if template != nil, !allowed.contains(key) {
+                    r.report(k, code: "unknown-item", "'\(key)' is not an item of checklist \(checklist ?? "")",
+                             hint: Suggest.hint(for: key, in: allowed))
+                    continue
+                }
+                if let state = readItem(v, key: key, findingIDs: findingIDs) { items[key] = state }
+            }
+            return true
+        }
+        var parties: [String: String] = [:]
+        _ = f.optional("parties") { n -> Bool? in
+            guard let p = r.mapping(n, of: "handover.parties", keys: ["outgoing", "incoming", "supervisor"]) else { return nil }
+            for k in ["outgoing", "incoming", "supervisor"] { parties[k] = p.optional(k) { r.text($0, "handover.parties.\(k)") } }
+            return true
+        }
+        let notified = f.optional("notified") { r.day($0, "handover.notified") }
+        let due = f.optional("due") { r.day($0, "handover.due") }
+        if let notified, let due, due < notified, let n = f.node("due") {
+            r.report(n, code: "bad-value", "handover.due \(due) is before handover.notified \(notified)")
+        }
+        guard let checklist else { return nil }
+        return Handover(checklist: checklist, items: items, parties: parties, notified: notified, due: due)
+    }
+
+    private func visitMapping(_ n: Node, _ what: String) -> Bool {
+        guard r.visit(n) else { return false }
+        guard case .mapping = n else {
+            r.report(n, code: "wrong-type", "\(what) should be a mapping (item id: status), found \(YAMLReader.describe(n))")
+            return false
+        }
+        return true
+    }
+
+    func readItem(_ node: Node, key: String, findingIDs: Set<String>) -> ItemState? {
+        if case .scalar = node {
+            guard let s = r.choice(node, "status of \(key)", ItemStatus.self) else { return nil }
+            return ItemState(status: s, location: r.location(node))
+        }
+        guard let f = r.mapping(node, of: "item \(key)", keys: ["status", "note", "reason", "finding"]) else { return nil }
+        let status = f.required("status") { r.choice($0, "status of \(key)", ItemStatus.self) }
+        let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
+        let reason = f.optional("reason") { r.text($0, "reason") }
+        let finding = f.optional("finding") { n -> String? in
+            guard let id = r.text(n, "finding") else { return nil }
+            if !findingIDs.contains(id) {
+                r.report(n, code: "undefined-finding", "item \(key) refers to finding '\(id)', which is not defined in `findings`",
+                         hint: findingIDs.isEmpty ? "add it under `findings:`" : Suggest.hint(for: id, in: findingIDs.sorted()))
+                return nil
+            }
+            return id
+        }
+        guard let status else { return nil }
+        return ItemState(status: status, note: note, reason: reason, finding: finding, location: r.location(node))
+    }
+
+    func readFindings(_ node: Node) -> [Finding] {
+        var out: [Finding] = []
+        var ids: [String: Int] = [:]
+        let categories = library.findingCategories.map(\.id)
+        let responsibilities = library.responsibilities.map(\.id)
+        r.sequence(node, of: "findings") { n, i in
+            guard let f = r.mapping(n, of: "findings[\(i)]", keys: ["id", "title", "category", "responsibility", "status",
+                                                                    "amount", "note", "due"]) else { return }
+            let id = f.required("id") { r.identifier($0, "finding id") }
+            let title = f.required("title") { r.text($0, "finding title") }
+            let category = f.required("category") { r.oneOf($0, "finding category", categories) }
+            let resp = f.optional("responsibility") { r.oneOf($0, "responsibility", responsibilities) }
+            let status = f.required("status") { r.choice($0, "finding status", FindingStatus.self) }
+            let amount = f.optional("amount") { a -> Double? in
+                guard let v = r.number(a, "amount") else { return nil }
+                if v < 0 { r.report(a, code: "out-of-range", "amount is \(v); an amount cannot be negative") }
+                return v
+            }
+            let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
+            let due = f.optional("due") { r.day($0, "finding due date") }
+            guard let id, let title, let category, let status else { return }
+            if let first = ids[id] {
+                r.report(n, code: "duplicate-id", "finding id '\(id)' is used twice", hint: "the first is at line \(first)")
+            } else {
+                ids[id] = r.location(n).line
+            }
+            out.append(Finding(id: id, title: title, category: category, responsibility: resp, status: status, amount: amount,
+                               note: note, due: due, location: r.location(n)))
+        }
+        return out
+    }
+
+    func readAssessment(_ node: Node) -> [AssessmentYear] {
+        var out: [AssessmentYear] = []
+        var years: [Int: Int] = [:]
+        let maxScore = policy?.assessment.scaleMax ?? 100
+        r.sequence(node, of: "assessment") { n, i in
+            guard let f = r.mapping(n, of: "assessment[\(i)]", keys: ["year", "performance", "opinion", "grade", "team_class", "team_score"]) else { return }
+            let year = f.required("year") { r.integer($0, "year", in: 1949...2100) }
+            func score(_ key: String) -> Double? {
+                f.optional(key) { s -> Double? in
+                    guard let v = r.number(s, key) else { return nil }
+                    guard v >= 0, v <= maxScore else {
+                        r.report(s, code: "out-of-range", "\(key) is \(v), outside the 0–\(Int(maxScore)) scale")
+                        return nil
+                    }
+                    return v
+                }
+            }
+            let perf = score("performance"), opinion = score("opinion"), teamScore = score("team_score")
+            let grade = f.optional("grade") { g -> Grade? in
+                guard let t = r.text(g, "grade") else { return nil }
+                if let v = Grade(text: t) { return v }
+                r.report(g, code: "bad-value", "grade '\(t)' is not a grade", hint: "one of 优秀, 称职, 基本称职, 不称职")
+                return nil
+            }
+            let cls = f.optional("team_class") { r.integer($0, "team_class", in: 1...4) }
+            guard let year else { return }
+            if let first = years[year] {
+                r.report(n, code: "duplicate-year", "year \(year) is assessed twice", hint: "the first is at line \(first)")
+                return
+            }
+            years[year] = r.location(n).line
+            out.append(AssessmentYear(year: year, performance: perf, opinion: opinion, grade: grade, teamClass: cls,
+                                      teamScore: teamScore, location: r.location(n)))
+        }
+        return out.sorted { $0.year < $1.year }
+    }
+
+    func readSignoffs(_ node: Node) -> [Signoff] {
+        var out: [Signoff] = []
+        r.sequence(node, of: "signoffs") { n, i in
+            guard let f = r.mapping(n, of: "signoffs[\(i)]", keys: ["role", "name", "post", "time", "digest", "signature",
+                                                                    "public_key", "sections"]) else { return }
+            let role = f.required("role") { r.identifier($0, "role") }
+            let name = f.required("name") { r.text($0, "name") }
+            let post = f.optional("post") { r.text($0, "post", allowEmpty: true) } ?? ""
+            let time = f.required("time") { r.text($0, "time") }
+            let digest = f.required("digest") { r.text($0, "digest") }
+            let signature = f.required("signature") { r.text($0, "signature") }
+            let key = f.required("public_key") { r.text($0, "public_key") }
+            var sections: [String: String] = [:]
+            _ = f.optional("sections") { s -> Bool? in
+                guard case .mapping(let m) = s else {
+                    r.report(s, code: "wrong-type", "sections should be a mapping of section → digest")
+                    return nil
+                }
+                for (k, v) in m { if let kk = r.text(k, "section"), let vv = r.text(v, "digest") { sections[kk] = vv } }
+                return true
+            }
+            guard let role, let name, let time, let digest, let signature, let key else { return }
+            out.append(Signoff(role: role, name: name, post: post, time: time, digest: digest, signature: signature,
+                               publicKey: key, sections: sections, location: r.location(n)))
+        }
+        return out
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import TermAudit
+import Yams
+
+/// The result of loading: the workspace when it could be read, and every diagnostic of every file.
+public struct LoadResult: Sendable {
+    public var workspace: Workspace?
+    public var diagnostics: [Diagnostic]
+    /// The workspace folder.
+    public var root: URL?
+    /// Case files read, in order.
+    public var files: [URL]
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Finds and loads a workspace: `termaudit.yaml`, the checklist library, and `cases/**/*.yaml`.
+public enum WorkspaceLoader {
+    /// The name of the workspace settings file.
+    public static let configName = "termaudit.yaml"
+
+    /// Loads the workspace at `path` (a workspace folder, a folder inside one, or a single case file).
+    ///
+    /// Every file is read and every error collected; files are parsed in parallel.
+    public static func load(path: String, policyOverride: String? = nil) -> LoadResult {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            return LoadResult(workspace: nil, diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), code: "not-found",
+                                                                         message: "no such file or folder: \(path)",
+                                                                         hint: "give a workspace folder (with termaudit.yaml) or a case file")],
+                              root: nil, files: [])
+        }
+        guard let root = findRoot(from: isDir.boolValue ? url : url.deletingLastPathComponent()) else {
+            return LoadResult(workspace: nil, diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), code: "no-workspace",
+                                                                         message: "no \(configName) in \(path) or any folder above it",
+                                                                         hint: "run inside a workspace, or create \(configName) (see docs/case-file.md)")],
+                              root: nil, files: [])
+        }
+        var diagnostics: [Diagnostic] = []
+        let configURL = root.appendingPathComponent(configName)
+        let configReader = YAMLReader(file: YAMLFiles.display(configURL))
+        let config = readConfig(configURL, configReader)
+        diagnostics += configReader.diagnostics
+        guard var config else { return LoadResult(workspace: nil, diagnostics: diagnostics, root: root, files: []) }
+        if let policyOverride { config.policy = policyOverride }
+
+        guard let libraryURL = findLibrary(root: root, config: config) else {
+            diagnostics.append(Diagnostic(at: SourceLocation(file: configReader.file, line: 1, column: 1), code: "no-library",
+                                          message: "cannot find the checklists folder",
+                                          hint: "set `library: PATH/TO/checklists` in \(configName) or TERMAUDIT_CHECKLISTS"))
+            return LoadResult(workspace: nil, diagnostics: diagnostics, root: root, files: [])
+        }
+        let (library, libDiagnostics) = LibraryLoader.load(directory: libraryURL)
+        diagnostics += libDiagnostics
+        let configLoc = SourceLocation(file: configReader.file, line: 1, column: 1)
+        if library.policies[config.policy] == nil {
+            diagnostics.append(Diagnostic(at: configLoc, code: "unknown-policy", message: "policy '\(config.policy)' is not defined in \(YAMLFiles.display(libraryURL))",
+                                          hint: Suggest.hint(for: config.policy, in: library.policies.keys.sorted())))
+        }
+        for t in config.handoverChecklists where library.handoverTemplates[t] == nil {
+            diagnostics.append(Diagnostic(at: configLoc, code: "unknown-template", message: "handover checklist '\(t)' is not defined",
+                                          hint: Suggest.hint(for: t, in: library.handoverTemplates.keys.sorted())))
+        }
+
+        let files: [URL]
+        if isDir.boolValue {
+            files = YAMLFiles.list(under: url).filter { $0.lastPathComponent != configName && !$0.path.hasPrefix(libraryURL.path + "/") }
+                .filter { url.path != root.path || $0.path.hasPrefix(root.appendingPathComponent("cases").path + "/") }
+        } else {
+            files = [url]
+        }
+        let (cases, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy])
+        diagnostics += caseDiagnostics
+
+        // Case ids are unique across files.
+        var byID: [String: AuditCase] = [:]
+        for c in cases {
+            if let first = byID[c.id] {
+                diagnostics.append(Diagnostic(at: c.location, code: "duplicate-case", message: "case id '\(c.id)' is also used by \(first.location.file)",
+                                              hint: "give each case its own id"))
+            } else {
+                byID[c.id] = c
+            }
+        }
+        let workspace = Workspace(config: config, library: library, cases: cases)
+        return LoadResult(workspace: workspace, diagnostics: diagnostics.sortedForDisplay(), root: root, files: files)
+    }
+
+    /// Parses case files in parallel; results keep the order of `files`.
+    public static func loadCases(_ files: [URL], library: Library, policy: Policy?) -> ([AuditCase], [Diagnostic]) {
+        let results = ParallelMap.map(files) { file -> (AuditCase?, [Diagnostic]) in
+            let reader = YAMLReader(file: YAMLFiles.display(file))
+            guard let data = try? Data(contentsOf: file) else {
+                reader.report(line: 1, column: 1, code: "unreadable", "cannot read the file")
+                return (nil, reader.diagnostics)
+            }
+            guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
+            let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+            return (c, reader.diagnostics)
+        }
+        return (results.compactMap(\.0), results.flatMap(\.1))
+    }
+
+    /// Parses one case from text (for tests and tools); the file name is used in diagnostics.
+    public static func parseCase(text: String, file: String, library: Library, policy: Policy?) -> (AuditCase?, [Diagnostic]) {
+        let reader = YAMLReader(file: file)
+        guard let root = reader.parse(data: Data(text.utf8)) else { return (nil, reader.diagnostics) }
+        let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+        return (c, reader.diagnostics)
+    }
+
+    static func findRoot(from start: URL) -> URL? {
+        var dir = start
+        while true {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(configName).path) { return dir }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return nil }
+            dir = parent
+        }
+    }
+
+    /// The checklists folder: `library:` in the settings, else TERMAUDIT_CHECKLISTS, else `checklists/` in the
+    /// workspace or the nearest folder above it.
+    static func findLibrary(root: URL, config: WorkspaceConfig) -> URL? {
+        if let lib = config.library {
+            let u = lib.hasPrefix("/") ? URL(fileURLWithPath: lib) : root.appendingPathComponent(lib)
+            return u.standardizedFileURL
+        }
+        if let env = ProcessInfo.processInfo.environment["TERMAUDIT_CHECKLISTS"], !env.isEmpty {
+            return URL(fileURLWithPath: env).standardizedFileURL
+        }
+        var dir = root
+        while true {
+            let c = dir.appendingPathComponent("checklists")
+            if FileManager.default.fileExists(atPath: c.appendingPathComponent("vocabulary.yaml").path) { return c }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return nil }
+            dir = parent
+        }
+    }
+
+    static func readConfig(_ url: URL, _ r: YAMLReader) -> WorkspaceConfig? {
+        guard let data = try? Data(contentsOf: url) else {
+            r.report(line: 1, column: 1, code: "unreadable", "cannot read the file")
+            return nil
+        }
+        guard let root = r.parse(data: data),
+              let f = r.mapping(root, of: "the workspace settings", keys: ["jurisdiction", "policy", "handover_checklists",
+                                                                           "period", "as_of", "library"]) else { return nil }
+        let jurisdiction = f.required("jurisdiction") { r.text($0, "jurisdiction") }
+        let policy = f.required("policy") { r.identifier($0, "policy") }
+        var lists: [String] = []
+        _ = f.optional("handover_checklists") { n -> Bool? in
+            r.sequence(n, of: "handover_checklists") { x, _ in if let id = r.identifier(x, "checklist id") { lists.append(id) } }
+            return true
+        }
+        let period = f.optional("period") { r.text($0, "period") }
+        let asOf = f.optional("as_of") { r.day($0, "as_of") }
+        let library = f.optional("library") { r.text($0, "library") }
+        guard let jurisdiction, let policy else { return nil }
+        return WorkspaceConfig(jurisdiction: jurisdiction, policy: policy, handoverChecklists: lists, period: period,
+                               asOf: asOf, library: library)
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// Sorted by file, line, column; stable otherwise.
+    func sortedForDisplay() -> [Diagnostic] {
+        enumerated().sorted { a, b in
+            if a.element.location != b.element.location { return a.element.location < b.element.location }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}
+
+/// Maps over an array on all cores, keeping order.
+enum ParallelMap {
+    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        if items.count < 2 { return items.map(transform) }
+        let box = ResultBox<R>(count: items.count)
+        let chunks = Swift.min(items.count, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var i = chunk
+            while i < items.count {
+                box.set(i, transform(items[i]))
+                i += chunks
+            }
+        }
+        return box.values()
+    }
+}
+
+private final class ResultBox<R: Sendable>: @unchecked Sendable {
+    private var storage: [R?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ v: R) {
+        lock.lock()
+        storage[i] = v
+        lock.unlock()
+    }
+
+    func values() -> [R] { storage.map { $0! } }
+}

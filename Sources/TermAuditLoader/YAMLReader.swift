@@ -1,0 +1,455 @@
+import Foundation
+import TermAudit
+import Yams
+
+/// Limits that keep hostile input from exhausting time or memory.
+public enum LoaderLimits {
+    /// Largest file the loader reads.
+    public static let maxFileBytes = 16 << 20
+    /// Deepest nesting of collections accepted.
+    public static let maxDepth = 64
+    /// Most nodes the loader visits in one file (an alias bomb expands beyond this).
+    public static let maxNodes = 2_000_000
+    /// Most diagnostics reported for one file.
+    public static let maxDiagnosticsPerFile = 200
+}
+
+/// Reads a YAML document into typed values, collecting located diagnostics instead of stopping at the first.
+final class YAMLReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+    private var budget = LoaderLimits.maxNodes
+    private(set) var exhausted = false
+
+    init(file: String) { self.file = file }
+
+    // MARK: Parsing
+
+    /// Decodes and parses a file's bytes; reports encoding, size, nesting and syntax problems.
+    func parse(data: Data) -> Node? {
+        if data.count > LoaderLimits.maxFileBytes {
+            report(line: 1, column: 1, code: "file-too-large",
+                   "the file is \(data.count) bytes, more than the \(LoaderLimits.maxFileBytes >> 20) MiB a case file may have",
+                   hint: "split it or remove the oversized text")
+            return nil
+        }
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validatingUTF8Data: bytes) else {
+            let (line, column) = Self.firstInvalidUTF8(in: Array(bytes))
+            report(line: line, column: column, code: "not-utf8", "the file is not valid UTF-8 text",
+                   hint: "save the file as UTF-8 (GBK and other encodings are not accepted)")
+            return nil
+        }
+        return parse(text: text)
+    }
+
+    /// Parses YAML text.
+    func parse(text: String) -> Node? {
+        if let (line, column) = Self.tooDeep(text) {
+            report(line: line, column: column, code: "too-deep",
+                   "the document nests deeper than \(LoaderLimits.maxDepth) levels", hint: "case files need only a few levels")
+            return nil
+        }
+        if text.utf8.contains(0) {
+            report(line: 1, column: 1, code: "nul-byte", "the file contains a NUL byte", hint: "remove it: case files are text")
+            return nil
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(line: 1, column: 1, code: "empty", "the file is empty", hint: "a case file is a mapping with at least `id`")
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            syntax(error)
+            return nil
+        } catch {
+            report(line: 1, column: 1, code: "yaml-syntax", "cannot read YAML: \(error)")
+            return nil
+        }
+    }
+
+    private func syntax(_ error: YamlError) {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            var msg = "YAML syntax: \(problem)"
+            if let context { msg += " \(context.text)" }
+            report(line: mark.line, column: mark.column, code: "yaml-syntax", msg,
+                   hint: problem.contains("tab") ? "indent with spaces, not tabs" : "check the indentation and quoting here")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let mark = context.mark
+            report(line: mark.line, column: mark.column, code: "duplicate-key",
+                   "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in this mapping",
+                   hint: "each key may appear once; merge the two entries")
+        case let .reader(problem, offset, _, yaml):
+            var line = 1, column = 1
+            if let offset { (line, column) = Self.lineColumn(ofUTF8Offset: offset, in: yaml) }
+            report(line: line, column: column, code: "yaml-reader", "cannot read the text: \(problem)",
+                   hint: "remove control characters; save as UTF-8")
+        default:
+            report(line: 1, column: 1, code: "yaml-syntax", "cannot read YAML: \(error)")
+        }
+    }
+
+    /// A quick scan for nesting deeper than the limit, before the recursive parser sees it.
+    static func tooDeep(_ text: String) -> (Int, Int)? {
+        var line = 1, column = 0
+        var flow = 0
+        var inSingle = false, inDouble = false, comment = false
+        var lineStart = true, indent = 0, dashes = 0
+        var prev: UInt8 = 0
+        for b in text.utf8 {
+            column += 1
+            if b == 10 {
+                line += 1; column = 0; comment = false; lineStart = true; indent = 0; dashes = 0
+                inSingle = false
+                prev = b
+                continue
+            }
+            if comment { prev = b; continue }
+            if lineStart {
+                if b == 32 { indent += 1; prev = b; continue }
+                if b == UInt8(ascii: "-") || b == UInt8(ascii: "?") { dashes += 1; prev = b; continue }
+                lineStart = false
+                // Block nesting grows with indentation and with "- - -" on one line.
+                if indent / 2 + dashes > LoaderLimits.maxDepth * 2 && indent > 0 || dashes > LoaderLimits.maxDepth {
+                    return (line, column)
+                }
+            }
+            if inDouble {
+                if b == UInt8(ascii: "\"") && prev != UInt8(ascii: "\\") { inDouble = false }
+            } else if inSingle {
+                if b == UInt8(ascii: "'") { inSingle = false }
+            } else {
+                switch b {
+                case UInt8(ascii: "\""): inDouble = true
+                case UInt8(ascii: "'") where prev == 32 || prev == UInt8(ascii: "[") || prev == UInt8(ascii: ",") || prev == UInt8(ascii: ":"):
+                    inSingle = true
+                case UInt8(ascii: "#") where prev == 32 || prev == 9: comment = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    flow += 1
+                    if flow > LoaderLimits.maxDepth { return (line, column) }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    flow = max(0, flow - 1)
+                default: break
+                }
+            }
+            prev = b
+        }
+        return nil
+    }
+
+    static func firstInvalidUTF8(in bytes: [UInt8]) -> (Int, Int) {
+        var line = 1, column = 1, i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            var len = 0
+            if b < 0x80 { len = 1 } else if b & 0xE0 == 0xC0, b >= 0xC2 { len = 2 } else if b & 0xF0 == 0xE0 { len = 3 } else if b & 0xF8 == 0xF0, b <= 0xF4 { len = 4 }
+            if len == 0 || i + len > bytes.count { return (line, column) }
+            for k in 1..<len where bytes[i + k] & 0xC0 != 0x80 { return (line, column) }
+            if b == 10 { line += 1; column = 1 } else { column += 1 }
+            i += len
+        }
+        return (line, column)
+    }
+
+    static func lineColumn(ofUTF8Offset offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1, n = 0
+        for s in text.unicodeScalars {
+            if n >= offset { break }
+            n += String(s).utf8.count
+            if s == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
+    }
+
+    // MARK: Reporting
+
+    func location(_ node: Node) -> SourceLocation {
+        let m = node.mark
+        return SourceLocation(file: file, line: m?.line ?? 1, column: m?.column ?? 1)
+    }
+
+    func report(line: Int, column: Int, code: String, _ message: String, hint: String = "") {
+        report(at: SourceLocation(file: file, line: line, column: column), code: code, message, hint: hint)
+    }
+
+    func report(at location: SourceLocation, code: String, _ message: String, hint: String = "", severity: Diagnostic.Severity = .error) {
+        if diagnostics.count == LoaderLimits.maxDiagnosticsPerFile {
+            diagnostics.append(Diagnostic(at: location, code: "too-many-errors", message: "too many errors in this file; the rest are not shown"))
+        }
+        if diagnostics.count > LoaderLimits.maxDiagnosticsPerFile { return }
+        diagnostics.append(Diagnostic(severity, at: location, code: code, message: message, hint: hint))
+    }
+
+    func report(_ node: Node, code: String, _ message: String, hint: String = "") {
+        report(at: location(node), code: code, message, hint: hint)
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Counts a visited node; false once the node budget is spent (an alias bomb or a huge document).
+    func visit(_ node: Node) -> Bool {
+        if exhausted { return false }
+        budget -= 1
+        if budget < 0 {
+            exhausted = true
+            report(node, code: "too-many-nodes",
+                   "the document expands to more than \(LoaderLimits.maxNodes) values (too large, or aliases that multiply)",
+                   hint: "case files need no anchors or aliases; write the values out")
+            return false
+        }
+        return true
+    }
+
+    // MARK: Shapes
+
+    /// Describes what a node is, for messages.
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let s):
+            let tag = node.tag.rawValue
+            let text = s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string
+            if tag == Tag.Name.null.rawValue { return "nothing (null)" }
+            if tag == Tag.Name.bool.rawValue { return "the boolean \(text)" }
+            if tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue { return "the number \(text)" }
+            return "the text \"\(text)\""
+        }
+    }
+
+    static func isNull(_ node: Node) -> Bool {
+        if case .scalar = node, node.tag.rawValue == Tag.Name.null.rawValue { return true }
+        return false
+    }
+
+    /// Reads a mapping: reports unknown keys (with "did you mean") and non-text keys.
+    func mapping(_ node: Node, of what: String, keys allowed: [String]) -> Fields? {
+        guard visit(node) else { return nil }
+        guard case .mapping(let m) = node else {
+            report(node, code: "wrong-type", "\(what) should be a mapping (key: value), found \(Self.describe(node))")
+            return nil
+        }
+        var values: [String: (key: Node, value: Node)] = [:]
+        for (k, v) in m {
+            guard case .scalar(let ks) = k else {
+                report(k, code: "wrong-type", "a key in \(what) should be text, found \(Self.describe(k))")
+                continue
+            }
+            let key = ks.string
+            if !allowed.contains(key) {
+                report(k, code: "unknown-key", "unknown key '\(key)' in \(what)",
+                       hint: Suggest.hint(for: key, in: allowed, noun: "key"))
+                continue
+            }
+            values[key] = (k, v)
+        }
+        return Fields(node: node, values: values, what: what, reader: self)
+    }
+
+    /// Reads a list, calling `each` for every element.
+    func sequence(_ node: Node, of what: String, _ each: (Node, Int) -> Void) {
+        guard visit(node) else { return }
+        if Self.isNull(node) { return }
+        guard case .sequence(let s) = node else {
+            report(node, code: "wrong-type", "\(what) should be a list, found \(Self.describe(node))")
+            return
+        }
+        for (i, n) in s.enumerated() {
+            if exhausted { return }
+            each(n, i)
+        }
+    }
+
+    // MARK: Scalars
+
+    func text(_ node: Node, _ what: String, allowEmpty: Bool = false) -> String? {
+        guard visit(node) else { return nil }
+        guard case .scalar(let s) = node else {
+            report(node, code: "wrong-type", "\(what) should be text, found \(Self.describe(node))")
+            return nil
+        }
+        let tag = node.tag.rawValue
+        if tag == Tag.Name.null.rawValue {
+            report(node, code: "missing-value", "\(what) has no value", hint: "write a value after the colon")
+            return nil
+        }
+        if tag == Tag.Name.bool.rawValue {
+            report(node, code: "wrong-type", "\(what) should be text, found \(Self.describe(node))",
+                   hint: "put it in quotes if you mean the word: \"\(s.string)\"")
+            return nil
+        }
+        let value = s.string
+        if !allowEmpty && value.trimmingCharacters(in: .whitespaces).isEmpty {
+            report(node, code: "empty-value", "\(what) is empty", hint: "write a value")
+            return nil
+        }
+        return value
+    }
+
+    /// An identifier: letters, digits, `-`, `_`, `.`; starting with a letter or digit.
+    func identifier(_ node: Node, _ what: String) -> String? {
+        guard let s = text(node, what) else { return nil }
+        let ok = s.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" || $0 == "." }
+            && s.unicodeScalars.first.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) } == true
+            && s.count <= 64
+        if !ok {
+            report(node, code: "bad-id", "\(what) '\(s)' is not a valid id",
+                   hint: "use up to 64 ASCII letters, digits, '-', '_' or '.', starting with a letter or digit")
+            return nil
+        }
+        return s
+    }
+
+    func number(_ node: Node, _ what: String) -> Double? {
+        guard visit(node) else { return nil }
+        guard case .scalar(let s) = node else {
+            report(node, code: "wrong-type", "\(what) should be a number, found \(Self.describe(node))")
+            return nil
+        }
+        let tag = node.tag.rawValue
+        guard tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue else {
+            var hint = "write a plain number such as 5 or 5.2"
+            if s.style != .plain, Double(s.string) != nil { hint = "remove the quotes: numbers are written without them" }
+            report(node, code: "wrong-type", "\(what) should be a number, found \(Self.describe(node))", hint: hint)
+            return nil
+        }
+        let raw = s.string.replacingOccurrences(of: "_", with: "")
+        guard let v = Double(raw) ?? Int(raw, radix: 10).map(Double.init) ?? Self.yamlInt(raw).map(Double.init), v.isFinite else {
+            report(node, code: "bad-number", "\(what) is \(s.string), which is not a finite number",
+                   hint: "NaN and infinities are not accepted; write an ordinary number")
+            return nil
+        }
+        if abs(v) > 1e15 {
+            report(node, code: "number-too-large", "\(what) is \(s.string), larger than termaudit accepts (10^15)",
+                   hint: "check the unit (e.g. 亿元 instead of 元)")
+            return nil
+        }
+        return v
+    }
+
+    private static func yamlInt(_ s: String) -> Int? {
+        if s.hasPrefix("0x") { return Int(s.dropFirst(2), radix: 16) }
+        if s.hasPrefix("0o") { return Int(s.dropFirst(2), radix: 8) }
+        return nil
+    }
+
+    func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
+        guard let v = number(node, what) else { return nil }
+        guard v.rounded() == v else {
+            report(node, code: "wrong-type", "\(what) should be a whole number, found \(v)")
+            return nil
+        }
+        guard v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
+            report(node, code: "out-of-range", "\(what) is \(Int(v)), outside \(range.lowerBound)…\(range.upperBound)")
+            return nil
+        }
+        return Int(v)
+    }
+
+    func bool(_ node: Node, _ what: String) -> Bool? {
+        guard visit(node) else { return nil }
+        guard case .scalar(let s) = node, node.tag.rawValue == Tag.Name.bool.rawValue else {
+            report(node, code: "wrong-type", "\(what) should be true or false, found \(Self.describe(node))")
+            return nil
+        }
+        return ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(s.string)
+    }
+
+    func day(_ node: Node, _ what: String) -> Day? {
+        guard visit(node) else { return nil }
+        guard case .scalar(let s) = node, !Self.isNull(node) else {
+            report(node, code: "wrong-type", "\(what) should be a date YYYY-MM-DD, found \(Self.describe(node))")
+            return nil
+        }
+        let raw = s.string
+        if let d = Day(iso: raw) { return d }
+        let parts = raw.split(separator: "-")
+        if parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil }), raw.count == 10 {
+            report(node, code: "impossible-date", "\(what) \(raw) is not a date that exists",
+                   hint: "check the day of the month (e.g. February has 28 or 29 days)")
+        } else {
+            report(node, code: "bad-date", "\(what) should be a date YYYY-MM-DD, found \(Self.describe(node))",
+                   hint: "write e.g. 2019-07-15")
+        }
+        return nil
+    }
+
+    func choice<T: RawRepresentable>(_ node: Node, _ what: String, _ type: T.Type) -> T? where T.RawValue == String, T: CaseIterable {
+        guard visit(node) else { return nil }
+        let options = T.allCases.map(\.rawValue)
+        guard case .scalar(let s) = node, !Self.isNull(node) else {
+            report(node, code: "wrong-type", "\(what) should be one of \(options.joined(separator: ", ")), found \(Self.describe(node))")
+            return nil
+        }
+        if let v = T(rawValue: s.string) { return v }
+        report(node, code: "bad-value", "\(what) '\(s.string)' is not allowed", hint: Suggest.hint(for: s.string, in: options))
+        return nil
+    }
+
+    func oneOf(_ node: Node, _ what: String, _ options: [String]) -> String? {
+        guard let s = text(node, what) else { return nil }
+        if options.contains(s) { return s }
+        report(node, code: "unknown-id", "\(what) '\(s)' is not known", hint: Suggest.hint(for: s, in: options))
+        return nil
+    }
+
+    func label(_ node: Node, _ what: String) -> Label? {
+        guard let f = mapping(node, of: what, keys: ["zh", "en"]) else { return nil }
+        let zh = f.required("zh") { text($0, "\(what).zh") }
+        let en = f.required("en") { text($0, "\(what).en") }
+        guard let zh, let en else { return nil }
+        return Label(zh: zh, en: en)
+    }
+
+    func citation(_ node: Node, _ what: String) -> Citation? {
+        guard let f = mapping(node, of: what, keys: ["source", "ref"]) else { return nil }
+        let source = f.required("source") { choice($0, "\(what).source", Citation.Source.self) }
+        let ref = f.required("ref") { text($0, "\(what).ref") }
+        guard let source, let ref else { return nil }
+        return Citation(source: source, ref: ref)
+    }
+}
+
+/// The fields of one mapping, read by key.
+struct Fields {
+    let node: Node
+    let values: [String: (key: Node, value: Node)]
+    let what: String
+    let reader: YAMLReader
+
+    var location: SourceLocation { reader.location(node) }
+
+    func has(_ key: String) -> Bool {
+        guard let v = values[key]?.value else { return false }
+        return !YAMLReader.isNull(v)
+    }
+
+    func node(_ key: String) -> Node? { values[key]?.value }
+
+    /// Reads a key that must be present.
+    func required<T>(_ key: String, _ read: (Node) -> T?) -> T? {
+        guard let entry = values[key] else {
+            reader.report(node, code: "missing-key", "\(what) has no '\(key)'", hint: "add `\(key):`")
+            return nil
+        }
+        return read(entry.value)
+    }
+
+    /// Reads a key that may be absent or null.
+    func optional<T>(_ key: String, _ read: (Node) -> T?) -> T? {
+        guard let entry = values[key], !YAMLReader.isNull(entry.value) else { return nil }
+        return read(entry.value)
+    }
+}
+
+extension String {
+    init?(validatingUTF8Data data: Data) {
+        guard let s = String(validating: data, as: UTF8.self) else { return nil }
+        self = s
+    }
+}
