@@ -71,7 +71,8 @@ public enum WorkspaceLoader {
         } else {
             files = [url]
         }
-        let (cases, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy])
+        let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy])
+        let cases = loaded.sorted { ($0.id, $0.location.file) < ($1.id, $1.location.file) }
         diagnostics += caseDiagnostics
 
         // Case ids are unique across files.
@@ -131,7 +132,11 @@ public enum WorkspaceLoader {
         if let env = ProcessInfo.processInfo.environment["TERMAUDIT_CHECKLISTS"], !env.isEmpty {
             return URL(fileURLWithPath: env).standardizedFileURL
         }
-        var dir = root
+        return searchUp(from: root) ?? bundledLibrary()
+    }
+
+    static func searchUp(from start: URL) -> URL? {
+        var dir = start
         while true {
             let c = dir.appendingPathComponent("checklists")
             if FileManager.default.fileExists(atPath: c.appendingPathComponent("vocabulary.yaml").path) { return c }
@@ -139,6 +144,30 @@ public enum WorkspaceLoader {
             if parent.path == dir.path { return nil }
             dir = parent
         }
+    }
+
+    /// The checklists that ship with termaudit: `share/termaudit/checklists` beside an installed binary,
+    /// or the repository's `checklists/` above a binary built in `.build/`.
+    static func bundledLibrary() -> URL? {
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let bin = exe.deletingLastPathComponent()
+        let installed = bin.deletingLastPathComponent().appendingPathComponent("share/termaudit/checklists")
+        if FileManager.default.fileExists(atPath: installed.appendingPathComponent("vocabulary.yaml").path) { return installed }
+        return searchUp(from: bin)
+    }
+
+    /// The checklists folder for commands that need no workspace: TERMAUDIT_CHECKLISTS, the workspace around the
+    /// current folder, any `checklists/` above it, or the bundled one.
+    public static func libraryForCurrentDirectory() -> URL? {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let root = findRoot(from: cwd), let c = readConfigQuietly(root), let u = findLibrary(root: root, config: c) { return u }
+        if let env = ProcessInfo.processInfo.environment["TERMAUDIT_CHECKLISTS"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        return searchUp(from: cwd) ?? bundledLibrary()
+    }
+
+    static func readConfigQuietly(_ root: URL) -> WorkspaceConfig? {
+        let url = root.appendingPathComponent(configName)
+        return readConfig(url, YAMLReader(file: url.path))
     }
 
     static func readConfig(_ url: URL, _ r: YAMLReader) -> WorkspaceConfig? {

@@ -1,0 +1,93 @@
+import TermAudit
+
+/// One year's assessment outcome.
+public struct YearOutcome: Sendable, Hashable {
+    public var year: Int
+    /// The grade: as given, or from the scores; nil when neither.
+    public var grade: Grade?
+    /// Whether the grade was given by the committee (it then stands as given).
+    public var gradeGiven: Bool
+    public var teamClass: Int?
+    public var performance: Double?
+    public var opinion: Double?
+}
+
+/// Assessment rules (考核): grades from the two 100-point scales, team classes.
+public enum AssessmentRules {
+    /// The grade from the two scores: the first threshold whose minimums are both met.
+    public static func grade(performance: Double, opinion: Double, policy: AssessmentPolicy) -> Grade? {
+        for t in policy.grades {
+            if let m = t.minPerformance, performance < m { continue }
+            if let m = t.minOpinion, opinion < m { continue }
+            return t.grade
+        }
+        return nil
+    }
+
+    /// The team class from a team score: the first threshold met.
+    public static func teamClass(score: Double, policy: AssessmentPolicy) -> Int? {
+        for t in policy.teamClasses {
+            if let m = t.minScore, score < m { continue }
+            return t.teamClass
+        }
+        return nil
+    }
+
+    /// Every assessed year with its grade and class.
+    public static func outcomes(_ years: [AssessmentYear], policy: AssessmentPolicy) -> [YearOutcome] {
+        years.sorted { $0.year < $1.year }.map { y in
+            var g = y.grade
+            if g == nil, let p = y.performance, let o = y.opinion { g = grade(performance: p, opinion: o, policy: policy) }
+            let cls = y.teamClass ?? y.teamScore.flatMap { teamClass(score: $0, policy: policy) }
+            return YearOutcome(year: y.year, grade: g, gradeGiven: y.grade != nil, teamClass: cls,
+                               performance: y.performance, opinion: y.opinion)
+        }
+    }
+
+    /// Consequences of the assessments, with reasons.
+    public static func consequences(_ outcomes: [YearOutcome], policy: AssessmentPolicy) -> [(Consequence, Reason)] {
+        var out: [(Consequence, Reason)] = []
+        let graded = outcomes.filter { $0.grade != nil }
+        let c = policy.gradeConsequencesCitation
+        if let latest = graded.last, let g = latest.grade {
+            let how = latest.gradeGiven ? "（考核委员会确定）" : "（工作实绩 \(Fmt.number(latest.performance ?? 0))，民意测评 \(Fmt.number(latest.opinion ?? 0))）"
+            let howEn = latest.gradeGiven ? " (given by the committee)" : " (performance \(Fmt.number(latest.performance ?? 0)), opinion \(Fmt.number(latest.opinion ?? 0)))"
+            switch g {
+            case .excellent:
+                out.append((.priorityPromotion, Reason(rule: "assessment.excellent",
+                                                       message: Label(zh: "\(latest.year) 年度考核优秀\(how)，优先提拔使用", en: "\(latest.year): excellent\(howEn); priority for promotion"),
+                                                       citation: c)))
+            case .basicallyCompetent:
+                out.append((.admonishment, Reason(rule: "assessment.basically-competent",
+                                                  message: Label(zh: "\(latest.year) 年度考核基本称职\(how)，诫勉谈话、限期整改", en: "\(latest.year): basically competent\(howEn); admonishing talk"),
+                                                  citation: c)))
+                let n = policy.basicYearsInARow
+                let tail = Array(graded.suffix(n))
+                let consecutive = tail.count == n && tail.allSatisfy { $0.grade == .basicallyCompetent }
+                    && zip(tail, tail.dropFirst()).allSatisfy { $1.year == $0.year + 1 }
+                if consecutive {
+                    out.append((.notReappointed, Reason(rule: "assessment.basic-in-a-row",
+                                                        message: Label(zh: "连续 \(n) 年基本称职（\(tail.map { String($0.year) }.joined(separator: "、"))），不再聘任",
+                                                                       en: "Basically competent \(n) years running (\(tail.map { String($0.year) }.joined(separator: ", "))): not appointed again"),
+                                                        citation: c)))
+                }
+            case .incompetent:
+                out.append((.notReappointed, Reason(rule: "assessment.incompetent",
+                                                    message: Label(zh: "\(latest.year) 年度考核不称职\(how)，不再聘任", en: "\(latest.year): incompetent\(howEn); not appointed again"),
+                                                    citation: c)))
+            case .competent:
+                break
+            }
+        }
+        if let latest = outcomes.last(where: { $0.teamClass != nil }), let k = latest.teamClass {
+            let tc = policy.teamClassesCitation
+            switch k {
+            case 1: out.append((.teamCommendation, Reason(rule: "assessment.team-class", message: Label(zh: "\(latest.year) 年领导班子评为一类，通报表彰、物质奖励", en: "\(latest.year): class-one team; commendation"), citation: tc)))
+            case 3: out.append((.teamTalk, Reason(rule: "assessment.team-class", message: Label(zh: "\(latest.year) 年领导班子评为三类，对班子诫勉或提醒谈话", en: "\(latest.year): class-three team; admonishing or reminding talk"), citation: tc)))
+            case 4: out.append((.teamReorganization, Reason(rule: "assessment.team-class", message: Label(zh: "\(latest.year) 年领导班子评为四类，进行组织调整", en: "\(latest.year): class-four team; reorganization"), citation: tc)))
+            default: break
+            }
+        }
+        return out
+    }
+}

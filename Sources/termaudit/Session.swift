@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TermAudit
+import TermAuditLoader
+import TermAuditRules
+
+/// A loaded, valid workspace and the evaluator for it; commands that need valid input start here.
+struct Session {
+    var workspace: Workspace
+    var policy: Policy
+    var evaluator: CaseEvaluator
+    var load: LoadResult
+
+    /// Loads the workspace; on invalid input prints the located errors to stderr and exits with status 1.
+    static func open(_ options: WorkspaceOptions, asOf: String? = nil) throws -> Session {
+        let result = WorkspaceLoader.load(path: options.path, policyOverride: options.policy)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            for d in result.diagnostics { Terminal.eprint(d.description) }
+            Terminal.eprint("✗ \(errors.count) 个错误，请先修正 (\(errors.count) errors; run `termaudit validate` for details)")
+            throw ExitCode(1)
+        }
+        guard let ws = result.workspace, let policy = ws.policy else { throw ExitCode(1) }
+        var day = ws.config.asOf ?? Session.today()
+        if let asOf {
+            guard let d = Day(iso: asOf) else {
+                throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD")
+            }
+            day = d
+        }
+        let evaluator = CaseEvaluator(library: ws.library, policy: policy, asOf: day,
+                                      defaultTemplate: ws.config.handoverChecklists.first)
+        return Session(workspace: ws, policy: policy, evaluator: evaluator, load: result)
+    }
+
+    /// Today's date in the local time zone.
+    static func today() -> Day {
+        let c = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// Cases selected by id (all when `ids` is empty); unknown ids are an error.
+    func cases(_ ids: [String]) throws -> [AuditCase] {
+        if ids.isEmpty { return workspace.cases }
+        var out: [AuditCase] = []
+        for id in ids {
+            guard let c = workspace.cases.first(where: { $0.id == id }) else {
+                let known = workspace.cases.map(\.id)
+                let hint = known.min { a, b in a.commonPrefix(with: id).count > b.commonPrefix(with: id).count }
+                throw ValidationError("no case with id '\(id)'\(hint.map { "; did you mean '\($0)'?" } ?? "")")
+            }
+            out.append(c)
+        }
+        return out
+    }
+}
