@@ -46,9 +46,8 @@ final class YAMLReader {
 
     /// Parses YAML text.
     func parse(text: String) -> Node? {
-        if let (line, column) = Self.tooDeep(text) {
-            report(line: line, column: column, code: "too-deep",
-                   "the document nests deeper than \(LoaderLimits.maxDepth) levels", hint: "case files need only a few levels")
+        if let p = Self.preScan(text) {
+            report(line: p.line, column: p.column, code: p.code, p.message, hint: p.hint)
             return nil
         }
         if text.utf8.contains(0) {
@@ -93,48 +92,96 @@ final class YAMLReader {
         }
     }
 
-    /// A quick scan for nesting deeper than the limit, before the recursive parser sees it.
-    static func tooDeep(_ text: String) -> (Int, Int)? {
+    /// A problem found by the quick scan before parsing.
+    struct PreScanProblem {
+        var line: Int, column: Int, code: String, message: String, hint: String
+    }
+
+    /// A quick scan, before the recursive parser sees the text, for nesting deeper than the limit and for
+    /// anchors and aliases (`&a`, `*a`): case files need neither, and aliases can multiply a small file into
+    /// billions of values ("billion laughs").
+    static func preScan(_ text: String) -> PreScanProblem? {
         var line = 1, column = 0
         var flow = 0
         var inSingle = false, inDouble = false, comment = false
         var lineStart = true, indent = 0, dashes = 0
-        var prev: UInt8 = 0
+        var blockParent: Int? = nil   // indentation of the key that opened a block scalar
+        var nodeStart = true          // the next non-space character starts a node
+        var prev: UInt8 = 10
+        var lineBytes: [UInt8] = []
+        func deep(_ l: Int, _ c: Int) -> PreScanProblem {
+            PreScanProblem(line: l, column: c, code: "too-deep", message: "the document nests deeper than \(LoaderLimits.maxDepth) levels",
+                           hint: "case files need only a few levels")
+        }
+        func endLine() {
+            // A block scalar (| or >) starts when a line ends with its indicator outside quotes.
+            var t = lineBytes
+            while let l = t.last, l == 32 || l == 13 { t.removeLast() }
+            while let l = t.last, l == UInt8(ascii: "-") || l == UInt8(ascii: "+") || (l >= 48 && l <= 57) { t.removeLast() }
+            if let l = t.last, (l == UInt8(ascii: "|") || l == UInt8(ascii: ">")), !inDouble,
+               t.count == 1 || t[t.count - 2] == 32 {
+                if blockParent == nil { blockParent = indent }
+            }
+        }
         for b in text.utf8 {
             column += 1
             if b == 10 {
+                if !comment || true { endLine() }
                 line += 1; column = 0; comment = false; lineStart = true; indent = 0; dashes = 0
-                inSingle = false
+                inSingle = false; nodeStart = flow == 0 ? true : nodeStart
+                lineBytes.removeAll(keepingCapacity: true)
                 prev = b
                 continue
             }
-            if comment { prev = b; continue }
             if lineStart {
                 if b == 32 { indent += 1; prev = b; continue }
-                if b == UInt8(ascii: "-") || b == UInt8(ascii: "?") { dashes += 1; prev = b; continue }
-                lineStart = false
-                // Block nesting grows with indentation and with "- - -" on one line.
-                if indent / 2 + dashes > LoaderLimits.maxDepth * 2 && indent > 0 || dashes > LoaderLimits.maxDepth {
-                    return (line, column)
+                if b == 13 { prev = b; continue }
+                if let parent = blockParent {
+                    if indent > parent { comment = true; lineStart = false; prev = b; continue }   // block scalar content
+                    blockParent = nil
                 }
+                if b == UInt8(ascii: "-") || b == UInt8(ascii: "?") {
+                    dashes += 1; prev = b; nodeStart = true
+                    if dashes > LoaderLimits.maxDepth { return deep(line, column) }
+                    continue
+                }
+                lineStart = false
+                if indent / 2 + dashes > LoaderLimits.maxDepth * 2 { return deep(line, column) }
             }
+            if comment { prev = b; continue }
+            lineBytes.append(b)
             if inDouble {
                 if b == UInt8(ascii: "\"") && prev != UInt8(ascii: "\\") { inDouble = false }
-            } else if inSingle {
+                prev = b
+                continue
+            }
+            if inSingle {
                 if b == UInt8(ascii: "'") { inSingle = false }
-            } else {
-                switch b {
-                case UInt8(ascii: "\""): inDouble = true
-                case UInt8(ascii: "'") where prev == 32 || prev == UInt8(ascii: "[") || prev == UInt8(ascii: ",") || prev == UInt8(ascii: ":"):
-                    inSingle = true
-                case UInt8(ascii: "#") where prev == 32 || prev == 9: comment = true
-                case UInt8(ascii: "["), UInt8(ascii: "{"):
-                    flow += 1
-                    if flow > LoaderLimits.maxDepth { return (line, column) }
-                case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                    flow = max(0, flow - 1)
-                default: break
-                }
+                prev = b
+                continue
+            }
+            if b == 32 || b == 9 { prev = b; continue }
+            if nodeStart && (b == UInt8(ascii: "*") || b == UInt8(ascii: "&")) {
+                let what = b == UInt8(ascii: "*") ? "an alias (*name)" : "an anchor (&name)"
+                return PreScanProblem(line: line, column: column, code: "alias-not-allowed",
+                                      message: "\(what) is not allowed in termaudit files",
+                                      hint: "write the value out; anchors and aliases can multiply a file into billions of values")
+            }
+            nodeStart = false
+            switch b {
+            case UInt8(ascii: "\""): if prev == 32 || prev == 10 || prev == UInt8(ascii: "[") || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "{") || prev == UInt8(ascii: ":") || prev == 9 { inDouble = true }
+            case UInt8(ascii: "'"): if prev == 32 || prev == 10 || prev == UInt8(ascii: "[") || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "{") || prev == UInt8(ascii: ":") || prev == 9 { inSingle = true }
+            case UInt8(ascii: "#") where prev == 32 || prev == 9 || prev == 10: comment = true; lineBytes.removeLast()
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                flow += 1; nodeStart = true
+                if flow > LoaderLimits.maxDepth { return deep(line, column) }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                flow = max(0, flow - 1)
+            case UInt8(ascii: ","):
+                if flow > 0 { nodeStart = true }
+            case UInt8(ascii: ":"):
+                nodeStart = true
+            default: break
             }
             prev = b
         }

@@ -1,0 +1,255 @@
+import Foundation
+import Testing
+import TermAudit
+@testable import TermAuditLoader
+
+@Suite("Loading case files")
+struct LoaderTests {
+    @Test("the contract example of the issue loads without errors")
+    func contractExample() throws {
+        let text = try String(contentsOf: Fixtures.samples.appendingPathComponent("cases/2024-007.yaml"), encoding: .utf8)
+        let (c, d) = Fixtures.parse(text)
+        #expect(d.isEmpty, "\(d)")
+        let k = try #require(c)
+        #expect(k.id == "2024-007")
+        #expect(k.post.inherits == DayRange(text: "2018-01-01..2022-12-31"))
+        #expect(k.indicators.count == 3)
+        #expect(k.handover?.items["debts"]?.finding == "F2")
+        #expect(k.assessment.map(\.year) == [2023, 2024])
+        #expect(k.assessment[1].grade == .basicallyCompetent)
+    }
+
+    @Test("a file with ten different mistakes gets ten located messages in one run")
+    func tenMistakes() {
+        let text = """
+        id: 2024-bad
+        official:
+          name: 张三
+          nationl_id: "1101"
+          service_start: 2023-02-30
+        post:
+          unit: 县水利局
+          title: 局长
+          rank: principle
+          level: 科级
+          system: 政府工作部门
+          basis: appointed
+          decided: 2019/07/15
+          terms_before: one
+        trigger: term_end
+        team:
+          - {name: 李明, department: audit, unit: 县审计局, leader: true}
+          - {name: 李明, department: audit, unit: 县审计局}
+        indicators:
+          - {id: a, area: duties, name: x, target: -3, actual: 1, better: higher}
+          - {id: b, area: dutys, name: y, target: 1, actual: 2, better: higher}
+        handover:
+          checklist: handover-standard
+          items:
+            seal: done
+            debts: {status: issue, finding: F9}
+        findings: []
+        """
+        let (_, d) = Fixtures.parse(text, file: "bad.yaml")
+        #expect(d.count == 10)
+        #expect(d.codes == ["unknown-key", "impossible-date", "bad-value", "bad-date", "wrong-type", "duplicate-member",
+                            "negative-target", "unknown-id", "unknown-item", "undefined-finding"])
+        #expect(d.map(\.location.line) == [4, 5, 9, 13, 14, 18, 20, 21, 25, 26])
+        #expect(d.allSatisfy { $0.location.file == "bad.yaml" && $0.location.column > 1 })
+        #expect(d[0].hint == "did you mean 'national_id'?")
+        #expect(d[2].hint == "did you mean 'principal'?")
+        #expect(d[8].hint == "did you mean 'seals'?")
+    }
+
+    @Test("unknown template ids are refused with a suggestion")
+    func unknownTemplate() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "checklist: handover-standard", with: "checklist: handover-standrd"))
+        #expect(d.codes == ["unknown-id"])
+        #expect(d[0].hint.contains("handover-standard"))
+    }
+
+    @Test("wrong types are named with what was found")
+    func wrongTypes() {
+        var t = Fixtures.valid.replacingOccurrences(of: "target: 5.0", with: "target: 5.0, actual: \"5.2\"")
+        t = t.replacingOccurrences(of: ", actual: 5.2", with: "")
+        t = t.replacingOccurrences(of: "leader: true}", with: "leader: maybe}")
+        let (_, d) = Fixtures.parse(t)
+        #expect(d.codes == ["wrong-type", "wrong-type"])
+        #expect(d.contains { $0.message.contains("leader should be true or false") })
+        #expect(d.contains { $0.message.contains("actual should be a number") && $0.hint.contains("remove the quotes") })
+    }
+
+    @Test("NaN, infinity and too-large numbers are refused")
+    func badNumbers() {
+        for (v, code) in [(".nan", "bad-number"), (".inf", "bad-number"), ("-.inf", "bad-number"), ("1e300", "number-too-large")] {
+            let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "actual: 5.2", with: "actual: \(v)"))
+            #expect(d.codes == [code], "\(v)")
+        }
+    }
+
+    @Test("duplicate keys are an error at the mapping")
+    func duplicateKeys() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "  title: 局长\n", with: "  title: 局长\n  title: 副局长\n"))
+        #expect(d.codes == ["duplicate-key"])
+        #expect(d[0].message.contains("'title'"))
+    }
+
+    @Test("a byte-order mark and CRLF line ends are accepted")
+    func bomAndCRLF() {
+        let (c, d) = Fixtures.parse("\u{FEFF}" + Fixtures.valid.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(d.isEmpty, "\(d)")
+        #expect(c?.official.name == "测试官")
+    }
+
+    @Test("tabs used for indentation are a located syntax error")
+    func tabs() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "  name: 测试官", with: "\tname: 测试官"))
+        #expect(d.codes == ["yaml-syntax"])
+        #expect(d[0].location.line == 3)
+    }
+
+    @Test("non-UTF-8 bytes are located")
+    func notUTF8() throws {
+        let dir = try Fixtures.workspace(["a.yaml": ""])
+        var data = Data("id: X\nofficial:\n  name: ".utf8)
+        data.append(contentsOf: [0xCD, 0xF5, 0xBD, 0xA8]) // GBK
+        try data.write(to: dir.appendingPathComponent("cases/a.yaml"))
+        let r = WorkspaceLoader.load(path: dir.path)
+        #expect(r.diagnostics.codes == ["not-utf8"])
+        #expect(r.diagnostics[0].location.line == 3)
+        #expect(r.diagnostics[0].location.column == 9)
+    }
+
+    @Test("an empty file is an error")
+    func empty() {
+        let (_, d) = Fixtures.parse("")
+        #expect(d.codes == ["empty"])
+    }
+
+    @Test("an alias bomb is refused before it expands")
+    func aliasBomb() {
+        var text = "id: X\nofficial: {name: x}\nfindings:\n  - &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        var prev = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            text += "  - &\(name) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ",") + "]\n"
+            prev = name
+        }
+        let (_, d) = Fixtures.parse(text)
+        #expect(d.codes == ["alias-not-allowed"])
+        #expect(d[0].location.line == 4)
+        #expect(d[0].location.column == 5)
+        let (_, d2) = Fixtures.parse("id: X\nteam: *t\n")
+        #expect(d2.codes == ["alias-not-allowed"])
+        #expect(d2[0].location.column == 7)
+    }
+
+    @Test("asterisks and ampersands inside text are not aliases")
+    func notAliases() {
+        let t = Fixtures.valid.replacingOccurrences(of: "  - {id: F1, title: 借款待查, category: finance, status: resolved}",
+                                                    with: "  - id: F1\n    title: \"*重点* & 次要\"\n    category: finance\n    status: resolved\n    note: |\n      * 第一条\n      & 第二条\n")
+            .replacingOccurrences(of: "name: 收入,", with: "name: 收入 * 系数 & 2,")
+        let (c, d) = Fixtures.parse(t)
+        #expect(d.isEmpty, "\(d)")
+        #expect(c?.findings.first?.title == "*重点* & 次要")
+        #expect(c?.findings.first?.note == "* 第一条\n& 第二条\n")
+        #expect(c?.indicators.first?.name == "收入 * 系数 & 2")
+    }
+
+    @Test("deep nesting is refused before parsing")
+    func deepNesting() {
+        let deep = "id: X\nofficial: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n"
+        let (_, d) = Fixtures.parse(deep)
+        #expect(d.codes == ["too-deep"])
+        let dashes = "id: X\nteam:\n" + String(repeating: "- ", count: 5_000) + "x\n"
+        #expect(Fixtures.parse(dashes).1.codes == ["too-deep"])
+    }
+
+    @Test("a quoted national id is required and checked")
+    func nationalID() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "national_id: \"110101196805010011\"", with: "national_id: 110101196805010011"))
+        #expect(d.codes == ["unquoted-id"])
+        let (_, d2) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "\"110101196805010011\"", with: "\"12345\""))
+        #expect(d2.codes == ["bad-value"])
+    }
+
+    @Test("qualitative and quantitative indicators take their own keys")
+    func indicatorShapes() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "rating: achieved}", with: "rating: achieved, actual: 3}"))
+        #expect(d.codes == ["wrong-key"])
+        let (_, d2) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: ", better: higher", with: ""))
+        #expect(d2.codes == ["missing-key"])
+        let (_, d3) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "rating: achieved}", with: "rating: done}"))
+        #expect(d3.codes == ["bad-value"])
+    }
+
+    @Test("scores outside the 100-point scale and repeated years are refused")
+    func assessmentChecks() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "performance: 86", with: "performance: 101"))
+        #expect(d.codes == ["out-of-range"])
+        let (_, d2) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "  - {year: 2024, performance: 86, opinion: 78}", with: "  - {year: 2024, performance: 86, opinion: 78}\n  - {year: 2024, grade: 称职}"))
+        #expect(d2.codes == ["duplicate-year"])
+        let (_, d3) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "performance: 86, opinion: 78", with: "grade: 很好"))
+        #expect(d3.codes == ["bad-value"])
+    }
+
+    @Test("an inherited term must be a real range")
+    func inherits() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "  terms_before: 0", with: "  terms_before: 0\n  inherits: 2022-12-31..2018-01-01"))
+        #expect(d.codes == ["bad-value"])
+        let (_, d2) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "  terms_before: 0", with: "  terms_before: 0\n  inherits: 2018-01-01..2022-02-30"))
+        #expect(d2.codes == ["bad-date"])
+    }
+
+    @Test("duplicate case ids across files are reported with both files")
+    func duplicateCaseIDs() throws {
+        let dir = try Fixtures.workspace(["a.yaml": Fixtures.valid, "sub/b.yaml": Fixtures.valid])
+        let r = WorkspaceLoader.load(path: dir.path)
+        #expect(r.diagnostics.codes == ["duplicate-case"])
+        #expect(r.diagnostics[0].message.contains("a.yaml"))
+        #expect(r.diagnostics[0].location.file.hasSuffix("sub/b.yaml"))
+    }
+
+    @Test("errors of all files are collected in one run, sorted by file and line")
+    func allFiles() throws {
+        let bad1 = Fixtures.valid.replacingOccurrences(of: "id: T-1", with: "id: T-2").replacingOccurrences(of: "rank: principal", with: "rank: boss")
+        let bad2 = Fixtures.valid.replacingOccurrences(of: "id: T-1", with: "id: T-3").replacingOccurrences(of: "trigger: term_end", with: "trigger: retired")
+        let dir = try Fixtures.workspace(["a.yaml": Fixtures.valid, "b.yaml": bad1, "c.yaml": bad2])
+        let r = WorkspaceLoader.load(path: dir.path)
+        #expect(r.diagnostics.count == 2)
+        #expect(r.diagnostics[0].location.file.hasSuffix("b.yaml"))
+        #expect(r.diagnostics[1].location.file.hasSuffix("c.yaml"))
+        #expect(r.workspace?.cases.map(\.id) == ["T-1"])
+    }
+
+    @Test("a single case file can be validated inside its workspace")
+    func singleFile() throws {
+        let dir = try Fixtures.workspace(["a.yaml": Fixtures.valid, "b.yaml": "id: [\n"])
+        let r = WorkspaceLoader.load(path: dir.appendingPathComponent("cases/a.yaml").path)
+        #expect(r.diagnostics.isEmpty)
+        #expect(r.workspace?.cases.count == 1)
+    }
+
+    @Test("a path with no workspace above it is a clear error")
+    func noWorkspace() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nows-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let r = WorkspaceLoader.load(path: dir.path)
+        #expect(r.diagnostics.codes == ["no-workspace"])
+        #expect(WorkspaceLoader.load(path: "/nonexistent/x").diagnostics.codes == ["not-found"])
+    }
+
+    @Test("an unknown policy in termaudit.yaml is refused")
+    func unknownPolicy() throws {
+        let dir = try Fixtures.workspace(["a.yaml": Fixtures.valid], config: "jurisdiction: 县\npolicy: seed-cty\nlibrary: \(Fixtures.checklists.path)\n")
+        let r = WorkspaceLoader.load(path: dir.path)
+        #expect(r.diagnostics.codes == ["unknown-policy"])
+        #expect(r.diagnostics[0].hint == "did you mean 'seed-city'?")
+    }
+
+    @Test("the sample workspace validates with no errors")
+    func samples() {
+        let r = WorkspaceLoader.load(path: Fixtures.samples.path)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics.prefix(5))")
+        #expect((r.workspace?.cases.count ?? 0) >= 24)
+    }
+}
