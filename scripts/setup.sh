@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what termaudit needs on a Debian machine, only what is missing:
+#   - libxlsxwriter-dev (the C library the workbooks are written with)
+#   - with --test: Python's openpyxl and openxml-audit (to read workbooks back in the tests)
+# Safe to run again: it does nothing when everything is there.
+set -euo pipefail
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "setup: need root to run: $*" >&2; exit 1; fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    echo "setup: apt-get update" >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=1
+  fi
+  echo "setup: apt-get install $*" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v swift >/dev/null; then
+  echo "setup: Swift 6 is required (swift not found on PATH); see https://www.swift.org/install/linux/" >&2
+  exit 1
+fi
+
+missing=()
+[ -f /usr/include/xlsxwriter.h ] || missing+=(libxlsxwriter-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+if [ "$want_test" = 1 ]; then
+  # A German locale proves numbers are written the same under any locale.
+  if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    command -v locale-gen >/dev/null || missing+=(locales)
+  fi
+fi
+[ "${#missing[@]}" = 0 ] || apt_install "${missing[@]}"
+
+if [ "$want_test" = 1 ]; then
+  if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    as_root sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+    as_root locale-gen >/dev/null
+  fi
+  py=()
+  python3 -c 'import openpyxl' 2>/dev/null || py+=(openpyxl)
+  command -v openxml-audit >/dev/null || py+=(openxml-audit)
+  if [ "${#py[@]}" != 0 ]; then
+    echo "setup: pip install ${py[*]}" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "${py[@]}"
+  fi
+fi
