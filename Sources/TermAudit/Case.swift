@@ -10,12 +10,14 @@ public struct AuditCase: Sendable, Hashable {
     public var findings: [Finding]
     public var assessment: [AssessmentYear]
     public var signoffs: [Signoff]
+    /// Each department's part of the audit (审计事项与结论), if recorded.
+    public var audit: AuditWork?
     /// Where the case was read from (the `id` key).
     public var location: SourceLocation
 
     public init(id: String, official: Official, post: Post, trigger: Trigger, team: [TeamMember] = [],
                 indicators: [Indicator] = [], handover: Handover? = nil, findings: [Finding] = [],
-                assessment: [AssessmentYear] = [], signoffs: [Signoff] = [],
+                assessment: [AssessmentYear] = [], signoffs: [Signoff] = [], audit: AuditWork? = nil,
                 location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
         self.id = id
         self.official = official
@@ -27,6 +29,7 @@ public struct AuditCase: Sendable, Hashable {
         self.findings = findings
         self.assessment = assessment
         self.signoffs = signoffs
+        self.audit = audit
         self.location = location
     }
 
@@ -409,5 +412,96 @@ public struct Signoff: Sendable, Hashable {
         self.publicKey = publicKey
         self.sections = sections
         self.location = location
+    }
+}
+
+/// The status of one audit content item (审计事项).
+public enum AuditItemStatus: String, Sendable, Hashable, CaseIterable {
+    case pending
+    /// 未发现问题
+    case noProblem = "no_problem"
+    /// 发现问题 (with finding ids)
+    case problem
+    /// 不适用 (with a reason)
+    case notApplicable = "not_applicable"
+
+    public var label: Label {
+        switch self {
+        case .pending: Label(zh: "待审", en: "pending")
+        case .noProblem: Label(zh: "未发现问题", en: "no problem")
+        case .problem: Label(zh: "发现问题", en: "problem")
+        case .notApplicable: Label(zh: "不适用", en: "not applicable")
+        }
+    }
+}
+
+/// One audit content item's state in a case.
+public struct AuditItemState: Sendable, Hashable {
+    public var status: AuditItemStatus
+    /// Findings a `problem` item refers to.
+    public var findings: [String]
+    /// The team member who examined the item.
+    public var examiner: String?
+    /// Why the item does not apply.
+    public var reason: String?
+    public var note: String?
+    public var location: SourceLocation
+
+    public init(status: AuditItemStatus, findings: [String] = [], examiner: String? = nil, reason: String? = nil,
+                note: String? = nil, location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.status = status
+        self.findings = findings
+        self.examiner = examiner
+        self.reason = reason
+        self.note = note
+        self.location = location
+    }
+}
+
+/// A department's conclusion (结论).
+public struct Conclusion: Sendable, Hashable {
+    /// 未发现问题 or 发现问题.
+    public enum Result: String, Sendable, Hashable, CaseIterable {
+        case noProblem = "no_problem"
+        case problemsFound = "problems_found"
+
+        public var label: Label {
+            switch self {
+            case .noProblem: Label(zh: "未发现问题", en: "no problem found")
+            case .problemsFound: Label(zh: "发现问题", en: "problems found")
+            }
+        }
+    }
+
+    public var result: Result
+    public var findings: [String]
+    /// The member who gives the conclusion.
+    public var by: String
+    public var date: Day
+    public var location: SourceLocation
+
+    public init(result: Result, findings: [String] = [], by: String, date: Day,
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.result = result
+        self.findings = findings
+        self.by = by
+        self.date = date
+        self.location = location
+    }
+}
+
+/// Each department's part of the audit: the program, item states and conclusions.
+public struct AuditWork: Sendable, Hashable {
+    /// An audit program id from `checklists/audit-content/`.
+    public var program: String
+    /// Item states by item id; items of the program not listed are pending.
+    public var items: [String: AuditItemState]
+    /// Conclusions by department id.
+    public var conclusions: [String: Conclusion]
+
+    public init(program: String, items: [String: AuditItemState] = [:], conclusions: [String: Conclusion] = [:]) {
+        self.program = program
+        self.items = items
+        self.conclusions = conclusions
     }
 }

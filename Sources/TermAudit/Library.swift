@@ -156,15 +156,22 @@ public struct WorkspaceConfig: Sendable, Hashable {
     public var asOf: Day?
     /// Where the checklists folder is, relative to the workspace.
     public var library: String?
+    /// The audit program for cases whose `audit:` section names none.
+    public var auditProgram: String?
+    /// Audit program items reassigned to another department: program id → item id → department id.
+    public var auditReassign: [String: [String: String]]
 
     public init(jurisdiction: String, policy: String, handoverChecklists: [String] = [], period: String? = nil,
-                asOf: Day? = nil, library: String? = nil) {
+                asOf: Day? = nil, library: String? = nil, auditProgram: String? = nil,
+                auditReassign: [String: [String: String]] = [:]) {
         self.jurisdiction = jurisdiction
         self.policy = policy
         self.handoverChecklists = handoverChecklists
         self.period = period
         self.asOf = asOf
         self.library = library
+        self.auditProgram = auditProgram
+        self.auditReassign = auditReassign
     }
 }
 

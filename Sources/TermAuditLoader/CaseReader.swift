@@ -10,7 +10,7 @@ struct CaseReader {
 
     private var r: YAMLReader { reader }
 
-    static let topKeys = ["id", "official", "post", "trigger", "team", "indicators", "handover", "findings", "assessment", "signoffs"]
+    static let topKeys = ["id", "official", "post", "trigger", "team", "indicators", "handover", "findings", "assessment", "audit", "signoffs"]
 
     func read(_ root: Node) -> AuditCase? {
         guard let f = r.mapping(root, of: "the case", keys: Self.topKeys) else { return nil }
@@ -31,9 +31,10 @@ struct CaseReader {
         _ = f.optional("assessment") { n -> Bool? in assessment = readAssessment(n); return true }
         var signoffs: [Signoff] = []
         _ = f.optional("signoffs") { n -> Bool? in signoffs = readSignoffs(n); return true }
+        let audit = f.optional("audit") { readAudit($0, team: team, findingIDs: findingIDs) }
         guard let id, let official, let post, let trigger else { return nil }
         return AuditCase(id: id, official: official, post: post, trigger: trigger, team: team, indicators: indicators,
-                         handover: handover, findings: findings, assessment: assessment, signoffs: signoffs,
+                         handover: handover, findings: findings, assessment: assessment, signoffs: signoffs, audit: audit,
                          location: idLocation)
     }
 
@@ -320,6 +321,99 @@ struct CaseReader {
                                       teamScore: teamScore, location: r.location(n)))
         }
         return out.sorted { $0.year < $1.year }
+    }
+
+    /// Finding ids in a list; each must be defined in `findings`.
+    func findingList(_ node: Node, _ what: String, findingIDs: Set<String>) -> [String] {
+        var out: [String] = []
+        r.sequence(node, of: what) { n, _ in
+            guard let id = r.text(n, "finding id") else { return }
+            if findingIDs.contains(id) {
+                out.append(id)
+            } else {
+                r.report(n, code: "undefined-finding", "\(what) refers to finding '\(id)', which is not defined in `findings`",
+                         hint: findingIDs.isEmpty ? "add it under `findings:`" : Suggest.hint(for: id, in: findingIDs.sorted()))
+            }
+        }
+        return out
+    }
+
+    func member(_ node: Node, _ what: String, team: [TeamMember]) -> String? {
+        guard let name = r.text(node, what) else { return nil }
+        if !team.contains(where: { $0.name == name }) {
+            r.report(node, code: "unknown-member", "\(what) '\(name)' is not a member of the audit team",
+                     hint: team.isEmpty ? "list the team under `team:`" : Suggest.hint(for: name, in: team.map(\.name)))
+            return nil
+        }
+        return name
+    }
+
+    func readAudit(_ node: Node, team: [TeamMember], findingIDs: Set<String>) -> AuditWork? {
+        guard let f = r.mapping(node, of: "audit", keys: ["program", "items", "conclusions"]) else { return nil }
+        let program = f.required("program") { r.oneOf($0, "audit.program", library.auditPrograms.keys.sorted()) }
+        let def = program.flatMap { library.auditPrograms[$0] }
+        var items: [String: AuditItemState] = [:]
+        _ = f.optional("items") { n -> Bool? in
+            guard r.visit(n) else { return nil }
+            guard case .mapping(let m) = n else {
+                r.report(n, code: "wrong-type", "audit.items should be a mapping (item id: status), found \(YAMLReader.describe(n))")
+                return nil
+            }
+            let allowed = def?.items.map(\.id) ?? []
+            for (k, v) in m {
+                guard let key = r.text(k, "audit item id") else { continue }
+                if def != nil, !allowed.contains(key) {
+                    r.report(k, code: "unknown-item", "'\(key)' is not an item of audit program \(program ?? "")",
+                             hint: Suggest.hint(for: key, in: allowed))
+                    continue
+                }
+                if case .scalar = v {
+                    if let st = r.choice(v, "status of \(key)", AuditItemStatus.self) { items[key] = AuditItemState(status: st, location: r.location(v)) }
+                    continue
+                }
+                guard let it = r.mapping(v, of: "audit item \(key)", keys: ["status", "findings", "examiner", "reason", "note"]) else { continue }
+                let st = it.required("status") { r.choice($0, "status of \(key)", AuditItemStatus.self) }
+                let fs = it.optional("findings") { findingList($0, "audit item \(key)", findingIDs: findingIDs) } ?? []
+                let ex = it.optional("examiner") { member($0, "examiner", team: team) }
+                let reason = it.optional("reason") { r.text($0, "reason") }
+                let note = it.optional("note") { r.text($0, "note", allowEmpty: true) }
+                if let st { items[key] = AuditItemState(status: st, findings: fs, examiner: ex, reason: reason, note: note, location: r.location(v)) }
+            }
+            return true
+        }
+        var conclusions: [String: Conclusion] = [:]
+        _ = f.optional("conclusions") { n -> Bool? in
+            guard r.visit(n) else { return nil }
+            guard case .mapping(let m) = n else {
+                r.report(n, code: "wrong-type", "audit.conclusions should be a mapping (department: conclusion), found \(YAMLReader.describe(n))")
+                return nil
+            }
+            let departments = library.departments.map(\.id)
+            for (k, v) in m {
+                guard let dept = r.oneOf(k, "department", departments) else { continue }
+                guard let c = r.mapping(v, of: "conclusion of \(dept)", keys: ["result", "findings", "by", "date"]) else { continue }
+                let result = c.required("result") { n -> Conclusion.Result? in
+                    guard let t = r.text(n, "result") else { return nil }
+                    switch t {
+                    case "no_problem", "未发现问题": return .noProblem
+                    case "problems_found", "发现问题": return .problemsFound
+                    default:
+                        r.report(n, code: "bad-value", "result '\(t)' is not a conclusion",
+                                 hint: "未发现问题 (no_problem) or 发现问题 (problems_found)")
+                        return nil
+                    }
+                }
+                let fs = c.optional("findings") { findingList($0, "conclusion of \(dept)", findingIDs: findingIDs) } ?? []
+                let by = c.required("by") { member($0, "conclusion given by", team: team) }
+                let date = c.required("date") { r.day($0, "conclusion date") }
+                if let result, let by, let date {
+                    conclusions[dept] = Conclusion(result: result, findings: fs, by: by, date: date, location: r.location(v))
+                }
+            }
+            return true
+        }
+        guard let program else { return nil }
+        return AuditWork(program: program, items: items, conclusions: conclusions)
     }
 
     func readSignoffs(_ node: Node) -> [Signoff] {

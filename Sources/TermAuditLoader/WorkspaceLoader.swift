@@ -59,6 +59,28 @@ public enum WorkspaceLoader {
             diagnostics.append(Diagnostic(at: configLoc, code: "unknown-policy", message: "policy '\(config.policy)' is not defined in \(YAMLFiles.display(libraryURL))",
                                           hint: Suggest.hint(for: config.policy, in: library.policies.keys.sorted())))
         }
+        if let p = config.auditProgram, library.auditPrograms[p] == nil {
+            diagnostics.append(Diagnostic(at: configLoc, code: "unknown-program", message: "audit program '\(p)' is not defined",
+                                          hint: Suggest.hint(for: p, in: library.auditPrograms.keys.sorted())))
+        }
+        let departmentIDs = library.departments.map(\.id)
+        for (p, items) in config.auditReassign.sorted(by: { $0.key < $1.key }) {
+            guard let program = library.auditPrograms[p] else {
+                diagnostics.append(Diagnostic(at: configLoc, code: "unknown-program", message: "audit_reassign names unknown audit program '\(p)'",
+                                              hint: Suggest.hint(for: p, in: library.auditPrograms.keys.sorted())))
+                continue
+            }
+            for (item, dept) in items.sorted(by: { $0.key < $1.key }) {
+                if !program.items.contains(where: { $0.id == item }) {
+                    diagnostics.append(Diagnostic(at: configLoc, code: "unknown-item", message: "audit_reassign: '\(item)' is not an item of \(p)",
+                                                  hint: Suggest.hint(for: item, in: program.items.map(\.id))))
+                }
+                if !departmentIDs.contains(dept) {
+                    diagnostics.append(Diagnostic(at: configLoc, code: "unknown-id", message: "audit_reassign: unknown department '\(dept)'",
+                                                  hint: Suggest.hint(for: dept, in: departmentIDs)))
+                }
+            }
+        }
         for t in config.handoverChecklists where library.handoverTemplates[t] == nil {
             diagnostics.append(Diagnostic(at: configLoc, code: "unknown-template", message: "handover checklist '\(t)' is not defined",
                                           hint: Suggest.hint(for: t, in: library.handoverTemplates.keys.sorted())))
@@ -177,7 +199,7 @@ public enum WorkspaceLoader {
         }
         guard let root = r.parse(data: data),
               let f = r.mapping(root, of: "the workspace settings", keys: ["jurisdiction", "policy", "handover_checklists",
-                                                                           "period", "as_of", "library"]) else { return nil }
+                                                                           "period", "as_of", "library", "audit_program", "audit_reassign"]) else { return nil }
         let jurisdiction = f.required("jurisdiction") { r.text($0, "jurisdiction") }
         let policy = f.required("policy") { r.identifier($0, "policy") }
         var lists: [String] = []
@@ -188,9 +210,28 @@ public enum WorkspaceLoader {
         let period = f.optional("period") { r.text($0, "period") }
         let asOf = f.optional("as_of") { r.day($0, "as_of") }
         let library = f.optional("library") { r.text($0, "library") }
+        let program = f.optional("audit_program") { r.identifier($0, "audit_program") }
+        var reassign: [String: [String: String]] = [:]
+        _ = f.optional("audit_reassign") { n -> Bool? in
+            guard case .mapping(let m) = n else {
+                r.report(n, code: "wrong-type", "audit_reassign should map program id → {item id: department}")
+                return nil
+            }
+            for (pk, pv) in m {
+                guard let pid = r.identifier(pk, "program id") else { continue }
+                guard case .mapping(let items) = pv else {
+                    r.report(pv, code: "wrong-type", "audit_reassign.\(pid) should map item id → department")
+                    continue
+                }
+                for (ik, iv) in items {
+                    if let iid = r.identifier(ik, "item id"), let d = r.identifier(iv, "department") { reassign[pid, default: [:]][iid] = d }
+                }
+            }
+            return true
+        }
         guard let jurisdiction, let policy else { return nil }
         return WorkspaceConfig(jurisdiction: jurisdiction, policy: policy, handoverChecklists: lists, period: period,
-                               asOf: asOf, library: library)
+                               asOf: asOf, library: library, auditProgram: program, auditReassign: reassign)
     }
 }
 

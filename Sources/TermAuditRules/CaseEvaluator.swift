@@ -44,6 +44,8 @@ public struct CaseStatus: Sendable {
     public var team: TeamCheck
     public var indicators: IndicatorSummary
     public var checklist: ChecklistSummary
+    /// Each department's part of the audit.
+    public var audit: AuditWorkSummary
     public var holdingFindings: [String]
     public var blockingFindings: [String]
     public var assessment: [YearOutcome]
@@ -66,12 +68,25 @@ public struct CaseEvaluator: Sendable {
     public var asOf: Day
     /// The handover template for cases that name none.
     public var defaultTemplate: String?
+    /// The audit program for cases that name none.
+    public var defaultProgram: String?
+    /// Audit program items reassigned to another department: program → item → department.
+    public var reassign: [String: [String: String]]
 
-    public init(library: Library, policy: Policy, asOf: Day, defaultTemplate: String? = nil) {
+    public init(library: Library, policy: Policy, asOf: Day, defaultTemplate: String? = nil, defaultProgram: String? = nil,
+                reassign: [String: [String: String]] = [:]) {
         self.library = library
         self.policy = policy
         self.asOf = asOf
         self.defaultTemplate = defaultTemplate
+        self.defaultProgram = defaultProgram
+        self.reassign = reassign
+    }
+
+    /// An evaluator for a workspace, with its settings.
+    public init(workspace: Workspace, policy: Policy, asOf: Day) {
+        self.init(library: workspace.library, policy: policy, asOf: asOf, defaultTemplate: workspace.config.handoverChecklists.first,
+                  defaultProgram: workspace.config.auditProgram, reassign: workspace.config.auditReassign)
     }
 
     /// Evaluates one case; `signatures` gives the verdict of each signed role (verified elsewhere).
@@ -85,6 +100,9 @@ public struct CaseEvaluator: Sendable {
         reasons += indicators.reasons
         let checklist = ChecklistRules.summarize(c, defaultTemplate: defaultTemplate, library: library)
         reasons += checklist.reasons
+        let audit = AuditWorkRules.summarize(c, library: library, defaultProgram: defaultProgram, reassign: reassign,
+                                             requiredOrder: policy.team.requiredDepartments)
+        reasons += audit.reasons
 
         let fp = policy.findings
         let holding = c.findings.filter { fp.holding.contains($0.status) }
@@ -112,7 +130,7 @@ public struct CaseEvaluator: Sendable {
         } else if !team.valid {
             state = .preparing
         } else if !indicators.notReported.isEmpty || !checklist.pending.isEmpty || !checklist.incomplete.isEmpty
-                    || !blocking.isEmpty || checklist.template == nil {
+                    || !blocking.isEmpty || checklist.template == nil || !audit.complete {
             state = .auditing
         } else if !missingSignatures.isEmpty {
             state = .readyForSignoff
@@ -181,7 +199,7 @@ public struct CaseEvaluator: Sendable {
         let placement = Self.placement(c, state: state, term: term, consequences: consequences, latest: outcomes.last(where: { $0.grade != nil })?.grade,
                                        policy: policy, atTermEnd: atTermEnd)
         if let placement { reasons += placement.reasons }
-        return CaseStatus(auditCase: c, state: state, term: term, team: team, indicators: indicators, checklist: checklist,
+        return CaseStatus(auditCase: c, state: state, term: term, team: team, indicators: indicators, checklist: checklist, audit: audit,
                           holdingFindings: holding.map(\.id), blockingFindings: blocking.map(\.id), assessment: outcomes,
                           consequences: Consequence.allCases.filter { consequences.contains($0) }, placement: placement,
                           missingSignatures: missingSignatures, signatures: signatures, reasons: reasons)

@@ -28,8 +28,7 @@ struct Session {
             }
             day = d
         }
-        let evaluator = CaseEvaluator(library: ws.library, policy: policy, asOf: day,
-                                      defaultTemplate: ws.config.handoverChecklists.first)
+        let evaluator = CaseEvaluator(workspace: ws, policy: policy, asOf: day)
         return Session(workspace: ws, policy: policy, evaluator: evaluator, load: result)
     }
 

@@ -84,6 +84,13 @@ struct CaseJSON: Encodable {
         var areas: [ChecklistArea]
     }
     struct Findings: Encodable { var holding: [String]; var blocking: [String] }
+    struct Department: Encodable {
+        var department: String
+        var done: Int
+        var total: Int
+        var concluded: Bool
+        var result: String?
+    }
     struct Year: Encodable {
         var year: Int
         var grade: String?
@@ -105,6 +112,8 @@ struct CaseJSON: Encodable {
     var indicators: Indicators
     var checklist: Checklist
     var findings: Findings
+    var auditProgram: String?
+    var departments: [Department]
     var assessment: [Year]
     var consequences: [Consequence]
     var placement: PlacementJSON?
@@ -114,7 +123,7 @@ struct CaseJSON: Encodable {
     var file: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, unit, title, rank, trigger, state, term, team, indicators, checklist, findings, assessment,
+        case id, name, unit, title, rank, trigger, state, term, team, indicators, checklist, findings, auditProgram = "audit_program", departments, assessment,
              consequences, placement, signatures, missingSignatures = "missing_signatures", reasons, file
     }
 
@@ -137,6 +146,10 @@ struct CaseJSON: Encodable {
                               pending: s.checklist.pending, incomplete: s.checklist.incomplete,
                               areas: s.checklist.areas.map { ChecklistArea(area: $0.area.id, total: $0.total, done: $0.done) })
         findings = Findings(holding: s.holdingFindings, blocking: s.blockingFindings)
+        auditProgram = s.audit.program?.id
+        departments = s.audit.departments.map {
+            Department(department: $0.department, done: $0.done, total: $0.total, concluded: $0.concluded, result: $0.conclusion?.result.rawValue)
+        }
         assessment = s.assessment.map { Year(year: $0.year, grade: $0.grade?.rawValue, gradeGiven: $0.gradeGiven, teamClass: $0.teamClass) }
         consequences = s.consequences
         placement = s.placement.map { PlacementJSON(recommended: $0.recommended.rawValue, alternatives: $0.alternatives.map(\.rawValue)) }
@@ -176,6 +189,14 @@ enum StatusText {
         for (r, s) in zip(rows, statuses) {
             Swift.print(line(r))
             if !brief {
+                if !s.audit.departments.isEmpty {
+                    let parts = s.audit.departments.map { d -> String in
+                        let name = session.workspace.library.department(d.department)
+                        let short = zh ? String(name.zh.prefix(2)) : d.department
+                        return "\(short) \(d.done)/\(d.total)\(d.concluded ? "✓" : "")"
+                    }
+                    Swift.print("    \(zh ? "审计事项" : "audit work"): \(parts.joined(separator: "  "))")
+                }
                 let labels = s.consequences.map { session.policy.consequences[$0]?.label.text(lang) ?? $0.rawValue }
                 if !labels.isEmpty { Swift.print("    \(zh ? "后果" : "consequences"): \(labels.joined(separator: "；"))") }
                 if let p = s.placement {
