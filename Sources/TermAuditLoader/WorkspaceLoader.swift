@@ -187,6 +187,13 @@ public enum WorkspaceLoader {
         return searchUp(from: cwd) ?? bundledLibrary()
     }
 
+    /// The policy of the workspace around the current folder, if any.
+    public static func workspacePolicyForCurrentDirectory() -> String? {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let root = findRoot(from: cwd) else { return nil }
+        return readConfigQuietly(root)?.policy
+    }
+
     static func readConfigQuietly(_ root: URL) -> WorkspaceConfig? {
         let url = root.appendingPathComponent(configName)
         return readConfig(url, YAMLReader(file: url.path))

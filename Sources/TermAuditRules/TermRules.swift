@@ -32,7 +32,8 @@ public enum TermRules {
     public static func end(start: Day, years: Int) -> Day {
         if start.month == 1 && start.day == 1 { return Day.decemberLast(start.year + years - 1) }
         let y = start.year + years
-        let anniversary = Day(year: y, month: start.month, day: min(start.day, Day.daysIn(month: start.month, year: y)))!
+        // 29 February's anniversary in a common year is 1 March (the term runs through 28 February).
+        let anniversary = Day(year: y, month: start.month, day: start.day) ?? Day(year: y, month: 3, day: 1)!
         return anniversary.adding(days: -1)
     }
 

@@ -50,7 +50,7 @@ struct TermCommand: ParsableCommand {
             for d in diagnostics { Terminal.eprint(d.description) }
             throw ExitCode(1)
         }
-        let policyID = policy ?? "seed-city"
+        let policyID = policy ?? WorkspaceLoader.workspacePolicyForCurrentDirectory() ?? "seed-city"
         guard let p = library.policies[policyID] else {
             throw ValidationError("unknown policy '\(policyID)'; known: \(library.policies.keys.sorted().joined(separator: ", "))")
         }

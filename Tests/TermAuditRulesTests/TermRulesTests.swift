@@ -44,7 +44,7 @@ struct TermRulesTests {
         #expect(w.start == R.day("2019-07-15"))
         #expect(w.end == R.day("2024-07-14"))
         let leap = TermRules.window(post: post("2020-02-29"), policy: R.national)
-        #expect(leap.end == R.day("2025-02-27"))
+        #expect(leap.end == R.day("2025-02-28"))
     }
 
     @Test("a mid-term replacement takes the predecessor's counted term")
