@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // The system C library libxlsxwriter (Debian: libxlsxwriter-dev).
@@ -28,16 +29,33 @@ let package = Package(
         .target(name: "TermAuditLoader", dependencies: ["TermAudit", .product(name: "Yams", package: "Yams")]),
         // The rules: pure functions of a case (or all cases) and a policy.
         .target(name: "TermAuditRules", dependencies: ["TermAudit"]),
+        // Sign-off: canonical case digests, Ed25519 signatures, signers.yaml, sign and verify.
+        .target(name: "TermAuditSignoff", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules",
+            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Audit workbooks: editions, sheets, and the sinks that write them (libxlsxwriter, or a cell dump).
+        .target(name: "TermAuditExport", dependencies: [
+            "TermAudit", "TermAuditRules", "XlsxWriter", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The command line.
         .executableTarget(
             name: "termaudit",
             dependencies: [
-                "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter",
+                "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter", "TermAuditSignoff", "TermAuditExport", "XlsxWriter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
+        .testTarget(name: "TermAuditExportTests", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxWriter",
+        ]),
         .testTarget(name: "TermAuditLoaderTests", dependencies: ["TermAudit", "TermAuditLoader"]),
         .testTarget(name: "TermAuditRulesTests", dependencies: ["TermAudit", "TermAuditLoader", "TermAuditRules"]),
+        .testTarget(name: "TermAuditSignoffTests", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
+        ]),
     ]
 )

@@ -22,8 +22,8 @@ struct CaseReader {
         var team: [TeamMember] = []
         _ = f.optional("team") { n -> Bool? in team = readTeam(n); return true }
         var findings: [Finding] = []
-        _ = f.optional("findings") { n -> Bool? in findings = readFindings(n); return true }
-        let findingIDs = Set(findings.map(\.id))
+        var findingIDs = Set<String>()
+        _ = f.optional("findings") { n -> Bool? in (findings, findingIDs) = readFindings(n); return true }
         var indicators: [Indicator] = []
         _ = f.optional("indicators") { n -> Bool? in indicators = readIndicators(n); return true }
         let handover = f.optional("handover") { readHandover($0, findingIDs: findingIDs) }
@@ -254,8 +254,11 @@ struct CaseReader {
         return ItemState(status: status, note: note, reason: reason, finding: finding, location: r.location(node))
     }
 
-    func readFindings(_ node: Node) -> [Finding] {
+    /// The findings, and every id declared (also of findings with other errors, so that references to them
+    /// are not reported a second time).
+    func readFindings(_ node: Node) -> ([Finding], Set<String>) {
         var out: [Finding] = []
+        var declared = Set<String>()
         var ids: [String: Int] = [:]
         let categories = library.findingCategories.map(\.id)
         let responsibilities = library.responsibilities.map(\.id)
@@ -263,6 +266,7 @@ struct CaseReader {
             guard let f = r.mapping(n, of: "findings[\(i)]", keys: ["id", "title", "category", "responsibility", "status",
                                                                     "amount", "note", "due"]) else { return }
             let id = f.required("id") { r.identifier($0, "finding id") }
+            if let id { declared.insert(id) }
             let title = f.required("title") { r.text($0, "finding title") }
             let category = f.required("category") { r.oneOf($0, "finding category", categories) }
             let resp = f.optional("responsibility") { r.oneOf($0, "responsibility", responsibilities) }
@@ -283,7 +287,7 @@ struct CaseReader {
             out.append(Finding(id: id, title: title, category: category, responsibility: resp, status: status, amount: amount,
                                note: note, due: due, location: r.location(n)))
         }
-        return out
+        return (out, declared)
     }
 
     func readAssessment(_ node: Node) -> [AssessmentYear] {

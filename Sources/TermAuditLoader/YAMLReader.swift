@@ -10,6 +10,8 @@ public enum LoaderLimits {
     public static let maxDepth = 64
     /// Most nodes the loader visits in one file (an alias bomb expands beyond this).
     public static let maxNodes = 2_000_000
+    /// Longest text accepted in one field (Excel's cell limit, in UTF-16 code units).
+    public static let maxTextLength = 32_767
     /// Most diagnostics reported for one file.
     public static let maxDiagnosticsPerFile = 200
 }
@@ -331,6 +333,12 @@ final class YAMLReader {
             return nil
         }
         let value = s.string
+        if value.utf16.count > LoaderLimits.maxTextLength {
+            report(node, code: "text-too-long",
+                   "\(what) is \(value.utf16.count) characters long; a spreadsheet cell holds at most \(LoaderLimits.maxTextLength)",
+                   hint: "shorten it, or keep the long text in a separate document and refer to it")
+            return nil
+        }
         if !allowEmpty && value.trimmingCharacters(in: .whitespaces).isEmpty {
             report(node, code: "empty-value", "\(what) is empty", hint: "write a value")
             return nil

@@ -4,17 +4,52 @@ import CXlsxWriter
 public struct FormatSpec: Hashable, Sendable {
     /// Horizontal alignment of a cell's content.
     public enum HorizontalAlignment: Hashable, Sendable {
-        case left, center, right, fill, justify, centerAcross, distributed
+        /// Aligned to the left edge.
+        case left
+        /// Centered in the cell.
+        case center
+        /// Aligned to the right edge.
+        case right
+        /// Repeated to fill the cell.
+        case fill
+        /// Justified between both edges.
+        case justify
+        /// Centered across the selection of empty cells to the right.
+        case centerAcross
+        /// Distributed evenly across the width.
+        case distributed
     }
 
     /// Vertical alignment of a cell's content.
     public enum VerticalAlignment: Hashable, Sendable {
-        case top, center, bottom, justify, distributed
+        /// Aligned to the top edge.
+        case top
+        /// Centered vertically.
+        case center
+        /// Aligned to the bottom edge (Excel's default).
+        case bottom
+        /// Justified between top and bottom.
+        case justify
+        /// Distributed evenly across the height.
+        case distributed
     }
 
     /// A cell border line style.
     public enum Border: Hashable, Sendable {
-        case thin, medium, thick, dashed, dotted, double, hair
+        /// A thin solid line.
+        case thin
+        /// A medium solid line.
+        case medium
+        /// A thick solid line.
+        case thick
+        /// A dashed line.
+        case dashed
+        /// A dotted line.
+        case dotted
+        /// A double line.
+        case double
+        /// A hairline.
+        case hair
     }
 
     /// Bold font.
@@ -157,8 +192,9 @@ public struct FormatSpec: Hashable, Sendable {
     }
 }
 
-/// A cell format owned by one workbook; obtain it from `Workbook.format(_:)`.
-public final class Format {
+/// A cell format owned by one workbook; obtain it from `Workbook.format(_:)`. Two formats are
+/// equal when they are the same C format.
+public final class Format: Hashable {
     /// The workbook that owns the C format; kept alive as long as the format is.
     let workbook: Workbook
     let pointer: UnsafeMutablePointer<lxw_format>
@@ -170,4 +206,12 @@ public final class Format {
         self.pointer = pointer
         self.spec = spec
     }
+}
+
+extension Format {
+    /// Whether both wrap the same C format.
+    public static func == (lhs: Format, rhs: Format) -> Bool { lhs.pointer == rhs.pointer }
+
+    /// Hashes the identity of the C format.
+    public func hash(into hasher: inout Hasher) { hasher.combine(pointer) }
 }

@@ -13,8 +13,8 @@ public enum CellValue {
 }
 
 /// Writes a header and rows across as many sheets as needed: when a sheet reaches the row limit
-/// (Excel's 1,048,576 by default), it continues on `NAME (2)`, `NAME (3)`… with the header repeated
-/// and the same column setup.
+/// (Excel's 1,048,576 by default), it continues on `NAME (2)`, `NAME (3)`… (skipping numbers whose
+/// name is taken, cutting NAME to fit 31 characters) with the header repeated and the same column setup.
 public final class SheetSeries {
     /// How one column of every sheet in the series is set up.
     public struct Column {
@@ -49,6 +49,7 @@ public final class SheetSeries {
     /// The sheets created so far, in order.
     public private(set) var sheets: [Worksheet] = []
     private var nextRow = 0
+    private var nextSuffix = 2
     /// The number of data rows appended (over all sheets).
     public private(set) var dataRowCount = 0
 
@@ -113,11 +114,13 @@ public final class SheetSeries {
         guard var sheet = sheets.last else { return }
         if nextRow >= rowLimit {
             try applyAutofilter(sheet, lastRow: nextRow - 1)
-            let suffix = " (\(sheets.count + 1))"
-            var name = SheetName.fit(baseName, suffix: suffix)
-            if workbook.sheetNames.contains(where: { SheetName.key($0) == SheetName.key(name) }) {
-                name = SheetName.make(from: name, taken: Set(workbook.sheetNames))
+            // The next free `NAME (n)`, cut to fit 31 characters; numbers already taken are skipped.
+            var name = SheetName.fit(baseName, suffix: " (\(nextSuffix))")
+            while workbook.sheetNames.contains(where: { SheetName.key($0) == SheetName.key(name) }) {
+                nextSuffix += 1
+                name = SheetName.fit(baseName, suffix: " (\(nextSuffix))")
             }
+            nextSuffix += 1
             try startSheet(named: name)
             sheet = sheets[sheets.count - 1]
         }

@@ -60,7 +60,7 @@ public final class Workbook {
     /// The path of the finished file.
     public let path: String
     /// Where libxlsxwriter writes: `path`, or a temporary file beside it for atomic output.
-    private let writePath: String
+    let writePath: String
     private let atomic: Bool
     private var committed = false
     /// The options the workbook was created with.
@@ -179,13 +179,13 @@ public final class Workbook {
     /// The number of distinct C formats created (one per distinct `FormatSpec`).
     public var distinctFormatCount: Int { formatCache.count }
 
-    func requireOpen(_ operation: String) throws -> UnsafeMutablePointer<lxw_workbook> {
-        guard let wb = pointer else { throw XlsxError.closed(operation: operation) }
+    func requireOpen(_ operation: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_workbook> {
+        guard let wb = pointer else { throw XlsxError.closed(operation: operation()) }
         return wb
     }
 
-    func sheetPointer(_ index: Int, operation: String) throws -> UnsafeMutablePointer<lxw_worksheet> {
-        _ = try requireOpen(operation)
+    func sheetPointer(_ index: Int, operation: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_worksheet> {
+        guard pointer != nil else { throw XlsxError.closed(operation: operation()) }
         return sheets[index].pointer
     }
 

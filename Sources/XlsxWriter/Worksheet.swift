@@ -82,8 +82,8 @@ public final class Worksheet {
 
     // MARK: - Plumbing
 
-    private func open(_ operation: String) throws -> UnsafeMutablePointer<lxw_worksheet> {
-        try workbook.sheetPointer(index, operation: "\(operation) on sheet '\(name)'")
+    private func open(_ operation: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_worksheet> {
+        try workbook.sheetPointer(index, operation: "\(operation()) on sheet '\(name)'")
     }
 
     private func cFormat(_ format: Format?) throws -> UnsafeMutablePointer<lxw_format>? {
@@ -105,24 +105,25 @@ public final class Worksheet {
     }
 
     /// Throws for a libxlsxwriter error code, naming the sheet, cell and cause.
-    private func check(_ err: lxw_error, _ operation: String, cell: String? = nil) throws {
+    private func check(_ err: lxw_error, _ operation: @autoclosure () -> String, cell: @autoclosure () -> String? = nil) throws {
         if err == LXW_NO_ERROR { return }
+        let cell = cell()
         if err == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, workbook.options.constantMemory, let cell {
             // Bounds were checked before the call, so this is constant-memory mode refusing an earlier row.
             throw XlsxError.rowAlreadyWritten(sheet: name, cell: cell)
         }
-        throw XlsxError.library(operation: operation, sheet: name, cell: cell, cause: libraryMessage(err))
+        throw XlsxError.library(operation: operation(), sheet: name, cell: cell, cause: libraryMessage(err))
     }
 
     /// Calls a libxlsxwriter cell writer under the C numeric locale (constant-memory mode prints the
     /// previous row's numbers during the next write) and records the row.
-    private func writeCell(_ operation: String, row: Int, col: Int, format: Format?,
+    private func writeCell(_ operation: @autoclosure () -> String, row: Int, col: Int, format: Format?,
                            _ body: (UnsafeMutablePointer<lxw_worksheet>, lxw_row_t, lxw_col_t, UnsafeMutablePointer<lxw_format>?) -> lxw_error) throws {
-        let ws = try open(operation)
+        let ws = try open(operation())
         try checkCell(row, col)
         let f = try cFormat(format)
         let err = try CNumericLocale.run { body(ws, lxw_row_t(row), lxw_col_t(col), f) }
-        try check(err, operation, cell: CellReference.a1(row: row, col: col))
+        try check(err, operation(), cell: CellReference.a1(row: row, col: col))
         if row > workbook.sheets[index].lastRow { workbook.sheets[index].lastRow = row }
     }
 
@@ -146,7 +147,7 @@ public final class Worksheet {
     public func write(_ text: String, row: Int, col: Int, format: Format? = nil) throws {
         _ = try open("write text")
         try checkCell(row, col)
-        let cell = CellReference.a1(row: row, col: col)
+        var cell: String { CellReference.a1(row: row, col: col) }
         let (clean, replaced) = CellText.sanitize(text)
         let length = clean.utf16.count
         guard length <= CellText.maxUTF16Length else {
@@ -315,7 +316,7 @@ public final class Worksheet {
 
     private func setHeaderFooter(_ text: String, field: String) throws {
         let ws = try open("set \(field)")
-        let length = max(text.utf16.count, text.unicodeScalars.count)
+        let length = text.utf16.count
         guard length <= 255 else { throw XlsxError.headerFooterTooLong(sheet: name, length: length) }
         let prepared = prepare(text, field: field, cell: nil)
         let err = field == "header" ? worksheet_set_header(ws, prepared) : worksheet_set_footer(ws, prepared)
@@ -396,7 +397,7 @@ public final class Worksheet {
             ("error title", errorTitle, 32), ("error message", errorMessage, 255),
         ]
         for (what, text, limit) in texts {
-            if let text, text.utf16.count > limit || text.unicodeScalars.count > limit {
+            if let text, text.utf16.count > limit {
                 throw XlsxError.invalidArgument(sheet: name, what: what, reason: "is \(text.utf16.count) characters; Excel allows \(limit)")
             }
         }

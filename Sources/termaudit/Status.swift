@@ -45,7 +45,9 @@ extension Language: ExpressibleByArgument {}
 
 /// Verdicts of the sign-off records of a case (filled in by the sign-off module).
 enum SignatureCheck {
-    static func verdicts(for c: AuditCase, session: Session) -> [String: SignatureVerdict] { [:] }
+    static func verdicts(for c: AuditCase, session: Session) -> [String: SignatureVerdict] {
+        SignoffStatus.verdicts(for: c, session: session)
+    }
 }
 
 /// The JSON form of `status`.

@@ -253,3 +253,16 @@ struct LoaderTests {
         #expect((r.workspace?.cases.count ?? 0) >= 24)
     }
 }
+
+@Suite("Loader limits")
+struct LoaderLimitTests {
+    @Test("text longer than a spreadsheet cell holds is refused with its length")
+    func longText() {
+        let long = String(repeating: "审", count: 32_768)
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "title: 借款待查", with: "title: \(long)"))
+        #expect(d.map(\.code) == ["text-too-long"])
+        #expect(d.first?.message.contains("32768") == true)
+        let fits = String(repeating: "审", count: 32_767)
+        #expect(Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "title: 借款待查", with: "title: \(fits)")).1.isEmpty)
+    }
+}

@@ -1,0 +1,315 @@
+import Crypto
+import Foundation
+import TermAudit
+import TermAuditRules
+
+/// What an export is made from, besides the cases.
+public struct ExportContext: Sendable {
+    public var jurisdiction: String
+    public var period: String?
+    public var policy: Policy
+    public var library: Library
+    public var asOf: Day
+    public var edition: Edition
+    public var lang: Language
+    /// termaudit's and libxlsxwriter's versions, for the cover.
+    public var generator: String
+
+    public init(jurisdiction: String, period: String?, policy: Policy, library: Library, asOf: Day, edition: Edition,
+                lang: Language, generator: String) {
+        self.jurisdiction = jurisdiction
+        self.period = period
+        self.policy = policy
+        self.library = library
+        self.asOf = asOf
+        self.edition = edition
+        self.lang = lang
+        self.generator = generator
+    }
+}
+
+/// What an export produced.
+public struct ExportSummary: Sendable {
+    public var cases: Int
+    public var digest: String
+    public var rows: [String: Int]
+}
+
+/// Writes the audit workbook: cover, summary, indicators, handover checklist, findings, teams, audit items and
+/// sign-off forms. Cases are added one at a time (streaming); the cover is written last.
+public final class WorkbookExporter {
+    private let sink: WorkbookSink
+    private let ctx: ExportContext
+    private var hasher = SHA256()
+    private var caseCount = 0
+    private var stateCounts: [CaseState: Int] = [:]
+    private var rowCounts: [String: Int] = [:]
+    private let cover: Int
+    private var summary = 0, indicators = 0, checklist = 0, findings = 0, team = 0, audit = 0
+    private var signoff: Int?
+    private let teamNames: Bool
+
+    private var edition: Edition { ctx.edition }
+    private func t(_ zh: String, _ en: String) -> String { ctx.lang == .zh ? zh : en }
+    private func t(_ l: Label) -> String { l.text(ctx.lang) }
+    private func has(_ f: Field) -> Bool { edition.includes(f, teamNamesAllowed: teamNames) }
+
+    /// Sets up every sheet; nothing is written to disk until `finish()`.
+    public init(sink: WorkbookSink, context: ExportContext) throws {
+        self.sink = sink
+        self.ctx = context
+        self.teamNames = context.policy.publication.teamNames
+        let lang = context.lang
+        func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+        let protect = context.edition == .public
+        cover = try sink.addSheet(SheetSpec(name: t("封面", "Cover"), columns: [ColumnSpec("", .label, min: 16, max: 20), ColumnSpec("", .wrap, min: 40, max: 80)],
+                                            table: false, protect: protect, landscape: false))
+        let ed = context.edition
+        let names = ed.includes(.teamMemberNames, teamNamesAllowed: context.policy.publication.teamNames)
+
+        var summaryCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
+                           ColumnSpec(t("职务", "Post")), ColumnSpec(t("正副职", "Rank")), ColumnSpec(t("审计事由", "Trigger"))]
+        if ed.includes(.staffID) { summaryCols += [ColumnSpec(t("工号", "Staff ID")), ColumnSpec(t("身份证号", "National ID"), min: 20)] }
+        if ed.includes(.serviceStart) { summaryCols += [ColumnSpec(t("参加工作时间", "Service start"), .date)] }
+        summaryCols += [ColumnSpec(t("任期起", "Term start"), .date), ColumnSpec(t("任期止", "Term end"), .date),
+                        ColumnSpec(t("任期序号", "Term no."), .integer), ColumnSpec(t("状态", "State")),
+                        ColumnSpec(t("指标完成率", "Completion"), .percent), ColumnSpec(t("达标指标", "Met")),
+                        ColumnSpec(t("交接进度", "Handover")), ColumnSpec(t("部门结论", "Departments")),
+                        ColumnSpec(t("考核等次", "Grade")), ColumnSpec(t("处理意见", "Consequences"), .wrap, max: 60)]
+        if ed.includes(.placement) { summaryCols.append(ColumnSpec(t("建议安置", "Placement"))) }
+        summaryCols.append(ColumnSpec(t("待岗事项", "Holds")))
+        let stateCol = 6 + (ed.includes(.staffID) ? 2 : 0) + (ed.includes(.serviceStart) ? 1 : 0) + 3
+        summary = try sink.addSheet(SheetSpec(name: t("汇总", "Summary"), columns: summaryCols, protect: protect,
+                                              highlights: [RowHighlight(column: stateCol, equals: CaseState.onHold.label.text(lang), style: .bad)]))
+
+        var indCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
+                       ColumnSpec(t("指标编号", "Indicator")), ColumnSpec(t("目标领域", "Goal area")), ColumnSpec(t("指标名称", "Name"), .wrap, max: 40),
+                       ColumnSpec(t("计量单位", "Unit of measure")), ColumnSpec(t("目标值", "Target"), .number),
+                       ColumnSpec(t("完成值", "Actual"), .number), ColumnSpec(t("方向", "Better")), ColumnSpec(t("权重", "Weight"), .number),
+                       ColumnSpec(t("完成率", "Completion"), .percent), ColumnSpec(t("完成情况", "Result"))]
+        if ed.includes(.indicatorNote) { indCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        indicators = try sink.addSheet(SheetSpec(name: t("指标完成", "Indicators"), columns: indCols, protect: protect, highlights: [
+            RowHighlight(column: 12, equals: t("未完成", "not met"), style: .bad),
+            RowHighlight(column: 12, equals: t("未报", "not reported"), style: .warn),
+        ]))
+
+        var clCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
+                      ColumnSpec(t("交接领域", "Area")), ColumnSpec(t("事项编号", "Item")), ColumnSpec(t("交接事项", "Item name"), .wrap, max: 30),
+                      ColumnSpec(t("状态", "Status")), ColumnSpec(t("不适用理由", "Reason"), .wrap), ColumnSpec(t("关联问题", "Finding"))]
+        if ed.includes(.checklistNote) { clCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        checklist = try sink.addSheet(SheetSpec(name: t("交接清单", "Handover"), columns: clCols, protect: protect, highlights: [
+            RowHighlight(column: 6, equals: ItemStatus.pending.label.text(lang), style: .warn),
+            RowHighlight(column: 6, equals: ItemStatus.issue.label.text(lang), style: .bad),
+        ]))
+
+        var fCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
+                     ColumnSpec(t("问题编号", "Finding")), ColumnSpec(t("问题", "Title"), .wrap, max: 50), ColumnSpec(t("类别", "Category")),
+                     ColumnSpec(t("责任", "Responsibility")), ColumnSpec(t("整改状态", "Status")), ColumnSpec(t("金额（万元）", "Amount (10k yuan)"), .amount),
+                     ColumnSpec(t("整改期限", "Due"), .date)]
+        if ed.includes(.findingNote) { fCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        findings = try sink.addSheet(SheetSpec(name: t("问题与整改", "Findings"), columns: fCols, protect: protect, highlights: [
+            RowHighlight(column: 7, equals: FindingStatus.unverified.label.text(lang), style: .bad),
+            RowHighlight(column: 7, equals: FindingStatus.transferred.label.text(lang), style: .bad),
+            RowHighlight(column: 7, equals: FindingStatus.open.label.text(lang), style: .warn),
+        ]))
+
+        var tCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("被审计人", "Official"))]
+        if names { tCols.append(ColumnSpec(t("成员", "Member"))) }
+        tCols += [ColumnSpec(t("部门", "Department")), ColumnSpec(t("成员单位", "Member's unit")), ColumnSpec(t("组长", "Leader"))]
+        team = try sink.addSheet(SheetSpec(name: t("审计组", "Team"), columns: tCols, protect: protect))
+
+        if ed.includes(.auditItems) {
+            audit = try sink.addSheet(SheetSpec(name: t("审计事项", "Audit items"), columns: [
+                ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
+                ColumnSpec(t("负责部门", "Department")), ColumnSpec(t("事项编号", "Item")), ColumnSpec(t("审计事项", "Item name"), .wrap, max: 40),
+                ColumnSpec(t("状态", "Status")), ColumnSpec(t("审核人", "Examiner")), ColumnSpec(t("关联问题", "Findings")),
+                ColumnSpec(t("理由/备注", "Reason / note"), .wrap), ColumnSpec(t("部门结论", "Conclusion")),
+            ], protect: protect, highlights: [RowHighlight(column: 6, equals: AuditItemStatus.pending.label.text(lang), style: .warn)]))
+        } else {
+            audit = try sink.addSheet(SheetSpec(name: t("部门结论", "Conclusions"), columns: [
+                ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
+                ColumnSpec(t("部门", "Department")), ColumnSpec(t("结论", "Conclusion")), ColumnSpec(t("结论日期", "Date"), .date),
+            ], protect: protect))
+        }
+        if ed.includes(.signatures) {
+            signoff = try sink.addSheet(SheetSpec(name: t("签字", "Sign-off"), columns: [
+                ColumnSpec("", .label, min: 12, max: 14), ColumnSpec("", .text, min: 10, max: 14), ColumnSpec("", .text, min: 14, max: 30),
+                ColumnSpec("", .text, min: 18, max: 18), ColumnSpec("", .text, min: 12, max: 12), ColumnSpec("", .text, min: 20, max: 22),
+                ColumnSpec("", .text, min: 18, max: 20), ColumnSpec("", .text, min: 10, max: 16),
+            ], table: false))
+        }
+    }
+
+    private func count(_ sheet: String) { rowCounts[sheet, default: 0] += 1 }
+
+    /// Writes the rows of one case. `digest` is the case's canonical content digest (also bound into signatures).
+    public func add(_ s: CaseStatus, digest: String) throws {
+        let c = s.auditCase
+        caseCount += 1
+        stateCounts[s.state, default: 0] += 1
+        hasher.update(data: Data("\(c.id)\t\(digest)\n".utf8))
+        let lib = ctx.library
+        let policy = ctx.policy
+        let id = ExportCell.text(c.id), unit = ExportCell.text(c.post.unit), name = ExportCell.text(c.official.name)
+
+        // 汇总
+        var row: [ExportCell] = [id, unit, name, .text(c.post.title), .text(t(c.post.rank.label)), .text(t(c.trigger.label))]
+        if has(.staffID) { row += [.text(c.official.staffID), .text(c.official.nationalID)] }
+        if has(.serviceStart) { row.append(.date(c.official.serviceStart)) }
+        let concluded = s.audit.departments.filter(\.concluded).count
+        row += [.date(s.term.start), .date(s.term.end), .number(Double(s.term.number), .integer), .text(t(s.state.label)),
+                .number(s.indicators.completion, .percent), .text("\(s.indicators.met.count)/\(s.indicators.total)"),
+                .text("\(s.checklist.done)/\(s.checklist.total)"),
+                .text(s.audit.departments.isEmpty ? nil : "\(concluded)/\(s.audit.departments.count)"),
+                .text(s.latestGrade.map { t($0.label) }),
+                .text(s.consequences.map { policy.consequences[$0].map { t($0.label) } ?? $0.rawValue }.joined(separator: "；"), .wrap)]
+        if has(.placement) { row.append(.text(s.placement.map { p in policy.placements[p.recommended].map { t($0.label) } ?? p.recommended.rawValue })) }
+        if has(.holdIDs) {
+            row.append(.text(s.holdingFindings.joined(separator: ", ")))
+        } else {
+            row.append(.text(s.holdingFindings.isEmpty ? nil : t("\(s.holdingFindings.count) 项", "\(s.holdingFindings.count)")))
+        }
+        try sink.append(summary, row); count("summary")
+
+        // 指标完成
+        for r in s.indicators.results {
+            let ind = r.indicator
+            var cells: [ExportCell] = [id, unit, name, .text(ind.id), .text(t(lib.goalArea(ind.area))), .text(ind.name, .wrap), .text(ind.unit)]
+            switch ind.measure {
+            case let .quantitative(target, actual, better):
+                cells += [.number(target), .number(actual), .text(better == .higher ? t("越高越好", "higher") : t("越低越好", "lower"))]
+            case let .qualitative(target, rating):
+                cells += [.text(target, .wrap), .text(rating.map { t($0.label) }), .text(t("定性", "qualitative"))]
+            }
+            cells += [.number(ind.weight), .number(r.completion, .percent),
+                      .text(r.met == nil ? t("未报", "not reported") : (r.met! ? t("完成", "met") : t("未完成", "not met")))]
+            if has(.indicatorNote) { cells.append(.text(ind.note, .wrap)) }
+            try sink.append(indicators, cells); count("indicators")
+        }
+
+        // 交接清单
+        for (area, item, state) in s.checklist.items {
+            var cells: [ExportCell] = [id, unit, name, .text(t(area.label)), .text(item.id), .text(t(item.label), .wrap),
+                                       .text(t(state.status.label)), .text(state.reason, .wrap)]
+            let finding = state.finding.flatMap { c.finding($0) }
+            let findingPublic = finding.map { has(.findingUnsettled) || !Self.unsettled($0.status, policy) } ?? true
+            cells.append(.text(findingPublic ? state.finding : nil))
+            if has(.checklistNote) { cells.append(.text(state.note, .wrap)) }
+            try sink.append(checklist, cells); count("checklist")
+        }
+
+        // 问题与整改
+        var withheld = 0
+        for f in c.findings {
+            if Self.unsettled(f.status, policy) && !has(.findingUnsettled) { withheld += 1; continue }
+            var cells: [ExportCell] = [id, unit, name, .text(f.id), .text(f.title, .wrap), .text(t(lib.findingCategory(f.category))),
+                                       .text(f.responsibility.map { t(lib.responsibility($0)) }), .text(t(f.status.label)),
+                                       .number(f.amount, .amount), .date(f.due)]
+            if has(.findingNote) { cells.append(.text(f.note, .wrap)) }
+            try sink.append(findings, cells); count("findings")
+        }
+        if withheld > 0 {
+            try sink.append(findings, [id, unit, name, .text(nil),
+                                       .text(t("另有 \(withheld) 项问题正在核查或处理中，依规不予公开",
+                                               "\(withheld) more matter(s) under investigation or handling: not published"), .wrap)])
+            count("findings")
+        }
+
+        // 审计组
+        for m in c.team {
+            var cells: [ExportCell] = [id, unit, name]
+            if has(.teamMemberNames) { cells.append(.text(m.name)) }
+            cells += [.text(t(lib.department(m.department))), .text(m.unit), .text(m.leader ? t("组长", "leader") : nil)]
+            try sink.append(team, cells); count("team")
+        }
+
+        // 审计事项 / 部门结论
+        if has(.auditItems) {
+            for r in s.audit.items {
+                let dept = s.audit.departments.first { $0.department == r.department }
+                let conclusion = dept?.conclusion.map { t($0.result.label) + ($0.findings.isEmpty ? "" : "（\($0.findings.joined(separator: ", "))）") }
+                try sink.append(audit, [id, unit, name, .text(t(lib.department(r.department))), .text(r.item.id), .text(t(r.item.label), .wrap),
+                                        .text(t(r.state.status.label)), .text(r.state.examiner), .text(r.state.findings.joined(separator: ", ")),
+                                        .text([r.state.reason, r.state.note].compactMap { $0 }.joined(separator: "；"), .wrap),
+                                        .text(dept?.concluded == true ? conclusion : nil)])
+                count("audit")
+            }
+        } else if s.audit.complete && !s.audit.departments.isEmpty {
+            for d in s.audit.departments {
+                guard let con = d.conclusion else { continue }
+                try sink.append(audit, [id, unit, name, .text(t(lib.department(d.department))), .text(t(con.result.label)), .date(con.date)])
+                count("audit")
+            }
+        }
+
+        // 签字
+        if let signoff {
+            try writeSignoffForm(signoff, s)
+        }
+    }
+
+    private func writeSignoffForm(_ sheet: Int, _ s: CaseStatus) throws {
+        let c = s.auditCase
+        try sink.append(sheet, [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)])
+        try sink.append(sheet, [.text(t("案卷", "Case"), .label), .text(c.id), .text("\(c.official.name) \(c.post.unit)\(c.post.title)"),
+                                .text(t("状态", "State"), .label), .text(t(s.state.label))])
+        try sink.append(sheet, [t("角色", "Role"), t("姓名", "Name"), t("职务", "Post"), t("签字（手写）", "Signature (by hand)"),
+                                t("日期", "Date"), t("电子签字时间", "Signed at"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) })
+        let leader = c.team.first(where: \.leader)?.name
+        for role in ctx.policy.signoff.roles {
+            let record = c.signoffs.last { $0.role == role.id }
+            let expected: String? = switch role.id {
+            case "team_leader": leader
+            case "outgoing": c.handover?.parties["outgoing"] ?? c.official.name
+            default: c.handover?.parties[role.id]
+            }
+            let verdict = s.signatures[role.id]
+            let status: String
+            switch verdict {
+            case .valid: status = t("有效", "valid")
+            case .stale: status = t("失效（签字后内容已变动）", "stale (changed after signing)")
+            case .invalid: status = t("无效", "invalid")
+            case nil: status = record == nil ? t("未签", "not signed") : t("未验证", "not verified")
+            }
+            try sink.append(sheet, [.text(t(role.label), .label), .text(record?.name ?? expected), .text(record?.post),
+                                    .text(nil), .text(nil), .text(record?.time), .text(record.map { String($0.digest.prefix(16)) + "…" }),
+                                    .text(status, verdict == .stale || verdict == .invalid ? .wrap : .text)])
+        }
+        try sink.append(sheet, [])
+    }
+
+    static func unsettled(_ status: FindingStatus, _ policy: Policy) -> Bool {
+        status == .open || status == .unverified || status == .transferred || policy.findings.holding.contains(status)
+    }
+
+    /// Writes the cover and closes the workbook; returns counts and the data digest.
+    public func finish() throws -> ExportSummary {
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let states = CaseState.allCases.compactMap { st in stateCounts[st].map { "\(t(st.label)) \($0)" } }.joined(separator: t("，", ", "))
+        let rows: [(String, String)] = [
+            (t("辖区", "Jurisdiction"), ctx.jurisdiction),
+            (t("期间", "Period"), ctx.period ?? ""),
+            (t("版本", "Edition"), t(edition.label)),
+            (t("案卷数", "Cases"), "\(caseCount)"),
+            (t("状态分布", "States"), states),
+            (t("基准日", "As of"), ctx.asOf.description),
+            (t("适用政策", "Policy"), "\(t(ctx.policy.title)) (\(ctx.policy.id) v\(ctx.policy.version))"),
+            (t("数据摘要 (SHA-256)", "Data digest (SHA-256)"), digest),
+            (t("生成工具", "Generated by"), ctx.generator),
+            (t("说明", "Note"), edition == .public
+                ? t("本工作簿为审计结果公开版，仅含可在适当范围公开的内容；正在核查或处理中的事项及个人身份信息不予公开。数据摘要可与内部版核对。",
+                    "Public edition: only what may be published within the appropriate scope; matters under investigation or handling and personal identifiers are not published. The digest matches the internal edition.")
+                : t("本工作簿为内部版，含全部审计数据，仅供存档和内部使用。由案卷数据生成，请勿手工修改；数据摘要对应生成时的案卷内容。",
+                    "Internal edition with all audit data, for the record and internal use only. Generated from the case files; do not edit by hand. The digest identifies the case data it was made from.")),
+        ]
+        try sink.append(cover, [.text("\(ctx.jurisdiction) " + t("领导干部经济责任审计结果", "Economic-responsibility audit results"), .title)])
+        try sink.append(cover, [])
+        for (k, v) in rows { try sink.append(cover, [.text(k, .label), .text(v, .wrap)]) }
+        try sink.close()
+        return ExportSummary(cases: caseCount, digest: digest, rows: rowCounts)
+    }
+}
+
+private extension ExportCell {
+    init(stringLiteral s: String) { self = .text(s) }
+}

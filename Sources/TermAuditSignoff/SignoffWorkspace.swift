@@ -1,0 +1,170 @@
+import Foundation
+import TermAudit
+import TermAuditLoader
+import TermAuditRules
+
+/// A workspace opened for signing and verifying: its cases, policy, evaluator and signers.yaml.
+public struct SignoffWorkspace: Sendable {
+    public let root: URL
+    public let workspace: Workspace
+    public let policy: Policy
+    public let evaluator: CaseEvaluator
+    /// Whether signers.yaml exists.
+    public let hasSigners: Bool
+    public let signers: SignerRegistry
+    /// Errors in signers.yaml.
+    public let signerDiagnostics: [Diagnostic]
+
+    /// Opens from an already loaded workspace (the command line's session).
+    public init(root: URL, workspace: Workspace, policy: Policy, evaluator: CaseEvaluator) {
+        self.root = root
+        self.workspace = workspace
+        self.policy = policy
+        self.evaluator = evaluator
+        let url = root.appendingPathComponent(SignerRegistry.fileName)
+        if FileManager.default.fileExists(atPath: url.path) {
+            hasSigners = true
+            (signers, signerDiagnostics) = SignerRegistry.load(url, display: Self.display(url), policy: policy)
+        } else {
+            hasSigners = false
+            signers = SignerRegistry()
+            signerDiagnostics = []
+        }
+    }
+
+    /// Loads the workspace at `path`; throws `SignoffError.diagnostics` when a file has errors.
+    public static func open(path: String, policyOverride: String? = nil, asOf: Day? = nil) throws -> SignoffWorkspace {
+        let result = WorkspaceLoader.load(path: path, policyOverride: policyOverride)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty, let ws = result.workspace, let policy = ws.policy, let root = result.root else {
+            throw SignoffError.diagnostics(errors)
+        }
+        let day = asOf ?? ws.config.asOf ?? Day(ordinal: Int(Date().timeIntervalSince1970 / 86400))
+        let ev = CaseEvaluator(library: ws.library, policy: policy, asOf: day, defaultTemplate: ws.config.handoverChecklists.first)
+        return SignoffWorkspace(root: root, workspace: ws, policy: policy, evaluator: ev)
+    }
+
+    /// A path relative to the current folder when below it.
+    public static func display(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let p = url.standardizedFileURL.path
+        return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
+    }
+
+    public var signersPath: String { Self.display(root.appendingPathComponent(SignerRegistry.fileName)) }
+
+    /// The verifier for this workspace (an empty registry when signers.yaml is missing or has errors).
+    public var verifier: SignoffVerifier {
+        SignoffVerifier(signers: signerDiagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: workspace.cases.map(\.id))
+    }
+
+    public func auditCase(_ id: String) throws -> AuditCase {
+        guard let c = workspace.cases.first(where: { $0.id == id }) else { throw SignoffError.unknownCase(id) }
+        return c
+    }
+
+    /// signers.yaml, required for signing.
+    func requireSigners() throws -> SignerRegistry {
+        guard hasSigners else { throw SignoffError.noSigners(path: signersPath) }
+        guard signerDiagnostics.isEmpty else { throw SignoffError.diagnostics(signerDiagnostics) }
+        return signers
+    }
+
+    /// The result of signing.
+    public struct Signed: Sendable {
+        public var file: URL
+        public var record: Signoff
+        /// The message signed.
+        public var message: String
+    }
+
+    /// Checks that `key` may sign `caseID` as `role` now, and makes the record (nothing is written).
+    public func prepare(caseID: String, role: String, key: SigningKey, time: String) throws -> (AuditCase, Signoff, String) {
+        let c = try auditCase(caseID)
+        let signers = try requireSigners()
+        let roles = policy.signoff.roles
+        guard let roleIndex = roles.firstIndex(where: { $0.id == role }) else {
+            throw SignoffError.unknownRole(role, known: roles.map(\.id))
+        }
+        guard SignoffTime.isValid(time) else {
+            throw SignoffError.message(Label(zh: "签字时间 '\(time)' 应为 UTC 时间 YYYY-MM-DDTHH:MM:SSZ",
+                                             en: "the time '\(time)' should be UTC YYYY-MM-DDTHH:MM:SSZ"))
+        }
+        let checks = verifier.check(c)
+        let verdicts = SignoffVerifier.verdicts(checks)
+        let state = evaluator.evaluate(c, signatures: verdicts).state
+        switch state {
+        case .onHold: throw SignoffError.onHold(caseID: c.id)
+        case .preparing, .auditing: throw SignoffError.notReady(caseID: c.id, state: state)
+        case .readyForSignoff, .signedOff: break
+        }
+        if verdicts[role] == .valid {
+            let by = checks.last { $0.record.role == role && $0.result == .valid }?.record.name ?? "?"
+            throw SignoffError.alreadySigned(caseID: c.id, role: role, by: by)
+        }
+        guard state == .readyForSignoff else { throw SignoffError.notReady(caseID: c.id, state: state) }
+        let keyBytes = key.privateKey.publicKey.rawRepresentation
+        guard let entry = signers.entry(role: role, key: keyBytes) else {
+            let registered = signers.roles(of: keyBytes)
+            if registered.isEmpty { throw SignoffError.unregisteredKey(role: role, publicKey: key.publicKeyBase64) }
+            throw SignoffError.keyNotForRole(role: role, registeredFor: registered)
+        }
+        let missing = roles[..<roleIndex].filter { $0.required && verdicts[$0.id] != .valid }.map(\.id)
+        guard missing.isEmpty else { throw SignoffError.outOfOrder(role: role, missing: missing) }
+        if let named = c.handover?.parties[role], named != entry.name {
+            throw SignoffError.notNamedInCase(role: role, signer: entry.name, named: named)
+        }
+        let digest = CaseDigest(c)
+        let message = SignedMessage.text(caseID: c.id, role: role, name: entry.name, post: entry.post, time: time, digest: digest.digest)
+        let signature = try key.privateKey.signature(for: Data(message.utf8))
+        let record = Signoff(role: role, name: entry.name, post: entry.post, time: time, digest: digest.digest,
+                             signature: signature.base64EncodedString(), publicKey: key.publicKeyBase64,
+                             sections: digest.sectionDigests)
+        return (c, record, message)
+    }
+
+    /// Signs `caseID` as `role` with `key` and appends the record to the case file (atomically; nothing else in
+    /// the file changes). The edited text is parsed again and must load with the same digest before it is written.
+    @discardableResult
+    public func sign(caseID: String, role: String, key: SigningKey, time: String = SignoffTime.now()) throws -> Signed {
+        let (c, record, message) = try prepare(caseID: caseID, role: role, key: key, time: time)
+        let url = URL(fileURLWithPath: c.location.file)
+        let file = c.location.file
+        guard let original = FileManager.default.contents(atPath: url.path), let text = String(data: original, encoding: .utf8) else {
+            throw SignoffError.io(file, "cannot read the file")
+        }
+        let library = workspace.library
+        // The file must still hold the case that was checked.
+        let (now, _) = WorkspaceLoader.parseCase(text: text, file: file, library: library, policy: policy)
+        guard let now, now.id == c.id, CaseDigest(now).digest == record.digest,
+              now.signoffs.map(Self.fields) == c.signoffs.map(Self.fields) else {
+            throw SignoffError.fileChanged(file)
+        }
+        let edited = try SignoffEditor.append(record, to: text, file: file)
+        let (after, diags) = WorkspaceLoader.parseCase(text: edited, file: file, library: library, policy: policy)
+        let errors = diags.filter { $0.severity == .error }
+        guard errors.isEmpty, let after else {
+            throw SignoffError.cannotEdit(file: file, Label(zh: "修改后的文件无法读取：\(errors.map(\.description).joined(separator: "; "))",
+                                                          en: "the edited file does not load: \(errors.map(\.description).joined(separator: "; "))"))
+        }
+        guard CaseDigest(after).digest == record.digest,
+              after.signoffs.map(Self.fields) == c.signoffs.map(Self.fields) + [Self.fields(record)] else {
+            throw SignoffError.cannotEdit(file: file, Label(zh: "修改后的文件内容与签字内容不一致，未写入",
+                                                          en: "the edited file does not read back as signed; nothing written"))
+        }
+        try SignoffEditor.atomicReplace(url, with: Data(edited.utf8), expected: original)
+        return Signed(file: url, record: record, message: message)
+    }
+
+    /// A record without its location.
+    static func fields(_ s: Signoff) -> [String] {
+        [s.role, s.name, s.post, s.time, s.digest, s.signature, s.publicKey] + s.sections.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// The checks of every record of the cases (all cases when `ids` is empty).
+    public func verify(_ ids: [String] = []) throws -> [(AuditCase, [RecordCheck])] {
+        let cases = ids.isEmpty ? workspace.cases : try ids.map(auditCase)
+        let v = verifier
+        return cases.map { ($0, v.check($0)) }
+    }
+}
