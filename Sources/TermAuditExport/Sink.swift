@@ -3,7 +3,7 @@ import TermAudit
 
 /// The styles the exporter uses; a sink turns each into a concrete cell format.
 public enum ExportStyle: String, CaseIterable, Sendable {
-    case title, header, label, text, wrap, integer, number, percent, amount, date, note, unlocked, unlockedNumber
+    case title, header, label, text, wrap, integer, number, percent, amount, date, note, unlocked, unlockedNumber, unlockedDate, hiddenID
     /// Conditional highlights.
     case bad, warn
 }

@@ -51,7 +51,7 @@ struct Export: ParsableCommand {
         let sanitized: [Sanitization]
         do {
             let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition.edition.label.zh)）"
-            let sink = try XlsxSink(url: url, info: DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
+            let (sink, backend) = try XlsxSink.make(url: url, info: DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
                                                                  company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition",
                                                                  created: ctx.asOf),
                                     footer: lang == .zh ? "&C第 &P 页 共 &N 页" : "&CPage &P of &N")
@@ -64,7 +64,7 @@ struct Export: ParsableCommand {
             }
             summary = try exporter.finish()
             progress.done()
-            sanitized = sink.sanitizations
+            sanitized = backend.sanitizations
         } catch let e as XlsxError {
             Terminal.eprint("✗ 导出失败，未写入文件 (export failed, nothing written): \(e)")
             throw ExitCode(1)

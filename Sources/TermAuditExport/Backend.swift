@@ -1,0 +1,166 @@
+import Foundation
+import TermAudit
+
+/// The primitive operations a sink performs on a workbook. Two backends implement them: libxlsxwriter
+/// (`LxwBackend`) and a plain-text dump of the same operations (`DumpBackend`) that the C benchmark replays,
+/// so that both write the very same cells with the very same formats.
+public protocol WorkbookBackend: AnyObject {
+    /// Registers a style; called once per style before any sheet.
+    func defineStyle(_ style: ExportStyle, spec: StyleSpec) throws
+    /// Adds a worksheet; returns its handle.
+    func addSheet(name: String) throws -> Int
+    /// Print and view setup of a new sheet.
+    func setup(_ sheet: Int, landscape: Bool, footer: String, freezeHeader: Bool, repeatHeader: Bool, protect: Bool) throws
+    func write(_ sheet: Int, row: Int, col: Int, value: ExportValue, style: ExportStyle) throws
+    func setWidth(_ sheet: Int, col: Int, width: Double, hidden: Bool) throws
+    func autofilter(_ sheet: Int, lastRow: Int, lastCol: Int) throws
+    func highlight(_ sheet: Int, lastRow: Int, lastCol: Int, formula: String, style: ExportStyle) throws
+    func listValidation(_ sheet: Int, col: Int, lastRow: Int, listSheet: String, listCol: Int, count: Int) throws
+    func hide(_ sheet: Int) throws
+    func close() throws
+}
+
+/// A cell format, independent of the backend.
+public struct StyleSpec: Sendable, Hashable, Codable {
+    public var bold = false
+    public var italic = false
+    public var fontName: String?
+    public var fontSize: Double?
+    public var fontColor: UInt32?
+    public var backgroundColor: UInt32?
+    public var border = false
+    public var align: String?       // left | center | right
+    public var valignTop = false
+    public var valignCenter = false
+    public var wrap = false
+    public var numberFormat: String?
+    public var locked = true
+
+    public init() {}
+
+    /// The format of each exporter style.
+    public static func of(_ style: ExportStyle) -> StyleSpec {
+        var s = StyleSpec()
+        s.fontName = "等线"
+        switch style {
+        case .title: s.bold = true; s.fontSize = 16
+        case .header: s.bold = true; s.backgroundColor = 0xDDEBF7; s.border = true; s.align = "center"; s.valignCenter = true; s.wrap = true
+        case .label: s.bold = true; s.backgroundColor = 0xF2F2F2; s.border = true; s.valignTop = true
+        case .text: s.border = true; s.valignTop = true
+        case .wrap: s.border = true; s.valignTop = true; s.wrap = true
+        case .note: s.italic = true; s.fontColor = 0x595959; s.valignTop = true; s.wrap = true
+        case .integer: s.border = true; s.valignTop = true; s.numberFormat = "0"
+        case .number: s.border = true; s.valignTop = true; s.numberFormat = "General"
+        case .percent: s.border = true; s.valignTop = true; s.numberFormat = "0.0%"
+        case .amount: s.border = true; s.valignTop = true; s.numberFormat = "#,##0.00"
+        case .date: s.border = true; s.align = "center"; s.valignTop = true; s.numberFormat = "yyyy-mm-dd"
+        case .unlocked: s.backgroundColor = 0xFFF2CC; s.border = true; s.valignTop = true; s.wrap = true; s.locked = false
+        case .unlockedNumber: s.backgroundColor = 0xFFF2CC; s.border = true; s.valignTop = true; s.numberFormat = "General"; s.locked = false
+        case .unlockedDate: s.backgroundColor = 0xFFF2CC; s.border = true; s.valignTop = true; s.numberFormat = "yyyy-mm-dd"; s.locked = false
+        case .hiddenID: s.fontColor = 0x808080
+        case .bad: s.fontName = nil; s.fontColor = 0x9C0006; s.backgroundColor = 0xFFC7CE
+        case .warn: s.fontName = nil; s.fontColor = 0x9C5700; s.backgroundColor = 0xFFEB9C
+        }
+        return s
+    }
+}
+
+/// The sink shared by every backend: sheets with a header row, row paging past Excel's 1,048,576 rows onto
+/// numbered sheets (`名称 (2)`…), column widths sized for CJK text, filters, highlights and dropdowns at the end.
+public final class PagedSink: WorkbookSink {
+    private struct Part { var handle: Int; var rows: Int }
+    private struct Entry {
+        var spec: SheetSpec
+        var parts: [Part]
+        var widths: WidthTracker
+    }
+
+    private let backend: WorkbookBackend
+    private let footer: String
+    /// Rows per sheet, the header included (Excel's limit by default; injectable for tests).
+    public let rowLimit: Int
+    private var entries: [Entry] = []
+    private var names = Set<String>()
+
+    public init(backend: WorkbookBackend, footer: String, rowLimit: Int = 1_048_576) throws {
+        precondition(rowLimit >= 2)
+        self.backend = backend
+        self.footer = footer
+        self.rowLimit = rowLimit
+        for style in ExportStyle.allCases { try backend.defineStyle(style, spec: StyleSpec.of(style)) }
+    }
+
+    private func newPart(_ spec: SheetSpec, name: String) throws -> Part {
+        let h = try backend.addSheet(name: name)
+        names.insert(name.lowercased())
+        try backend.setup(h, landscape: spec.landscape, footer: footer, freezeHeader: spec.table, repeatHeader: spec.table, protect: spec.protect)
+        if spec.table {
+            for (i, c) in spec.columns.enumerated() { try backend.write(h, row: 0, col: i, value: .text(c.header), style: .header) }
+            return Part(handle: h, rows: 1)
+        }
+        return Part(handle: h, rows: 0)
+    }
+
+    public func addSheet(_ spec: SheetSpec) throws -> Int {
+        let part = try newPart(spec, name: spec.name)
+        entries.append(Entry(spec: spec, parts: [part], widths: WidthTracker(columns: spec.columns)))
+        return entries.count - 1
+    }
+
+    /// `NAME (n)`, cut so that it fits Excel's 31 characters.
+    static func pagedName(_ base: String, _ n: Int) -> String {
+        let suffix = " (\(n))"
+        var b = base
+        while (b + suffix).utf16.count > 31 { b.removeLast() }
+        return b + suffix
+    }
+
+    public func append(_ sheet: Int, _ cells: [ExportCell]) throws {
+        var e = entries[sheet]
+        if e.parts[e.parts.count - 1].rows >= rowLimit {
+            var n = e.parts.count + 1
+            var name = Self.pagedName(e.spec.name, n)
+            while names.contains(name.lowercased()) { n += 1; name = Self.pagedName(e.spec.name, n) }
+            e.parts.append(try newPart(e.spec, name: name))
+        }
+        let p = e.parts.count - 1
+        let row = e.parts[p].rows
+        for (col, c) in cells.enumerated() {
+            if case .blank = c.value, !e.spec.table { continue }
+            try backend.write(e.parts[p].handle, row: row, col: col, value: c.value, style: c.style)
+        }
+        e.parts[p].rows += 1
+        e.widths.see(cells, columns: e.spec.columns)
+        entries[sheet] = e
+    }
+
+    public func close() throws {
+        for e in entries {
+            for part in e.parts {
+                for (i, w) in e.widths.widths.enumerated() {
+                    try backend.setWidth(part.handle, col: i, width: w, hidden: e.spec.columns[i].hidden)
+                }
+                guard e.spec.table else { continue }
+                let lastRow = max(part.rows - 1, 1), lastCol = max(e.spec.columns.count - 1, 0)
+                try backend.autofilter(part.handle, lastRow: part.rows - 1, lastCol: lastCol)
+                for h in e.spec.highlights {
+                    let escaped = h.equals.replacingOccurrences(of: "\"", with: "\"\"")
+                    try backend.highlight(part.handle, lastRow: lastRow, lastCol: lastCol,
+                                          formula: "=$\(Self.column(h.column))2=\"\(escaped)\"", style: h.style)
+                }
+                for v in e.spec.validations {
+                    try backend.listValidation(part.handle, col: v.column, lastRow: lastRow, listSheet: v.listSheet, listCol: v.listColumn, count: v.count)
+                }
+            }
+            if e.spec.hidden { for part in e.parts { try backend.hide(part.handle) } }
+        }
+        try backend.close()
+    }
+
+    /// Column letters for a 0-based index.
+    static func column(_ i: Int) -> String {
+        var n = i + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        return s
+    }
+}
