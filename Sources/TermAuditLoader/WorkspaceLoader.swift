@@ -24,6 +24,10 @@ public enum WorkspaceLoader {
     ///
     /// Every file is read and every error collected; files are parsed in parallel.
     public static func load(path: String, policyOverride: String? = nil) -> LoadResult {
+        load(path: path, policyOverride: policyOverride, casesToo: true)
+    }
+
+    static func load(path: String, policyOverride: String?, casesToo: Bool) -> LoadResult {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -92,6 +96,10 @@ public enum WorkspaceLoader {
                 .filter { url.path != root.path || $0.path.hasPrefix(root.appendingPathComponent("cases").path + "/") }
         } else {
             files = [url]
+        }
+        if !casesToo {
+            return LoadResult(workspace: Workspace(config: config, library: library, cases: []), diagnostics: diagnostics.sortedForDisplay(),
+                              root: root, files: files)
         }
         let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy])
         let cases = loaded.sorted { ($0.id, $0.location.file) < ($1.id, $1.location.file) }
@@ -282,4 +290,111 @@ private final class ResultBox<R: Sendable>: @unchecked Sendable {
     }
 
     func values() -> [R] { storage.map { $0! } }
+}
+
+/// A workspace opened for streaming: settings and library loaded, case files listed and ordered by case id,
+/// cases parsed in small parallel batches so that memory does not grow with the number of cases.
+public struct CaseStream: Sendable {
+    /// One case file and the id found by a quick scan (nil when the scan found none).
+    public struct Entry: Sendable {
+        public var id: String?
+        public var path: String
+    }
+
+    public var config: WorkspaceConfig
+    public var library: Library
+    public var root: URL
+    /// Case files in case-id order.
+    public var entries: [Entry]
+    /// Problems found before any case was parsed (settings, library, duplicate ids).
+    public var diagnostics: [Diagnostic]
+
+    /// The policy in force.
+    public var policy: Policy? { library.policies[config.policy] }
+
+    /// Keeps only the cases with these ids; unknown ids are returned.
+    public mutating func select(_ ids: [String]) -> [String] {
+        guard !ids.isEmpty else { return [] }
+        let known = Set(entries.compactMap(\.id))
+        entries = entries.filter { $0.id.map(ids.contains) ?? false }
+        return ids.filter { !known.contains($0) }
+    }
+
+    /// Parses the cases in order, `batch` files at a time in parallel, and hands each to `body` with its diagnostics.
+    public func forEach(batch: Int = 64, _ body: (AuditCase?, [Diagnostic]) throws -> Void) rethrows {
+        let policy = self.policy
+        var start = 0
+        while start < entries.count {
+            let end = min(start + batch, entries.count)
+            let urls = entries[start..<end].map { URL(fileURLWithPath: $0.path) }
+            let results = ParallelMap.map(urls) { file -> (AuditCase?, [Diagnostic]) in
+                WorkspaceLoader.parseFile(file, library: library, policy: policy)
+            }
+            for r in results { try body(r.0, r.1) }
+            start = end
+        }
+    }
+}
+
+extension WorkspaceLoader {
+    /// Opens a workspace for streaming (see `CaseStream`); case-level problems are reported as the cases are read.
+    public static func openStream(path: String, policyOverride: String? = nil) -> (CaseStream?, [Diagnostic]) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            return (nil, [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), code: "not-found", message: "no such file or folder: \(path)")])
+        }
+        // Settings and library: the same checks as `load`, with no case files.
+        let probe = load(path: path, policyOverride: policyOverride, casesToo: false)
+        guard let ws = probe.workspace, let root = probe.root, !probe.hasErrors else { return (nil, probe.diagnostics) }
+        let files = probe.files
+        // A quick scan for each file's id orders the cases and finds duplicate ids before parsing.
+        let ids = ParallelMap.map(files.map(\.path)) { quickID(path: $0) }
+        var entries = zip(ids, files).map { CaseStream.Entry(id: $0.0, path: $0.1.path) }
+        entries.sort { ($0.id ?? "\u{10FFFF}", $0.path) < ($1.id ?? "\u{10FFFF}", $1.path) }
+        var diagnostics: [Diagnostic] = []
+        var previous: CaseStream.Entry?
+        for e in entries {
+            if let id = e.id, let p = previous, p.id == id {
+                diagnostics.append(Diagnostic(at: SourceLocation(file: YAMLFiles.display(URL(fileURLWithPath: e.path)), line: 1, column: 1),
+                                              code: "duplicate-case", message: "case id '\(id)' is also used by \(YAMLFiles.display(URL(fileURLWithPath: p.path)))",
+                                              hint: "give each case its own id"))
+            }
+            previous = e
+        }
+        return (CaseStream(config: ws.config, library: ws.library, root: root, entries: entries, diagnostics: diagnostics), diagnostics)
+    }
+
+    /// Parses one case file.
+    static func parseFile(_ file: URL, library: Library, policy: Policy?) -> (AuditCase?, [Diagnostic]) {
+        let reader = YAMLReader(file: YAMLFiles.display(file))
+        guard let data = try? Data(contentsOf: file) else {
+            reader.report(line: 1, column: 1, code: "unreadable", "cannot read the file")
+            return (nil, reader.diagnostics)
+        }
+        guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
+        let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+        return (c, reader.diagnostics)
+    }
+
+    /// The value of a top-level `id:` line (block style), without parsing the YAML; nil when there is none.
+    static func quickID(path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 10) ?? bytes.endIndex
+            let line = bytes[lineStart..<lineEnd]
+            if line.starts(with: Array("id:".utf8)) {
+                var v = String(decoding: line.dropFirst(3), as: UTF8.self)
+                if let hash = v.range(of: " #") { v = String(v[..<hash.lowerBound]) }
+                v = v.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+                if v.count >= 2, let f = v.first, f == v.last, f == "\"" || f == "'" { v = String(v.dropFirst().dropLast()) }
+                return v.isEmpty ? nil : v
+            }
+            lineStart = lineEnd < bytes.endIndex ? bytes.index(after: lineEnd) : bytes.endIndex
+        }
+        return nil
+    }
 }

@@ -4,6 +4,7 @@ import TermAudit
 import TermAuditExport
 import TermAuditRules
 import TermAuditSignoff
+import TermAuditLoader
 import XlsxWriter
 
 /// `termaudit export`: the audit workbook (.xlsx), internal or public edition.
@@ -19,7 +20,7 @@ struct Export: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     @Option(name: .shortAndLong, help: "The workbook to write (.xlsx).")
-    var output: String
+    var output: String?
 
     @Option(help: "internal (everything) or public (only what may be published).")
     var edition: EditionArgument = .internal
@@ -36,42 +37,77 @@ struct Export: ParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
-    func run() throws {
-        guard output.lowercased().hasSuffix(".xlsx") else {
-            throw ValidationError("--output must name an .xlsx file, got '\(output)'")
+    @Option(help: .hidden)
+    var dumpCells: String?
+
+    func validate() throws {
+        if dumpCells == nil {
+            guard let output else { throw ValidationError("give --output FILE.xlsx") }
+            guard output.lowercased().hasSuffix(".xlsx") else { throw ValidationError("--output must name an .xlsx file, got '\(output)'") }
         }
-        let session = try Session.open(workspace, asOf: asOf)
-        let cases = try session.cases(caseIDs)
-        let ctx = ExportContext(jurisdiction: session.workspace.config.jurisdiction, period: session.workspace.config.period,
-                                policy: session.policy, library: session.workspace.library, asOf: session.evaluator.asOf,
-                                edition: edition.edition, lang: lang,
+    }
+
+    func run() throws {
+        // Streaming: cases are parsed in small batches, evaluated and written, so memory does not grow with their number.
+        let (opened, problems) = WorkspaceLoader.openStream(path: workspace.path, policyOverride: workspace.policy)
+        guard var stream = opened, let policy = stream.policy, problems.allSatisfy({ $0.severity != .error }) else {
+            Session.fail(problems)
+        }
+        let unknown = stream.select(caseIDs)
+        if !unknown.isEmpty { throw ValidationError("no case with id \(unknown.map { "'\($0)'" }.joined(separator: ", "))") }
+        var day = stream.config.asOf ?? Session.today()
+        if let asOf {
+            guard let d = Day(iso: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
+            day = d
+        }
+        let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: []), policy: policy, asOf: day)
+        let verifier = SignoffStatus.verifier(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id))
+        let ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
+                                library: stream.library, asOf: day, edition: edition.edition, lang: lang,
                                 generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)")
-        let url = URL(fileURLWithPath: output)
+        let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition.edition.label.zh)）"
+        let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
+                                company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)
+        let footer = lang == .zh ? "&C第 &P 页 共 &N 页" : "&CPage &P of &N"
         let summary: ExportSummary
-        let sanitized: [Sanitization]
+        var sanitized: [Sanitization] = []
+        var errors: [Diagnostic] = []
+        let target = dumpCells ?? output!
         do {
-            let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition.edition.label.zh)）"
-            let (sink, backend) = try XlsxSink.make(url: url, info: DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
-                                                                 company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition",
-                                                                 created: ctx.asOf),
-                                    footer: lang == .zh ? "&C第 &P 页 共 &N 页" : "&CPage &P of &N")
+            let sink: PagedSink
+            var lxw: LxwBackend?
+            if let dumpCells {
+                sink = try PagedSink(backend: try DumpBackend(url: URL(fileURLWithPath: dumpCells), info: info), footer: footer)
+            } else {
+                let made = try XlsxSink.make(url: URL(fileURLWithPath: output!), info: info, footer: footer)
+                sink = made.0
+                lxw = made.1
+            }
             let exporter = try WorkbookExporter(sink: sink, context: ctx)
-            let progress = Progress(total: cases.count, enabled: !quiet)
-            for (i, c) in cases.enumerated() {
-                let status = session.evaluator.evaluate(c, signatures: SignatureCheck.verdicts(for: c, session: session))
+            let progress = Progress(total: stream.entries.count, enabled: !quiet)
+            var n = 0
+            try stream.forEach { c, diagnostics in
+                errors += diagnostics.filter { $0.severity == .error }
+                n += 1
+                progress.update(n)
+                guard errors.isEmpty, let c else { return }
+                let status = evaluator.evaluate(c, signatures: verifier?.verdicts(c) ?? [:])
                 try exporter.add(status, digest: CaseDigest(c).digest)
-                progress.update(i + 1)
+            }
+            progress.done()
+            if !errors.isEmpty {
+                // Nothing is written: the workbook is never closed, so its temporary file is removed.
+                Session.fail(errors)
             }
             summary = try exporter.finish()
-            progress.done()
-            sanitized = backend.sanitizations
+            sanitized = lxw?.sanitizations ?? []
         } catch let e as XlsxError {
             Terminal.eprint("✗ 导出失败，未写入文件 (export failed, nothing written): \(e)")
             throw ExitCode(1)
         }
         for s in sanitized.prefix(20) { Terminal.eprint("warning: \(s)") }
         if sanitized.count > 20 { Terminal.eprint("warning: … \(sanitized.count - 20) more replaced characters") }
-        print("✓ 已导出 \(summary.cases) 个案卷（\(edition.edition.label.zh)）→ \(output)")
+        print("✓ 已导出 \(summary.cases) 个案卷（\(edition.edition.label.zh)）→ \(target)")
         print("  data digest (SHA-256) \(summary.digest)")
     }
 }

@@ -14,12 +14,7 @@ struct Session {
     /// Loads the workspace; on invalid input prints the located errors to stderr and exits with status 1.
     static func open(_ options: WorkspaceOptions, asOf: String? = nil) throws -> Session {
         let result = WorkspaceLoader.load(path: options.path, policyOverride: options.policy)
-        let errors = result.diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty {
-            for d in result.diagnostics { Terminal.eprint(d.description) }
-            Terminal.eprint("✗ \(errors.count) 个错误，请先修正 (\(errors.count) errors; run `termaudit validate` for details)")
-            throw ExitCode(1)
-        }
+        if result.hasErrors { fail(result.diagnostics) }
         guard let ws = result.workspace, let policy = ws.policy else { throw ExitCode(1) }
         var day = ws.config.asOf ?? Session.today()
         if let asOf {
@@ -30,6 +25,14 @@ struct Session {
         }
         let evaluator = CaseEvaluator(workspace: ws, policy: policy, asOf: day)
         return Session(workspace: ws, policy: policy, evaluator: evaluator, load: result)
+    }
+
+    /// Prints located errors to stderr and exits with status 1.
+    static func fail(_ diagnostics: [Diagnostic]) -> Never {
+        for d in diagnostics { Terminal.eprint(d.description) }
+        let n = diagnostics.filter { $0.severity == .error }.count
+        Terminal.eprint("✗ \(n) 个错误，请先修正 (\(n) errors; run `termaudit validate` for details)")
+        TermAuditCommand.exit(withError: ExitCode(1))
     }
 
     /// Today's date in the local time zone.
