@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.0"),
     ],
     targets: [
         // The system C library libxlsxwriter (Debian: libxlsxwriter-dev).
@@ -38,20 +39,36 @@ let package = Package(
         .target(name: "TermAuditExport", dependencies: [
             "TermAudit", "TermAuditRules", "XlsxWriter", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Synthetic workspaces of N fictional cases, deterministic from a seed (`termaudit sample`, benchmarks).
+        .target(name: "TermAuditSample", dependencies: ["TermAudit"]),
+        // Import of filled fill-in workbooks: cells → checked values → in-place edits of the case files.
+        .target(name: "TermAuditImport", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditExport", "TermAuditSignoff", "XlsxReader",
+        ]),
         // The command line.
         .executableTarget(
             name: "termaudit",
             dependencies: [
-                "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter", "TermAuditSignoff", "TermAuditExport", "XlsxWriter",
+                "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter", "TermAuditSignoff", "TermAuditExport", "TermAuditImport", "XlsxWriter",
+                "TermAuditSample",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Reads .xlsx workbooks filled in by people (Excel, WPS, LibreOffice), refusing hostile files.
+        .target(name: "XlsxReader", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
+        .testTarget(name: "TermAuditImportTests", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditImport", "XlsxReader",
+        ]),
+        .testTarget(name: "XlsxReaderTests", dependencies: [
+            "XlsxReader", "XlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "TermAuditExportTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxWriter",
         ]),
         .testTarget(name: "TermAuditLoaderTests", dependencies: ["TermAudit", "TermAuditLoader"]),
+        .testTarget(name: "TermAuditSampleTests", dependencies: ["TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSample"]),
         .testTarget(name: "TermAuditRulesTests", dependencies: ["TermAudit", "TermAuditLoader", "TermAuditRules"]),
         .testTarget(name: "TermAuditSignoffTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff",

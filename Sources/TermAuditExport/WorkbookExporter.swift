@@ -33,6 +33,12 @@ public struct ExportSummary: Sendable {
     public var cases: Int
     public var digest: String
     public var rows: [String: Int]
+
+    public init(cases: Int, digest: String, rows: [String: Int]) {
+        self.cases = cases
+        self.digest = digest
+        self.rows = rows
+    }
 }
 
 /// Writes the audit workbook: cover, summary, indicators, handover checklist, findings, teams, audit items and

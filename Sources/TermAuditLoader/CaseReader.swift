@@ -89,6 +89,11 @@ struct CaseReader {
                          hint: "e.g. 2018-01-01..2022-12-31")
                 return nil
             }
+            guard LoaderLimits.years.contains(s.year), LoaderLimits.years.contains(e.year) else {
+                r.report(n, code: "out-of-range", "post.inherits '\(t)' is outside the years \(LoaderLimits.years.lowerBound)–\(LoaderLimits.years.upperBound)",
+                         hint: "check the years")
+                return nil
+            }
             guard let range = DayRange(start: s, end: e) else {
                 r.report(n, code: "bad-value", "post.inherits ends (\(e)) before it starts (\(s))", hint: "write START..END")
                 return nil

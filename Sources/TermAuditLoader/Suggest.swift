@@ -2,9 +2,13 @@
 enum Suggest {
     /// The candidate closest to `word`, when it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
-        let w = Array(word.lowercased())
+        // At most 3 edits are ever suggested, and the distance is at least the difference in length: a candidate
+        // much shorter or longer is skipped (a hostile value can be megabytes long).
+        let n = word.count
+        var w: [Character] = []
         var best: (String, Int)?
-        for c in candidates {
+        for c in candidates where abs(c.count - n) <= 3 {
+            if w.isEmpty { w = Array(word.lowercased()) }
             let d = distance(w, Array(c.lowercased()))
             if best == nil || d < best!.1 { best = (c, d) }
         }

@@ -14,6 +14,8 @@ public enum LoaderLimits {
     public static let maxTextLength = 32_767
     /// Most diagnostics reported for one file.
     public static let maxDiagnosticsPerFile = 200
+    /// Years a date may have (a workbook holds 1900…9999; terms derived from these dates must fit too).
+    public static let years = 1900...2100
 }
 
 /// Reads a YAML document into typed values, collecting located diagnostics instead of stopping at the first.
@@ -86,7 +88,7 @@ final class YAMLReader {
                    hint: "each key may appear once; merge the two entries")
         case let .reader(problem, offset, _, yaml):
             var line = 1, column = 1
-            if let offset { (line, column) = Self.lineColumn(ofUTF8Offset: offset, in: yaml) }
+            if let offset { (line, column) = Self.lineColumn(ofCharacterOffset: offset, in: yaml) }
             report(line: line, column: column, code: "yaml-reader", "cannot read the text: \(problem)",
                    hint: "remove control characters; save as UTF-8")
         default:
@@ -111,6 +113,7 @@ final class YAMLReader {
         var nodeStart = true          // the next non-space character starts a node
         var prev: UInt8 = 10
         var lineBytes: [UInt8] = []
+        var nodes = 0                 // node starts seen: an upper bound of what the parser would build
         func deep(_ l: Int, _ c: Int) -> PreScanProblem {
             PreScanProblem(line: l, column: c, code: "too-deep", message: "the document nests deeper than \(LoaderLimits.maxDepth) levels",
                            hint: "case files need only a few levels")
@@ -126,7 +129,7 @@ final class YAMLReader {
             }
         }
         for b in text.utf8 {
-            column += 1
+            if b & 0xC0 != 0x80 { column += 1 }   // columns count characters: skip UTF-8 continuation bytes
             if b == 10 {
                 if !comment || true { endLine() }
                 line += 1; column = 0; comment = false; lineStart = true; indent = 0; dashes = 0
@@ -169,6 +172,14 @@ final class YAMLReader {
                                       message: "\(what) is not allowed in termaudit files",
                                       hint: "write the value out; anchors and aliases can multiply a file into billions of values")
             }
+            if nodeStart {
+                nodes += 1
+                if nodes > LoaderLimits.maxNodes {
+                    return PreScanProblem(line: line, column: column, code: "too-many-nodes",
+                                          message: "the document has more than \(LoaderLimits.maxNodes) values",
+                                          hint: "a case file needs far fewer; split it or remove the repeated entries")
+                }
+            }
             nodeStart = false
             switch b {
             case UInt8(ascii: "\""): if prev == 32 || prev == 10 || prev == UInt8(ascii: "[") || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "{") || prev == UInt8(ascii: ":") || prev == 9 { inDouble = true }
@@ -198,18 +209,24 @@ final class YAMLReader {
             if b < 0x80 { len = 1 } else if b & 0xE0 == 0xC0, b >= 0xC2 { len = 2 } else if b & 0xF0 == 0xE0 { len = 3 } else if b & 0xF8 == 0xF0, b <= 0xF4 { len = 4 }
             if len == 0 || i + len > bytes.count { return (line, column) }
             for k in 1..<len where bytes[i + k] & 0xC0 != 0x80 { return (line, column) }
+            // The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and values above U+10FFFF (F4).
+            if (b == 0xE0 && bytes[i + 1] < 0xA0) || (b == 0xED && bytes[i + 1] > 0x9F)
+                || (b == 0xF0 && bytes[i + 1] < 0x90) || (b == 0xF4 && bytes[i + 1] > 0x8F) { return (line, column) }
             if b == 10 { line += 1; column = 1 } else { column += 1 }
             i += len
         }
         return (line, column)
     }
 
-    static func lineColumn(ofUTF8Offset offset: Int, in text: String) -> (Int, Int) {
-        var line = 1, column = 1, n = 0
-        for s in text.unicodeScalars {
-            if n >= offset { break }
-            n += String(s).utf8.count
-            if s == "\n" { line += 1; column = 1 } else { column += 1 }
+    /// The line and column (counted in Unicode scalars) of the character at `offset` (counted in Characters, as
+    /// Yams reports reader errors). CR LF, LF and a lone CR each end a line.
+    static func lineColumn(ofCharacterOffset offset: Int, in text: String) -> (Int, Int) {
+        let end = text.index(text.startIndex, offsetBy: max(0, offset), limitedBy: text.endIndex) ?? text.endIndex
+        var line = 1, column = 1, afterCR = false
+        for s in text[..<end].unicodeScalars {
+            if s == "\n" && afterCR { afterCR = false; continue }
+            afterCR = s == "\r"
+            if s == "\n" || s == "\r" { line += 1; column = 1 } else { column += 1 }
         }
         return (line, column)
     }
@@ -221,21 +238,26 @@ final class YAMLReader {
         return SourceLocation(file: file, line: m?.line ?? 1, column: m?.column ?? 1)
     }
 
-    func report(line: Int, column: Int, code: String, _ message: String, hint: String = "") {
-        report(at: SourceLocation(file: file, line: line, column: column), code: code, message, hint: hint)
+    func report(line: Int, column: Int, code: String, _ message: @autoclosure () -> String, hint: @autoclosure () -> String = "") {
+        report(at: SourceLocation(file: file, line: line, column: column), code: code, message(), hint: hint())
     }
 
-    func report(at location: SourceLocation, code: String, _ message: String, hint: String = "", severity: Diagnostic.Severity = .error) {
+    func report(at location: SourceLocation, code: String, _ message: @autoclosure () -> String, hint: @autoclosure () -> String = "",
+                severity: Diagnostic.Severity = .error) {
         if diagnostics.count == LoaderLimits.maxDiagnosticsPerFile {
             diagnostics.append(Diagnostic(at: location, code: "too-many-errors", message: "too many errors in this file; the rest are not shown"))
+            exhausted = true   // nothing more will be shown: stop reading
         }
         if diagnostics.count > LoaderLimits.maxDiagnosticsPerFile { return }
-        diagnostics.append(Diagnostic(severity, at: location, code: code, message: message, hint: hint))
+        diagnostics.append(Diagnostic(severity, at: location, code: code, message: message(), hint: hint()))
     }
 
-    func report(_ node: Node, code: String, _ message: String, hint: String = "") {
-        report(at: location(node), code: code, message, hint: hint)
+    func report(_ node: Node, code: String, _ message: @autoclosure () -> String, hint: @autoclosure () -> String = "") {
+        report(at: location(node), code: code, message(), hint: hint())
     }
+
+    /// User text shortened for a message (a value may be megabytes long).
+    static func clip(_ s: String) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : s }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
@@ -291,7 +313,7 @@ final class YAMLReader {
             }
             let key = ks.string
             if !allowed.contains(key) {
-                report(k, code: "unknown-key", "unknown key '\(key)' in \(what)",
+                report(k, code: "unknown-key", "unknown key '\(Self.clip(key))' in \(what)",
                        hint: Suggest.hint(for: key, in: allowed, noun: "key"))
                 continue
             }
@@ -353,7 +375,7 @@ final class YAMLReader {
             && s.unicodeScalars.first.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) } == true
             && s.count <= 64
         if !ok {
-            report(node, code: "bad-id", "\(what) '\(s)' is not a valid id",
+            report(node, code: "bad-id", "\(what) '\(Self.clip(s))' is not a valid id",
                    hint: "use up to 64 ASCII letters, digits, '-', '_' or '.', starting with a letter or digit")
             return nil
         }
@@ -374,13 +396,14 @@ final class YAMLReader {
             return nil
         }
         let raw = s.string.replacingOccurrences(of: "_", with: "")
-        guard let v = Double(raw) ?? Int(raw, radix: 10).map(Double.init) ?? Self.yamlInt(raw).map(Double.init), v.isFinite else {
-            report(node, code: "bad-number", "\(what) is \(s.string), which is not a finite number",
+        let parsed = Double(raw) ?? Int(raw, radix: 10).map(Double.init) ?? Self.yamlInt(raw).map(Double.init)
+        guard let v = parsed, !v.isNaN, v.isFinite || !raw.lowercased().contains("inf") else {
+            report(node, code: "bad-number", "\(what) is \(Self.clip(s.string)), which is not a finite number",
                    hint: "NaN and infinities are not accepted; write an ordinary number")
             return nil
         }
-        if abs(v) > 1e15 {
-            report(node, code: "number-too-large", "\(what) is \(s.string), larger than termaudit accepts (10^15)",
+        if abs(v) > 1e15 {   // also a literal beyond the range of a Double (read as infinity)
+            report(node, code: "number-too-large", "\(what) is \(Self.clip(s.string)), larger than termaudit accepts (10^15)",
                    hint: "check the unit (e.g. 亿元 instead of 元)")
             return nil
         }
@@ -422,7 +445,15 @@ final class YAMLReader {
             return nil
         }
         let raw = s.string
-        if let d = Day(iso: raw) { return d }
+        if let d = Day(iso: raw) {
+            // A spreadsheet holds dates from 1900 to 9999; terms and deadlines derived from these dates stay inside.
+            guard LoaderLimits.years.contains(d.year) else {
+                report(node, code: "out-of-range", "\(what) \(raw) is outside the years \(LoaderLimits.years.lowerBound)–\(LoaderLimits.years.upperBound)",
+                       hint: "check the year")
+                return nil
+            }
+            return d
+        }
         let parts = raw.split(separator: "-")
         if parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil }), raw.count == 10 {
             report(node, code: "impossible-date", "\(what) \(raw) is not a date that exists",
@@ -442,14 +473,14 @@ final class YAMLReader {
             return nil
         }
         if let v = T(rawValue: s.string) { return v }
-        report(node, code: "bad-value", "\(what) '\(s.string)' is not allowed", hint: Suggest.hint(for: s.string, in: options))
+        report(node, code: "bad-value", "\(what) '\(Self.clip(s.string))' is not allowed", hint: Suggest.hint(for: s.string, in: options))
         return nil
     }
 
     func oneOf(_ node: Node, _ what: String, _ options: [String]) -> String? {
         guard let s = text(node, what) else { return nil }
         if options.contains(s) { return s }
-        report(node, code: "unknown-id", "\(what) '\(s)' is not known", hint: Suggest.hint(for: s, in: options))
+        report(node, code: "unknown-id", "\(what) '\(Self.clip(s))' is not known", hint: Suggest.hint(for: s, in: options))
         return nil
     }
 

@@ -69,7 +69,7 @@ public struct SigningKey: Sendable {
 
     /// Reads a private key file; throws `SignoffError.badKeyFile` with the reason.
     public static func read(_ url: URL) throws -> SigningKey {
-        let path = url.path
+        let path = url.relativePath
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SignoffError.badKeyFile(path, Label(zh: "无法读取该文件", en: "cannot read the file"))
         }
@@ -102,9 +102,9 @@ public struct SigningKey: Sendable {
 
     /// Writes a new key pair to `url` (mode 0600) and `url.pub` (mode 0644); never overwrites either file.
     public static func write(_ key: SigningKey, to url: URL) throws {
-        let pubURL = URL(fileURLWithPath: url.path + ".pub")
+        let pubURL = URL(fileURLWithPath: url.relativePath + ".pub", relativeTo: url.baseURL)
         for u in [url, pubURL] where FileManager.default.fileExists(atPath: u.path) || (try? FileManager.default.destinationOfSymbolicLink(atPath: u.path)) != nil {
-            throw SignoffError.keyFileExists(u.path)
+            throw SignoffError.keyFileExists(u.relativePath)
         }
         try createExclusive(url, contents: Data(key.privateFileText.utf8), mode: 0o600)
         do {
@@ -119,7 +119,7 @@ public struct SigningKey: Sendable {
     static func createExclusive(_ url: URL, contents: Data, mode: mode_t) throws {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         if fd < 0 {
-            if errno == EEXIST { throw SignoffError.keyFileExists(url.path) }
+            if errno == EEXIST { throw SignoffError.keyFileExists(url.relativePath) }
             throw SignoffError.io(url.path, String(cString: strerror(errno)))
         }
         defer { close(fd) }

@@ -227,6 +227,11 @@ final class SignersReader {
             }
             guard let name, let post, let role, roles.contains(role), let raw, let v = values["public_key"] else { continue }
             let here = loc(n)
+            if let (other, at) = owner[raw], other != name {
+                report(loc(v), "shared-key", "this key is already registered to \(other) (line \(at.line)); a key belongs to one person",
+                       hint: "make a key for \(name) with `termaudit keygen`")
+                continue
+            }
             let dupKey = role + "\u{0}" + raw.base64EncodedString()
             if let first = seen[dupKey] {
                 report(here, "duplicate-signer", "this key is registered twice for role \(role)",
@@ -234,11 +239,6 @@ final class SignersReader {
                 continue
             }
             seen[dupKey] = here
-            if let (other, at) = owner[raw], other != name {
-                report(loc(v), "shared-key", "this key is already registered to \(other) (line \(at.line)); a key belongs to one person",
-                       hint: "make a key for \(name) with `termaudit keygen`")
-                continue
-            }
             owner[raw] = (name, here)
             out.append(SignerEntry(name: name, post: post, role: role, publicKey: key ?? "", keyBytes: raw, location: here))
         }

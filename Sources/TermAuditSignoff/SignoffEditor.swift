@@ -35,8 +35,8 @@ public enum SignoffEditor {
             guard afterTrim.isEmpty || afterTrim.hasPrefix("#") else {
                 throw cannot("`signoffs: []` 后面有多余内容", "unexpected text after `signoffs: []`")
             }
-            // Keep the spacing before a trailing comment as it was (`[]` → nothing).
-            let newLine = "signoffs:" + (afterTrim.isEmpty ? "" : String(rest.prefix(rest.count - trimmed.count)) + String(after))
+            // `signoffs: []   # c` → `signoffs:   # c` (the comment and the spaces before it are kept).
+            let newLine = "signoffs:" + (afterTrim.isEmpty ? "" : String(after))
             lines[i].content = newLine
             var items = itemLines(record, indent: 2).map { Line(content: $0, end: eol) }
             if lines[i].end.isEmpty {

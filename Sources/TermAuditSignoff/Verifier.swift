@@ -14,7 +14,8 @@ public enum SignatureResult: String, Sendable, Hashable, Encodable, CaseIterable
     case unknownKey = "unknown-key"
     /// The signature verifies only as a signature of another case of the workspace (a copied record).
     case wrongCase = "wrong-case"
-    /// Stale, but a later valid signature of the same role replaces it (after re-signing): not a problem.
+    /// Stale (or its key is no longer registered), but a later valid signature of the same role replaces it
+    /// (after re-signing): not a problem.
     case superseded
 
     /// Whether the result is a problem (verify exits 1).
@@ -24,7 +25,8 @@ public enum SignatureResult: String, Sendable, Hashable, Encodable, CaseIterable
     public var verdict: SignatureVerdict {
         switch self {
         case .valid: .valid
-        case .stale, .superseded: .stale
+        case .stale: .stale
+        case .superseded: .stale
         case .badSignature, .unknownKey, .wrongCase: .invalid
         }
     }
@@ -72,8 +74,8 @@ public struct SignoffVerifier: Sendable {
     public func check(_ c: AuditCase) -> [RecordCheck] {
         let digest = CaseDigest(c)
         var checks = c.signoffs.enumerated().map { check($0.element, index: $0.offset, caseID: c.id, current: digest) }
-        // A stale record followed by a valid one of the same role was re-signed.
-        for i in checks.indices where checks[i].result == .stale {
+        // A stale record, or one whose key was retired, followed by a valid one of the same role was re-signed.
+        for i in checks.indices where checks[i].result == .stale || checks[i].result == .unknownKey {
             if checks[(i + 1)...].contains(where: { $0.result == .valid && $0.record.role == checks[i].record.role }) {
                 checks[i].result = .superseded
                 checks[i].detail = Label(zh: "\(checks[i].detail.zh)；其后已重新有效签字", en: "\(checks[i].detail.en); re-signed validly later")

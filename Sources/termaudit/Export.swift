@@ -22,7 +22,7 @@ struct Export: ParsableCommand {
     @Option(name: .shortAndLong, help: "The workbook to write (.xlsx).")
     var output: String?
 
-    @Option(help: "internal (everything) or public (only what may be published).")
+    @Option(help: "internal (everything), public (only what may be published), or fill-in (for audit teams to fill in and import).")
     var edition: EditionArgument = .internal
 
     @Option(name: .customLong("case"), help: "Only this case (repeatable).")
@@ -83,23 +83,35 @@ struct Export: ParsableCommand {
                 sink = made.0
                 lxw = made.1
             }
-            let exporter = try WorkbookExporter(sink: sink, context: ctx)
+            let exporter = edition == .fillIn ? nil : try WorkbookExporter(sink: sink, context: ctx)
+            let fillIn = edition == .fillIn ? try FillInExporter(sink: sink, context: ctx) : nil
             let progress = Progress(total: stream.entries.count, enabled: !quiet)
             var n = 0
+            let defaultTemplate = stream.config.handoverChecklists.first
             try stream.forEach { c, diagnostics in
                 errors += diagnostics.filter { $0.severity == .error }
                 n += 1
                 progress.update(n)
                 guard errors.isEmpty, let c else { return }
-                let status = evaluator.evaluate(c, signatures: verifier?.verdicts(c) ?? [:])
-                try exporter.add(status, digest: CaseDigest(c).digest)
+                if let fillIn {
+                    let template = (c.handover?.checklist ?? defaultTemplate).flatMap { stream.library.handoverTemplates[$0] }
+                    try fillIn.add(c, template: template, digest: CaseDigest(c).digest)
+                } else {
+                    let status = evaluator.evaluate(c, signatures: verifier?.verdicts(c) ?? [:])
+                    try exporter?.add(status, digest: CaseDigest(c).digest)
+                }
             }
             progress.done()
             if !errors.isEmpty {
                 // Nothing is written: the workbook is never closed, so its temporary file is removed.
                 Session.fail(errors)
             }
-            summary = try exporter.finish()
+            if let fillIn {
+                try fillIn.finish(count: n)
+                summary = ExportSummary(cases: n, digest: "-", rows: [:])
+            } else {
+                summary = try exporter!.finish()
+            }
             sanitized = lxw?.sanitizations ?? []
         } catch let e as XlsxError {
             Terminal.eprint("✗ 导出失败，未写入文件 (export failed, nothing written): \(e)")
@@ -107,16 +119,19 @@ struct Export: ParsableCommand {
         }
         for s in sanitized.prefix(20) { Terminal.eprint("warning: \(s)") }
         if sanitized.count > 20 { Terminal.eprint("warning: … \(sanitized.count - 20) more replaced characters") }
-        print("✓ 已导出 \(summary.cases) 个案卷（\(edition.edition.label.zh)）→ \(target)")
-        print("  data digest (SHA-256) \(summary.digest)")
+        print("✓ 已导出 \(summary.cases) 个案卷（\(edition.label.zh)）→ \(target)")
+        if edition != .fillIn { print("  data digest (SHA-256) \(summary.digest)") }
     }
 }
 
 /// The edition argument.
 enum EditionArgument: String, ExpressibleByArgument, CaseIterable {
     case `internal`, `public`
+    /// The workbook an audit team fills in and brings back with `termaudit import`.
+    case fillIn = "fill-in"
 
-    var edition: Edition { self == .internal ? .internal : .public }
+    var edition: Edition { self == .public ? .public : .internal }
+    var label: Label { self == .fillIn ? Label(zh: "填报版", en: "fill-in") : edition.label }
 }
 
 /// A progress bar on stderr, shown only on a terminal and only when the work is long.

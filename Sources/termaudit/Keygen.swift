@@ -7,10 +7,7 @@ import TermAuditSignoff
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "生成签字密钥 — make an Ed25519 key pair for a signer (FILE, mode 0600, and FILE.pub).",
-        discussion: """
-        Never overwrites: refused when FILE or FILE.pub exists. Prints the entry to add to the workspace's
-        signers.yaml. The file formats are described in docs/signoff.md.
-        """
+        discussion: "Never overwrites: refused when FILE or FILE.pub exists. Prints the entry to add to the workspace's signers.yaml. The file formats are described in docs/signoff.md."
     )
 
     @Option(help: "The signer's name (签字人姓名).")

@@ -7,11 +7,7 @@ import TermAuditSignoff
 struct Sign: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "签字 — sign a case ready for sign-off, in a role, with a key registered in signers.yaml.",
-        discussion: """
-        Refused (exit status 1, reason in Chinese and English) when the case is not ready_for_signoff, when the key
-        is not registered for the role in signers.yaml, when an earlier role has not validly signed, or when the role
-        is already validly signed. Only the case file's `signoffs` changes. See docs/signoff.md.
-        """
+        discussion: "Refused (exit status 1, reason in Chinese and English) when the case is not ready_for_signoff, when the key is not registered for the role in signers.yaml, when an earlier role has not validly signed, or when the role is already validly signed. Only the case file's `signoffs` changes. See docs/signoff.md."
     )
 
     @Argument(help: "The case id (e.g. 2024-001).")
@@ -41,13 +37,13 @@ struct Sign: ParsableCommand {
         guard let role else { throw ValidationError("--role is required (one of \(session.policy.signoff.roles.map(\.id).joined(separator: ", ")))") }
         guard let key else { throw ValidationError("--key is required (a private key file made by `termaudit keygen`)") }
         let keyURL = URL(fileURLWithPath: key)
-        var st = stat()
-        if stat(keyURL.path, &st) == 0, st.st_mode & 0o077 != 0 {
-            Terminal.eprint("⚠ 私钥文件 \(key) 可被他人读取，建议 chmod 600 / the private key file is readable by others; chmod 600 it")
-        }
         let what = Label(zh: "拒绝签字", en: "refused")
         do {
             let signing = try SigningKey.read(keyURL)
+            var st = stat()
+            if stat(keyURL.path, &st) == 0, st.st_mode & 0o077 != 0 {
+                Terminal.eprint("⚠ 私钥文件 \(key) 可被他人读取，建议 chmod 600 / the private key file \(key) is readable by others; chmod 600 it")
+            }
             let signed = try ws.sign(caseID: caseID, role: role, key: signing, time: time ?? SignoffTime.now())
             let r = signed.record
             let label = session.policy.signoff.roles.first { $0.id == role }?.label ?? Label(zh: role, en: role)

@@ -8,11 +8,7 @@ import TermAuditSignoff
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "验证签字 — check every signature: valid, stale, bad-signature, unknown-key or wrong-case.",
-        discussion: """
-        stale names the sections changed since signing. Exit status 0 when every signature is valid (or superseded
-        by a later valid one of the same role), 1 otherwise. --explain shows the signed message, the digests and
-        the public key in PEM, to check a signature by hand with openssl (docs/signoff.md).
-        """
+        discussion: "stale names the sections changed since signing. Exit status 0 when every signature is valid (or superseded by a later valid one of the same role), 1 otherwise. --explain shows the signed message, the digests and the public key in PEM, to check a signature by hand with openssl (docs/signoff.md)."
     )
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -162,6 +158,16 @@ struct VerifyJSON: Encodable {
 
 /// Sign-off verdicts for `status`: one verifier per workspace, built once.
 enum SignoffStatus {
+    /// A verifier for a workspace root, or nil when it has no signers.yaml (errors in it are printed, and every
+    /// signature then counts as invalid).
+    static func verifier(root: URL, policy: Policy, caseIDs: [String]) -> SignoffVerifier? {
+        let url = root.appendingPathComponent(SignerRegistry.fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let (signers, diagnostics) = SignerRegistry.load(url, display: SignoffWorkspace.display(url), policy: policy)
+        for d in diagnostics { Terminal.eprint(d.description) }
+        return SignoffVerifier(signers: diagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs)
+    }
+
     private final class Cache: @unchecked Sendable {
         let lock = NSLock()
         var entries: [String: SignoffVerifier] = [:]

@@ -107,7 +107,7 @@ struct KeyTests {
         """)
         let byCode = Dictionary(grouping: errs, by: \.code)
         let role = byCode["unknown-role"]?.first
-        #expect(role?.location == TermAudit.SourceLocation(file: "signers.yaml", line: 1, column: 32))
+        #expect(role?.location == TermAudit.SourceLocation(file: "signers.yaml", line: 1, column: 29))
         #expect(role?.hint.contains("did you mean 'team_leader'?") == true)
         #expect(byCode["bad-key"]?.first?.location.line == 2)
         #expect(byCode["unknown-key"]?.first?.message.contains("email") == true)

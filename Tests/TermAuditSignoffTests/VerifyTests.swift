@@ -165,6 +165,29 @@ struct VerifyTests {
         #expect(ws.evaluator.evaluate(c, signatures: ws.verifier.verdicts(c)).state == .signedOff)
     }
 
+    @Test("key rotation: an added key keeps old signatures valid; a retired key's record is superseded by re-signing")
+    func rotation() throws {
+        let w = try TempWorkspace(cases: ["2024-002"])
+        try w.register(people)
+        try w.signAll("2024-002", people)
+        let old = w.keys["陆佳"]!
+        let new = SigningKey.generate(name: "陆佳")
+        // Add the new key, keep the old: still valid.
+        try w.register(name: "陆佳", role: "team_leader", key: new)
+        #expect(try w.checks("2024-002").map(\.result) == [.valid, .valid, .valid, .valid])
+        // Retire the old key: its record is unknown-key and the role must be signed again.
+        try w.unregister("陆佳")
+        try w.register(name: "陆佳", role: "team_leader", key: new)
+        #expect(try w.checks("2024-002").map(\.result) == [.unknownKey, .valid, .valid, .valid])
+        #expect(refusal { try w.open().sign(caseID: "2024-002", role: "team_leader", key: old, time: "2024-12-28T00:00:00Z") }?.code == "unregistered-key")
+        try w.sign("2024-002", "team_leader", as: "陆佳", time: "2024-12-28T00:00:00Z")
+        let checks = try w.checks("2024-002")
+        #expect(checks.map(\.result) == [.superseded, .valid, .valid, .valid, .valid])
+        let ws = try w.open()
+        let c = try ws.auditCase("2024-002")
+        #expect(ws.evaluator.evaluate(c, signatures: ws.verifier.verdicts(c)).state == .signedOff)
+    }
+
     @Test("the signature checks with openssl over the documented message and PEM key")
     func openssl() throws {
         let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl", "/opt/homebrew/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -1,0 +1,150 @@
+import Crypto
+import Foundation
+import TermAudit
+import TermAuditRules
+
+/// The layout of the fill-in workbook, shared by the exporter and the importer.
+///
+/// Every data sheet starts with three hidden, protected columns — case id, row key, and a check code over
+/// both — so that each row ties back to the case file and a row whose identifiers were edited is recognized.
+/// The hidden sheet `校验` records the format, the digest of every case the workbook was made from, and each
+/// data sheet's column keys.
+public enum FillIn {
+    public static let format = "termaudit-fill-in 1"
+    public static let checkSheet = "校验"
+    public static let listSheet = "列表"
+
+    /// One data sheet: its name and column keys (the first three are `case`, `key`, `check`).
+    public struct SheetLayout: Sendable {
+        public var name: String
+        public var keys: [String]
+        public var headers: [String]
+    }
+
+    public static let indicators = SheetLayout(name: "指标", keys: ["case", "key", "check", "unit", "official", "name", "measure_unit", "target", "kind", "actual", "rating", "note"],
+                                               headers: ["案卷", "指标编号", "校验码", "单位", "姓名", "指标名称", "计量单位", "目标值", "类型/方向", "完成值", "评价", "备注"])
+    public static let checklist = SheetLayout(name: "交接清单", keys: ["case", "key", "check", "unit", "official", "area", "item", "status", "reason", "finding", "note"],
+                                              headers: ["案卷", "事项编号", "校验码", "单位", "姓名", "交接领域", "交接事项", "状态", "不适用理由", "关联问题", "备注"])
+    public static let findings = SheetLayout(name: "问题与整改", keys: ["case", "key", "check", "unit", "official", "title", "status", "responsibility", "due", "note"],
+                                             headers: ["案卷", "问题编号", "校验码", "单位", "姓名", "问题", "整改状态", "责任", "整改期限", "备注"])
+    public static let assessment = SheetLayout(name: "考核", keys: ["case", "key", "check", "unit", "official", "year", "performance", "opinion"],
+                                               headers: ["案卷", "年度", "校验码", "单位", "姓名", "年度", "工作实绩", "民意测评"])
+    public static let sheets = [indicators, checklist, findings, assessment]
+
+    /// The check code of a row: 12 hex digits of SHA-256 over the case id and the row key.
+    public static func check(caseID: String, key: String) -> String {
+        String(SHA256.hash(data: Data("termaudit-row\u{1F}\(caseID)\u{1F}\(key)".utf8)).map { String(format: "%02x", $0) }.joined().prefix(12))
+    }
+
+    /// Dropdown values, each a column of the hidden list sheet.
+    public static let ratingLabels = Rating.allCases.map(\.label.zh)
+    public static let itemStatusLabels = ItemStatus.allCases.map(\.label.zh)
+    public static let findingStatusLabels = FindingStatus.allCases.map(\.label.zh)
+}
+
+/// Writes the fill-in workbook: the parts an audit team fills in, in unlocked cells with dropdowns; everything
+/// else locked; hidden identifiers on every row; the case digests on a hidden sheet.
+public final class FillInExporter {
+    private let sink: WorkbookSink
+    private let ctx: ExportContext
+    private var handles: [Int] = []
+    private var checkRows: [[ExportCell]] = []
+
+    public init(sink: WorkbookSink, context: ExportContext) throws {
+        self.sink = sink
+        self.ctx = context
+        let lib = context.library
+        let responsibilities = lib.responsibilities.map(\.label.zh)
+        _ = try sink.addSheet(SheetSpec(name: "填写说明", columns: [ColumnSpec("", .wrap, min: 100, max: 110)], table: false, protect: true, landscape: false))
+        // Data sheets: hidden identifiers, locked context, unlocked (yellow) cells to fill.
+        func cols(_ l: FillIn.SheetLayout, _ styles: [String: ExportStyle]) -> [ColumnSpec] {
+            l.keys.enumerated().map { i, k in
+                ColumnSpec(l.headers[i], styles[k] ?? .text, min: i < 3 ? 4 : 6, max: 50, hidden: i < 3)
+            }
+        }
+        func list(_ column: String, _ layout: FillIn.SheetLayout, _ listCol: Int, _ count: Int) -> ListValidation {
+            ListValidation(column: layout.keys.firstIndex(of: column)!, listSheet: FillIn.listSheet, listColumn: listCol, count: count)
+        }
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.indicators.name, columns: cols(FillIn.indicators, ["name": .wrap]), protect: true,
+                                                   validations: [list("rating", FillIn.indicators, 0, FillIn.ratingLabels.count)])))
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.checklist.name, columns: cols(FillIn.checklist, ["item": .wrap]), protect: true,
+                                                   validations: [list("status", FillIn.checklist, 1, FillIn.itemStatusLabels.count)])))
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.findings.name, columns: cols(FillIn.findings, ["title": .wrap]), protect: true,
+                                                   validations: [list("status", FillIn.findings, 2, FillIn.findingStatusLabels.count),
+                                                                 list("responsibility", FillIn.findings, 3, responsibilities.count)])))
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.assessment.name, columns: cols(FillIn.assessment, [:]), protect: true)))
+        // Lists for the dropdowns (ranges on a hidden sheet: inline lists crash libxlsxwriter 1.1.4 on CJK text).
+        let lists = try sink.addSheet(SheetSpec(name: FillIn.listSheet, columns: (0..<4).map { _ in ColumnSpec("", .text) }, table: false, protect: true, hidden: true))
+        let columns = [FillIn.ratingLabels, FillIn.itemStatusLabels, FillIn.findingStatusLabels, responsibilities]
+        for r in 0..<(columns.map(\.count).max() ?? 0) {
+            try sink.append(lists, columns.map { r < $0.count ? .text($0[r]) : .text(nil) })
+        }
+    }
+
+    private func ids(_ caseID: String, _ key: String) -> [ExportCell] {
+        [.text(caseID, .hiddenID), .text(key, .hiddenID), .text(FillIn.check(caseID: caseID, key: key), .hiddenID)]
+    }
+
+    /// Writes the fillable rows of one case.
+    public func add(_ c: AuditCase, template: HandoverTemplate?, digest: String) throws {
+        checkRows.append([.text(c.id), .text(digest), .text(c.location.file)])
+        let lib = ctx.library
+        let unit = ExportCell.text(c.post.unit), name = ExportCell.text(c.official.name)
+        for ind in c.indicators {
+            var row = ids(c.id, ind.id) + [unit, name, .text(ind.name, .wrap), .text(ind.unit)]
+            switch ind.measure {
+            case let .quantitative(target, actual, better):
+                row += [.number(target), .text(better == .higher ? "定量·越高越好" : "定量·越低越好"),
+                        .number(actual, .unlockedNumber), .text(nil)]
+            case let .qualitative(target, rating):
+                row += [.text(target, .wrap), .text("定性"), .text(nil), ExportCell(rating.map { .text($0.label.zh) } ?? .blank, .unlocked)]
+            }
+            row.append(ExportCell(ind.note.map { .text($0) } ?? .blank, .unlocked))
+            try sink.append(handles[0], row)
+        }
+        if let template {
+            for (area, item) in template.allItems {
+                let st = c.handover?.items[item.id] ?? ItemState(status: .pending)
+                try sink.append(handles[1], ids(c.id, item.id) + [unit, name, .text(area.label.zh), .text(item.label.zh, .wrap),
+                                                                   ExportCell(.text(st.status.label.zh), .unlocked),
+                                                                   ExportCell(st.reason.map { .text($0) } ?? .blank, .unlocked),
+                                                                   ExportCell(st.finding.map { .text($0) } ?? .blank, .unlocked),
+                                                                   ExportCell(st.note.map { .text($0) } ?? .blank, .unlocked)])
+            }
+        }
+        for f in c.findings {
+            try sink.append(handles[2], ids(c.id, f.id) + [unit, name, .text(f.title, .wrap),
+                                                           ExportCell(.text(f.status.label.zh), .unlocked),
+                                                           ExportCell(f.responsibility.map { .text(lib.responsibility($0).zh) } ?? .blank, .unlocked),
+                                                           ExportCell(f.due.map { .date($0) } ?? .blank, .unlockedDate),
+                                                           ExportCell(f.note.map { .text($0) } ?? .blank, .unlocked)])
+        }
+        for y in c.assessment {
+            try sink.append(handles[3], ids(c.id, String(y.year)) + [unit, name, .number(Double(y.year), .integer),
+                                                                     .number(y.performance, .unlockedNumber), .number(y.opinion, .unlockedNumber)])
+        }
+    }
+
+    /// Writes the instructions and the hidden check sheet, and closes the workbook.
+    public func finish(count: Int) throws {
+        let instructions = [
+            "\(ctx.jurisdiction) 经济责任审计 — 审计组填报工作簿（\(count) 个案卷，基准日 \(ctx.asOf)）",
+            "只需填写黄色单元格，其余单元格已锁定。下拉单元格请从列表中选择。",
+            "指标：定量指标填写「完成值」（数字，未完成也如实填写；留空表示未报）；定性指标在「评价」中选择 达成 / 部分达成 / 未达成。",
+            "交接清单：选择状态；「不适用」须填写理由，「有问题」须填写关联问题编号（见“问题与整改”）。",
+            "问题与整改：选择整改状态和责任；整改期限填写日期（如 2025-03-31）。",
+            "考核：工作实绩、民意测评为 0–100 分；等次由 termaudit 按政策计算。",
+            "请勿修改隐藏列和隐藏工作表：它们把每一行与案卷文件对应起来。填好后用 `termaudit import 本文件.xlsx` 导入；导入前可加 --dry-run 预览改动。",
+            "Fill in the yellow cells only; choose from the dropdowns. Import with `termaudit import FILE.xlsx` (add --dry-run to preview).",
+        ]
+        try sink.append(0, [.text(instructions[0], .title)])
+        for line in instructions.dropFirst() { try sink.append(0, [.text(line, .wrap)]) }
+        let check = try sink.addSheet(SheetSpec(name: FillIn.checkSheet, columns: [ColumnSpec("", .text), ColumnSpec("", .text), ColumnSpec("", .text)],
+                                                table: false, protect: true, hidden: true))
+        try sink.append(check, [.text("format"), .text(FillIn.format)])
+        try sink.append(check, [.text("as_of"), .text(ctx.asOf.description)])
+        for l in FillIn.sheets { try sink.append(check, [.text("sheet"), .text(l.name), .text(l.keys.joined(separator: ","))]) }
+        for r in checkRows { try sink.append(check, [.text("case")] + r) }
+        try sink.close()
+    }
+}

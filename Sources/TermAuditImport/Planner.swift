@@ -1,0 +1,203 @@
+import Foundation
+import TermAudit
+import TermAuditExport
+import TermAuditLoader
+import TermAuditSignoff
+
+/// Collects the workbook's values per case, compares them with the case files, and makes the edits.
+struct Planner {
+    let workspace: Workspace
+    let cases: [String: AuditCase]
+    /// Per case: the edits to make and the model they should produce.
+    private var edits: [String: [(path: [YAMLPathStep], value: YAMLValue?, field: String, old: String, new: String)]] = [:]
+    private var expected: [String: AuditCase] = [:]
+
+    init(workspace: Workspace, cases: [String: AuditCase]) {
+        self.workspace = workspace
+        self.cases = cases
+    }
+
+    private var lib: Library { workspace.library }
+
+    private mutating func change(_ id: String, _ path: [YAMLPathStep], _ value: YAMLValue?, field: String, old: String?, new: String?) {
+        edits[id, default: []].append((path, value, field, old ?? "（空）", new ?? "（空）"))
+    }
+
+    private func show(_ d: Double?) -> String? {
+        d.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : "\($0)" }
+    }
+
+    mutating func row(sheet: String, caseID id: String, key: String, cells: [String: CellReader], problems: inout [ImportProblem]) {
+        var c = expected[id] ?? cases[id]!
+        do {
+            switch sheet {
+            case FillIn.indicators.name: try indicator(&c, key, cells)
+            case FillIn.checklist.name: try item(&c, key, cells)
+            case FillIn.findings.name: try finding(&c, key, cells)
+            case FillIn.assessment.name: try year(&c, key, cells)
+            default: break
+            }
+            expected[id] = c
+        } catch let p as ImportProblem {
+            problems.append(p)
+        } catch {
+            problems.append(ImportProblem(sheet: sheet, cell: "", message: "\(error)"))
+        }
+    }
+
+    private mutating func indicator(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
+        guard let i = c.indicators.firstIndex(where: { $0.id == key }) else {
+            throw cells["key"]!.problem("case \(c.id) has no indicator '\(key)'", "do not edit the hidden columns")
+        }
+        let ind = c.indicators[i]
+        let base: [YAMLPathStep] = [.key("indicators"), .element(field: "id", value: key)]
+        switch ind.measure {
+        case let .quantitative(target, actual, better):
+            if !cells["rating"]!.isEmpty { throw cells["rating"]!.problem("this indicator is quantitative: 评价 stays empty", "fill 完成值 with a number") }
+            let new = try cells["actual"]!.number()
+            if new != actual {
+                change(c.id, base + [.key("actual")], new.map { .number($0) }, field: "指标 \(key) 完成值", old: show(actual), new: show(new))
+                c.indicators[i].measure = .quantitative(target: target, actual: new, better: better)
+            }
+        case let .qualitative(target, rating):
+            if !cells["actual"]!.isEmpty { throw cells["actual"]!.problem("this indicator is qualitative: 完成值 stays empty", "choose 评价 from the list") }
+            let new: Rating? = try cells["rating"]!.choice(Rating.allCases.map { ($0.label.zh, $0.rawValue, $0) })
+            if new != rating {
+                change(c.id, base + [.key("rating")], new.map { .text($0.rawValue) }, field: "指标 \(key) 评价", old: rating?.label.zh, new: new?.label.zh)
+                c.indicators[i].measure = .qualitative(target: target, rating: new)
+            }
+        }
+        let note = try cells["note"]!.text()
+        if note != ind.note {
+            change(c.id, base + [.key("note")], note.map { .text($0) }, field: "指标 \(key) 备注", old: ind.note, new: note)
+            c.indicators[i].note = note
+        }
+    }
+
+    private mutating func item(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
+        let templateID = c.handover?.checklist ?? workspace.config.handoverChecklists.first
+        guard let tid = templateID, let template = lib.handoverTemplates[tid], template.area(ofItem: key) != nil else {
+            throw cells["key"]!.problem("'\(key)' is not an item of the case's handover checklist", "do not edit the hidden columns")
+        }
+        let old = c.handover?.items[key]
+        let status: ItemStatus = try cells["status"]!.choice(ItemStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) ?? .pending
+        let reason = try cells["reason"]!.text()
+        let note = try cells["note"]!.text()
+        let finding = try cells["finding"]!.text()
+        if let finding, c.finding(finding) == nil {
+            throw cells["finding"]!.problem("case \(c.id) has no finding '\(finding)'", "one of: " + c.findings.map(\.id).joined(separator: ", "))
+        }
+        let new = ItemState(status: status, note: note, reason: reason, finding: finding)
+        let before = old ?? ItemState(status: .pending)
+        guard before.status != new.status || before.note != new.note || before.reason != new.reason || before.finding != new.finding else { return }
+        let base: [YAMLPathStep] = [.key("handover"), .key("items"), .key(key)]
+        let field = "交接 \(key)"
+        if let old, old.note != nil || old.reason != nil || old.finding != nil {
+            // Already a mapping in the file: edit its fields one by one.
+            if old.status != new.status { change(c.id, base + [.key("status")], .text(new.status.rawValue), field: field + " 状态", old: old.status.label.zh, new: new.status.label.zh) }
+            if old.reason != new.reason { change(c.id, base + [.key("reason")], new.reason.map { .text($0) }, field: field + " 理由", old: old.reason, new: new.reason) }
+            if old.finding != new.finding { change(c.id, base + [.key("finding")], new.finding.map { .text($0) }, field: field + " 关联问题", old: old.finding, new: new.finding) }
+            if old.note != new.note { change(c.id, base + [.key("note")], new.note.map { .text($0) }, field: field + " 备注", old: old.note, new: new.note) }
+        } else {
+            var pairs: [(String, YAMLValue)] = [("status", .text(new.status.rawValue))]
+            if let r = new.reason { pairs.append(("reason", .text(r))) }
+            if let f = new.finding { pairs.append(("finding", .text(f))) }
+            if let n = new.note { pairs.append(("note", .text(n))) }
+            let value: YAMLValue = pairs.count == 1 ? .text(new.status.rawValue) : .flowMap(pairs)
+            let shown = [new.status.label.zh, new.reason, new.finding, new.note].compactMap { $0 }.joined(separator: "；")
+            if c.handover == nil {
+                change(c.id, [.key("handover")], .flowMap([("checklist", .text(tid)), ("items", .flowMap([(key, value)]))]), field: field, old: nil, new: shown)
+            } else {
+                change(c.id, base, value, field: field, old: old.map { $0.status.label.zh }, new: shown)
+            }
+        }
+        if c.handover == nil { c.handover = Handover(checklist: tid) }
+        c.handover?.items[key] = new
+    }
+
+    private mutating func finding(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
+        guard let i = c.findings.firstIndex(where: { $0.id == key }) else {
+            throw cells["key"]!.problem("case \(c.id) has no finding '\(key)'", "do not edit the hidden columns")
+        }
+        let f = c.findings[i]
+        let base: [YAMLPathStep] = [.key("findings"), .element(field: "id", value: key)]
+        guard let status: FindingStatus = try cells["status"]!.choice(FindingStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) else {
+            throw cells["status"]!.problem("整改状态 is empty", "one of: " + FindingStatus.allCases.map(\.label.zh).joined(separator: " / "))
+        }
+        if status != f.status {
+            change(c.id, base + [.key("status")], .text(status.rawValue), field: "问题 \(key) 整改状态", old: f.status.label.zh, new: status.label.zh)
+            c.findings[i].status = status
+        }
+        let resp: String? = try cells["responsibility"]!.choice(lib.responsibilities.map { ($0.label.zh, $0.id, $0.id) })
+        if resp != f.responsibility {
+            change(c.id, base + [.key("responsibility")], resp.map { .text($0) }, field: "问题 \(key) 责任",
+                   old: f.responsibility.map { lib.responsibility($0).zh }, new: resp.map { lib.responsibility($0).zh })
+            c.findings[i].responsibility = resp
+        }
+        let due = try cells["due"]!.day()
+        if due != f.due {
+            change(c.id, base + [.key("due")], due.map { .date($0) }, field: "问题 \(key) 整改期限", old: f.due?.description, new: due?.description)
+            c.findings[i].due = due
+        }
+        let note = try cells["note"]!.text()
+        if note != f.note {
+            change(c.id, base + [.key("note")], note.map { .text($0) }, field: "问题 \(key) 备注", old: f.note, new: note)
+            c.findings[i].note = note
+        }
+    }
+
+    private mutating func year(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
+        guard let y = Int(key), let i = c.assessment.firstIndex(where: { $0.year == y }) else {
+            throw cells["key"]!.problem("case \(c.id) has no assessment for '\(key)'", "do not edit the hidden columns")
+        }
+        let a = c.assessment[i]
+        let base: [YAMLPathStep] = [.key("assessment"), .element(field: "year", value: key)]
+        let maxScore = workspace.policy?.assessment.scaleMax ?? 100
+        let p = try cells["performance"]!.number(in: 0...maxScore)
+        if p != a.performance {
+            change(c.id, base + [.key("performance")], p.map { .number($0) }, field: "考核 \(key) 工作实绩", old: show(a.performance), new: show(p))
+            c.assessment[i].performance = p
+        }
+        let o = try cells["opinion"]!.number(in: 0...maxScore)
+        if o != a.opinion {
+            change(c.id, base + [.key("opinion")], o.map { .number($0) }, field: "考核 \(key) 民意测评", old: show(a.opinion), new: show(o))
+            c.assessment[i].opinion = o
+        }
+    }
+
+    /// Makes the edits file by file and checks each result reads back as exactly the expected case.
+    func finish(files: [String: URL]) -> ImportResult<([FieldChange], [FileChange])> {
+        var changes: [FieldChange] = []
+        var fileChanges: [FileChange] = []
+        var problems: [ImportProblem] = []
+        for id in edits.keys.sorted() {
+            let list = edits[id]!
+            guard let url = files[id], let want = expected[id] else { continue }
+            let display = cases[id]!.location.file
+            do {
+                let text = try String(contentsOf: url, encoding: .utf8)
+                let editor = try CaseFileEditor(text: text, file: display)
+                for e in list { try editor.set(e.path, to: e.value) }
+                let newText = try editor.result()
+                let (reread, diags) = WorkspaceLoader.parseCase(text: newText, file: display, library: workspace.library, policy: workspace.policy)
+                guard let reread, diags.isEmpty else {
+                    problems.append(ImportProblem(sheet: display, cell: "", message: "the edited file would not load: \(diags.first.map(\.description) ?? "unknown")",
+                                                  expected: "nothing was written; please report this"))
+                    continue
+                }
+                guard CaseDigest(reread).digest == CaseDigest(want).digest else {
+                    problems.append(ImportProblem(sheet: display, cell: "", message: "the edited file does not read back as the workbook's values",
+                                                  expected: "nothing was written; please report this"))
+                    continue
+                }
+                fileChanges.append(FileChange(url: url, caseID: id, oldText: text, newText: newText))
+                changes += list.map { FieldChange(caseID: id, file: display, field: $0.field, old: $0.old, new: $0.new) }
+            } catch let e as CaseFileEditError {
+                problems.append(ImportProblem(sheet: display, cell: "", message: e.message, expected: "edit this value in the case file by hand; nothing was written"))
+            } catch {
+                problems.append(ImportProblem(sheet: display, cell: "", message: "\(error)"))
+            }
+        }
+        return problems.isEmpty ? .success((changes, fileChanges)) : .failure(problems)
+    }
+}

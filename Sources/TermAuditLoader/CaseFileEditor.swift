@@ -1,0 +1,355 @@
+import Foundation
+import TermAudit
+import Yams
+
+/// A value to write into a case file.
+public indirect enum YAMLValue: Sendable, Equatable {
+    case number(Double)
+    case text(String)
+    case date(Day)
+    case flowMap([(String, YAMLValue)])
+
+    public static func == (a: YAMLValue, b: YAMLValue) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): return x == y
+        case let (.text(x), .text(y)): return x == y
+        case let (.date(x), .date(y)): return x == y
+        case let (.flowMap(x), .flowMap(y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+        default: return false
+        }
+    }
+}
+
+/// One step of a path into a case file.
+public enum YAMLPathStep: Sendable, Equatable, CustomStringConvertible {
+    /// A key of a mapping.
+    case key(String)
+    /// The element of a list whose `field` has the value `value` (e.g. the indicator with `id: rev`).
+    case element(field: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .key(let k): return k
+        case .element(let f, let v): return "[\(f)=\(v)]"
+        }
+    }
+}
+
+/// Why an edit could not be made in place.
+public struct CaseFileEditError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var message: String
+
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Edits values of a case file in place, leaving every other byte as it was: comments, key order, quoting
+/// and layout of untouched parts survive. Values are replaced where they stand; a missing key is added to
+/// its mapping (in flow style inside flow mappings, as a new line in block mappings); a removed key takes its
+/// line (or its `key: value,` in a flow mapping) with it.
+public final class CaseFileEditor {
+    private let file: String
+    private var scalars: [Unicode.Scalar]
+    private let root: Node
+    private var lineStarts: [Int] = []
+    private var edits: [(start: Int, end: Int, text: String)] = []
+    private let bom: Bool
+    private let newline: String
+
+    /// Parses the file's text; throws when it is not a YAML mapping.
+    public init(text: String, file: String) throws {
+        self.file = file
+        var t = text
+        bom = t.hasPrefix("\u{FEFF}")
+        if bom { t.removeFirst() }
+        newline = t.contains("\r\n") ? "\r\n" : "\n"
+        scalars = Array(t.unicodeScalars)
+        guard let node = try Yams.compose(yaml: t), case .mapping = node else {
+            throw CaseFileEditError(file: file, message: "not a YAML mapping")
+        }
+        root = node
+        lineStarts = [0]
+        for (i, s) in scalars.enumerated() where s == "\n" { lineStarts.append(i + 1) }
+    }
+
+    private func fail(_ m: String) -> CaseFileEditError { CaseFileEditError(file: file, message: m) }
+
+    private func offset(_ node: Node) throws -> Int {
+        guard let m = node.mark, m.line - 1 < lineStarts.count else { throw fail("a value has no position") }
+        return lineStarts[m.line - 1] + m.column - 1
+    }
+
+    private func lineStart(of i: Int) -> Int {
+        var j = i
+        while j > 0 && scalars[j - 1] != "\n" { j -= 1 }
+        return j
+    }
+
+    private func column(of i: Int) -> Int { i - lineStart(of: i) }
+
+    /// Sets (or, with nil, removes) the value at `path`; missing mappings on the way are created.
+    public func set(_ path: [YAMLPathStep], to value: YAMLValue?) throws {
+        guard !path.isEmpty else { throw fail("empty path") }
+        var node = root
+        var flowDepth = 0
+        for (i, step) in path.enumerated() {
+            let last = i == path.count - 1
+            switch step {
+            case .key(let k):
+                guard case .mapping(let m) = node else { throw fail("\(path.prefix(i)) is not a mapping") }
+                let inFlow = m.style == .flow || flowDepth > 0
+                if let pair = m.first(where: { $0.key.scalar?.string == k }) {
+                    if last {
+                        if let value { try replace(pair.value, with: render(value, flow: inFlow), keyNode: pair.key, flow: inFlow) } else { try remove(key: pair.key, value: pair.value, in: m, flow: inFlow) }
+                        return
+                    }
+                    node = pair.value
+                    if m.style == .flow { flowDepth += 1 }
+                } else {
+                    guard let value else { return }   // removing what is not there
+                    // Build the rest of the path as nested flow mappings.
+                    var v = value
+                    for s in path[(i + 1)...].reversed() {
+                        guard case .key(let kk) = s else { throw fail("cannot create a list element at \(path)") }
+                        v = .flowMap([(kk, v)])
+                    }
+                    try insert(key: k, value: v, into: node, mapping: m, flow: inFlow)
+                    return
+                }
+            case let .element(field, want):
+                guard case .sequence(let seq) = node else { throw fail("\(path.prefix(i)) is not a list") }
+                guard let el = seq.first(where: { e in
+                    if case .mapping(let mm) = e { return mm.first { $0.key.scalar?.string == field }?.value.scalar?.string == want }
+                    return false
+                }) else { throw fail("no element with \(field) \(want) in \(path.prefix(i))") }
+                guard !last else { throw fail("cannot replace a whole list element") }
+                if seq.style == .flow { flowDepth += 1 }
+                node = el
+            }
+        }
+    }
+
+    // MARK: Spans
+
+    /// The end (exclusive) of a scalar's text starting at `start`.
+    private func scalarEnd(_ s: Node.Scalar, start: Int, flow: Bool, keyColumn: Int) throws -> Int {
+        var i = start
+        switch s.style {
+        case .doubleQuoted:
+            i += 1
+            while i < scalars.count {
+                if scalars[i] == "\\" { i += 2; continue }
+                if scalars[i] == "\"" { return i + 1 }
+                i += 1
+            }
+            throw fail("unterminated quoted text")
+        case .singleQuoted:
+            i += 1
+            while i < scalars.count {
+                if scalars[i] == "'" {
+                    if i + 1 < scalars.count && scalars[i + 1] == "'" { i += 2; continue }
+                    return i + 1
+                }
+                i += 1
+            }
+            throw fail("unterminated quoted text")
+        case .literal, .folded:
+            // The indicator line, then every line more indented than the key (or blank).
+            while i < scalars.count && scalars[i] != "\n" { i += 1 }
+            var end = i
+            while i < scalars.count {
+                let ls = i + 1
+                var j = ls, indent = 0
+                while j < scalars.count && scalars[j] == " " { j += 1; indent += 1 }
+                if j >= scalars.count { end = scalars.count; break }
+                if scalars[j] == "\n" || (scalars[j] == "\r" && j + 1 < scalars.count && scalars[j + 1] == "\n") { i = j; if scalars[j] == "\r" { i += 1 }; continue }
+                if indent <= keyColumn { break }
+                var k = j
+                while k < scalars.count && scalars[k] != "\n" { k += 1 }
+                end = k
+                i = k
+            }
+            return end
+        default:
+            while i < scalars.count {
+                let c = scalars[i]
+                if c == "\n" || c == "\r" { break }
+                if flow && (c == "," || c == "}" || c == "]") { break }
+                if c == "#" && i > start && (scalars[i - 1] == " " || scalars[i - 1] == "\t") { break }
+                i += 1
+            }
+            while i > start && (scalars[i - 1] == " " || scalars[i - 1] == "\t") { i -= 1 }
+            // A plain scalar that continues on the next line cannot be replaced safely.
+            let text = String(String.UnicodeScalarView(scalars[start..<i]))
+            if text != s.string { throw fail("the value '\(s.string.prefix(30))' spans several lines; edit it by hand") }
+            return i
+        }
+    }
+
+    private func span(_ node: Node, flow: Bool, keyColumn: Int) throws -> (Int, Int) {
+        let start = try offset(node)
+        switch node {
+        case .scalar(let s):
+            return (start, try scalarEnd(s, start: start, flow: flow, keyColumn: keyColumn))
+        case .mapping(let m) where m.style == .flow:
+            return (start, try matching(start))
+        case .sequence(let s) where s.style == .flow:
+            return (start, try matching(start))
+        default:
+            throw fail("only single values and flow collections can be replaced in place")
+        }
+    }
+
+    /// The index after the bracket that closes the one at `open`.
+    private func matching(_ open: Int) throws -> Int {
+        var depth = 0, i = open
+        var inD = false, inS = false
+        while i < scalars.count {
+            let c = scalars[i]
+            if inD { if c == "\\" { i += 2; continue }; if c == "\"" { inD = false } } else if inS { if c == "'" { inS = false } } else {
+                switch c {
+                case "\"": inD = true
+                case "'": inS = true
+                case "{", "[": depth += 1
+                case "}", "]":
+                    depth -= 1
+                    if depth == 0 { return i + 1 }
+                default: break
+                }
+            }
+            i += 1
+        }
+        throw fail("unbalanced brackets")
+    }
+
+    // MARK: Operations
+
+    private func replace(_ value: Node, with text: String, keyNode: Node, flow inFlow: Bool) throws {
+        let keyColumn = column(of: try offset(keyNode))
+        if case .scalar(let s) = value, s.string.isEmpty, s.style == .plain, value.tag.rawValue == Tag.Name.null.rawValue {
+            // `key:` with nothing after it: put the value after the colon.
+            let k = try offset(keyNode)
+            var i = k
+            while i < scalars.count && scalars[i] != ":" { i += 1 }
+            edits.append((i + 1, i + 1, " " + text))
+            return
+        }
+        let (a, b) = try span(value, flow: inFlow, keyColumn: keyColumn)
+        edits.append((a, b, text))
+    }
+
+    private func remove(key: Node, value: Node, in m: Node.Mapping, flow: Bool) throws {
+        let k = try offset(key)
+        let keyColumn = column(of: k)
+        let (_, e) = try span(value, flow: flow, keyColumn: keyColumn)
+        if flow {
+            var a = k, b = e
+            var j = b
+            while j < scalars.count && (scalars[j] == " " || scalars[j] == "\t") { j += 1 }
+            if j < scalars.count && scalars[j] == "," {
+                b = j + 1
+                while b < scalars.count && scalars[b] == " " { b += 1 }
+            } else {
+                var p = a
+                while p > 0 && (scalars[p - 1] == " " || scalars[p - 1] == "\t") { p -= 1 }
+                if p > 0 && scalars[p - 1] == "," { a = p - 1 }
+            }
+            edits.append((a, b, ""))
+        } else {
+            let ls = lineStart(of: k)
+            let onlySpaces = scalars[ls..<k].allSatisfy { $0 == " " }
+            var b = e
+            while b < scalars.count && scalars[b] != "\n" { b += 1 }
+            if b < scalars.count { b += 1 }
+            if onlySpaces {
+                edits.append((ls, b, ""))
+            } else {
+                // The key follows `- `: the next key moves up onto this line.
+                var n = b
+                while n < scalars.count && scalars[n] == " " { n += 1 }
+                edits.append((k, n, ""))
+            }
+        }
+    }
+
+    private func insert(key: String, value: YAMLValue, into node: Node, mapping m: Node.Mapping, flow: Bool) throws {
+        let start = try offset(node)
+        let keyText = render(.text(key), flow: true)
+        if m.style == .flow {
+            let close = try matching(start) - 1
+            var p = close
+            while p > start + 1 && (scalars[p - 1] == " " || scalars[p - 1] == "\t") { p -= 1 }
+            let empty = p == start + 1
+            edits.append((p, p, (empty ? "" : ", ") + "\(keyText): \(render(value, flow: true))"))
+        } else if node == root {
+            // Top level: a new line at the end of the file.
+            var text = ""
+            if let last = scalars.last, last != "\n" { text += newline }
+            text += "\(keyText): \(render(value, flow: false))" + newline
+            edits.append((scalars.count, scalars.count, text))
+        } else {
+            guard let first = m.first?.key else { throw fail("cannot add to an empty mapping") }
+            let f = try offset(first)
+            let indent = String(repeating: " ", count: column(of: f))
+            edits.append((f, f, "\(keyText): \(render(value, flow: false))" + newline + indent))
+        }
+    }
+
+    // MARK: Rendering
+
+    func render(_ v: YAMLValue, flow: Bool) -> String {
+        switch v {
+        case .number(let d):
+            if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+            return "\(d)"
+        case .date(let d): return d.description
+        case .text(let s): return Self.scalarText(s, flow: flow)
+        case .flowMap(let pairs):
+            return "{" + pairs.map { "\(Self.scalarText($0.0, flow: true)): \(render($0.1, flow: true))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// Text as a plain scalar when it reads back as exactly that text, else double-quoted.
+    static func scalarText(_ s: String, flow: Bool) -> String {
+        let risky = s.isEmpty || s.first!.isWhitespace || s.last!.isWhitespace || s.contains(": ") || s.contains(" #")
+            || s.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7F}" || $0 == "\u{FEFF}" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }
+            || "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(s.unicodeScalars.first!)
+            || (flow && s.unicodeScalars.contains { ",[]{}".unicodeScalars.contains($0) }) || s.hasSuffix(":")
+        if !risky, let node = try? Yams.compose(yaml: "k: " + s), case .mapping(let m) = node,
+           let v = m.first?.value, v.scalar?.string == s, v.tag.rawValue == Tag.Name.str.rawValue {
+            return s
+        }
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if u.value < 0x20 || u.value == 0x7F || u == "\u{85}" || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" {
+                    out += String(format: "\\u%04X", u.value)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// The edited text. Throws when two edits overlap.
+    public func result() throws -> String {
+        let sorted = edits.sorted { ($0.start, $0.end) > ($1.start, $1.end) }
+        var out = scalars
+        var lastStart = Int.max
+        for e in sorted {
+            if e.end > lastStart { throw fail("two changes touch the same text") }
+            out.replaceSubrange(e.start..<e.end, with: Array(e.text.unicodeScalars))
+            lastStart = e.start
+        }
+        var s = String(String.UnicodeScalarView(out))
+        if bom { s = "\u{FEFF}" + s }
+        return s
+    }
+}
