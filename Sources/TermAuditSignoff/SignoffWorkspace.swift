@@ -40,7 +40,7 @@ public struct SignoffWorkspace: Sendable {
             throw SignoffError.diagnostics(errors)
         }
         let day = asOf ?? ws.config.asOf ?? Day(ordinal: Int(Date().timeIntervalSince1970 / 86400))
-        let ev = CaseEvaluator(library: ws.library, policy: policy, asOf: day, defaultTemplate: ws.config.handoverChecklists.first)
+        let ev = CaseEvaluator(workspace: ws, policy: policy, asOf: day)
         return SignoffWorkspace(root: root, workspace: ws, policy: policy, evaluator: ev)
     }
 
