@@ -13,10 +13,12 @@ echo "== termaudit validate samples"
 echo
 echo "== termaudit status samples --brief"
 "$bin" status samples --brief
-if "$bin" help export >/dev/null 2>&1; then
-  mkdir -p out
-  echo
-  echo "== termaudit export samples (internal and public editions)"
-  "$bin" export samples --edition internal --output out/samples-internal.xlsx
-  "$bin" export samples --edition public --output out/samples-public.xlsx
-fi
+mkdir -p out
+echo
+echo "== termaudit export samples (internal, public and fill-in workbooks)"
+"$bin" export samples --edition internal --output out/samples-internal.xlsx
+"$bin" export samples --edition public --output out/samples-public.xlsx
+"$bin" export samples --edition fill-in --output out/samples-fill-in.xlsx
+echo
+echo "== termaudit verify samples (2024-010 is stale on purpose: a value was corrected after signing)"
+"$bin" verify samples || true
