@@ -228,7 +228,11 @@ struct CellReader {
         }
     }
 
-    var isEmpty: Bool { cell == nil || (cell!.value.isEmpty && cell!.formula == nil) || rawText == nil && cell!.formula == nil }
+    var isEmpty: Bool {
+        guard let cell, cell.formula == nil else { return cell == nil }
+        if case .text(let t) = cell.value { return t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        return cell.value.isEmpty
+    }
 
     /// Refuses formulas and error values where a value is expected.
     func plain() throws -> Cell? {

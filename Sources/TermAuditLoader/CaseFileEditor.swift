@@ -97,14 +97,14 @@ public final class CaseFileEditor {
             switch step {
             case .key(let k):
                 guard case .mapping(let m) = node else { throw fail("\(path.prefix(i)) is not a mapping") }
-                let inFlow = m.style == .flow || flowDepth > 0
+                let inFlow = isFlow(node) || flowDepth > 0
                 if let pair = m.first(where: { $0.key.scalar?.string == k }) {
                     if last {
                         if let value { try replace(pair.value, with: render(value, flow: inFlow), keyNode: pair.key, flow: inFlow) } else { try remove(key: pair.key, value: pair.value, in: m, flow: inFlow) }
                         return
                     }
+                    if isFlow(node) { flowDepth += 1 }
                     node = pair.value
-                    if m.style == .flow { flowDepth += 1 }
                 } else {
                     guard let value else { return }   // removing what is not there
                     // Build the rest of the path as nested flow mappings.
@@ -123,7 +123,7 @@ public final class CaseFileEditor {
                     return false
                 }) else { throw fail("no element with \(field) \(want) in \(path.prefix(i))") }
                 guard !last else { throw fail("cannot replace a whole list element") }
-                if seq.style == .flow { flowDepth += 1 }
+                if isFlow(node) { flowDepth += 1 }
                 node = el
             }
         }
@@ -131,10 +131,25 @@ public final class CaseFileEditor {
 
     // MARK: Spans
 
+    /// Whether a collection is written in flow style (`{…}` or `[…]`), read from the text: Yams does not
+    /// always report the style it parsed.
+    private func isFlow(_ node: Node) -> Bool {
+        guard let o = try? offset(node), o < scalars.count else { return false }
+        switch node {
+        case .mapping: return scalars[o] == "{"
+        case .sequence: return scalars[o] == "["
+        default: return false
+        }
+    }
+
     /// The end (exclusive) of a scalar's text starting at `start`.
     private func scalarEnd(_ s: Node.Scalar, start: Int, flow: Bool, keyColumn: Int) throws -> Int {
         var i = start
-        switch s.style {
+        // The style as written (Yams does not always report it).
+        let first = start < scalars.count ? scalars[start] : " "
+        let style: Node.Scalar.Style = first == "\"" ? .doubleQuoted : first == "'" ? .singleQuoted
+            : (first == "|" ? .literal : (first == ">" ? .folded : .plain))
+        switch style {
         case .doubleQuoted:
             i += 1
             while i < scalars.count {
@@ -191,9 +206,8 @@ public final class CaseFileEditor {
         switch node {
         case .scalar(let s):
             return (start, try scalarEnd(s, start: start, flow: flow, keyColumn: keyColumn))
-        case .mapping(let m) where m.style == .flow:
-            return (start, try matching(start))
-        case .sequence(let s) where s.style == .flow:
+        case .mapping, .sequence:
+            guard isFlow(node) else { fallthrough }
             return (start, try matching(start))
         default:
             throw fail("only single values and flow collections can be replaced in place")
@@ -226,7 +240,8 @@ public final class CaseFileEditor {
 
     private func replace(_ value: Node, with text: String, keyNode: Node, flow inFlow: Bool) throws {
         let keyColumn = column(of: try offset(keyNode))
-        if case .scalar(let s) = value, s.string.isEmpty, s.style == .plain, value.tag.rawValue == Tag.Name.null.rawValue {
+        if case .scalar(let s) = value, s.string.isEmpty, value.tag.rawValue == Tag.Name.null.rawValue,
+           let o = try? offset(value), o >= scalars.count || !"\"'".unicodeScalars.contains(scalars[o]) {
             // `key:` with nothing after it: put the value after the colon.
             let k = try offset(keyNode)
             var i = k
@@ -275,7 +290,7 @@ public final class CaseFileEditor {
     private func insert(key: String, value: YAMLValue, into node: Node, mapping m: Node.Mapping, flow: Bool) throws {
         let start = try offset(node)
         let keyText = render(.text(key), flow: true)
-        if m.style == .flow {
+        if isFlow(node) {
             let close = try matching(start) - 1
             var p = close
             while p > start + 1 && (scalars[p - 1] == " " || scalars[p - 1] == "\t") { p -= 1 }
@@ -340,7 +355,8 @@ public final class CaseFileEditor {
 
     /// The edited text. Throws when two edits overlap.
     public func result() throws -> String {
-        let sorted = edits.sorted { ($0.start, $0.end) > ($1.start, $1.end) }
+        // From the end backwards; edits at the same place are applied latest first, so they read in the order made.
+        let sorted = edits.enumerated().sorted { ($0.element.start, $0.element.end, $0.offset) > ($1.element.start, $1.element.end, $1.offset) }.map(\.element)
         var out = scalars
         var lastStart = Int.max
         for e in sorted {

@@ -106,7 +106,7 @@ enum LineDiff {
             out.append("@@ -\(i + 1) +\(j + 1) @@")
             while i < n || j < m {
                 if i < n && j < m && x[i] == y[j] { break }
-                if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) { out.append("+\(y[j])"); j += 1 } else { out.append("-\(x[i])"); i += 1 }
+                if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) { out.append("-\(x[i])"); i += 1 } else { out.append("+\(y[j])"); j += 1 }
             }
         }
         return out

@@ -141,7 +141,7 @@ struct ImportTests {
         #expect(status0.out.contains("\"state\" : \"on_hold\""))
         let r = try I.run([I.termaudit, "import", filled.path, ws.path])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("已导入 13 处改动"))
+        #expect(r.out.contains("已导入 11 处改动"))
         try check(try I.load(ws))
         let after = try I.contents(ws)
         let changed = after.keys.filter { before[$0] != after[$0] }.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted()

@@ -76,7 +76,7 @@ struct CaseFileEditorTests {
     @Test("text that would read back as something else is quoted")
     func quoting() {
         #expect(CaseFileEditor.scalarText("已核对", flow: true) == "已核对")
-        for s in ["true", "no", "5.2", "2024-01-01", "", " x", "a: b", "#x", "- x", "null", "~", "x, y", "=SUM(A1)", "@x", "a\nb", "*a", "&a"] {
+        for s in ["true", "no", "5.2", "2024-01-01", "", " x", "a: b", "#x", "- x", "null", "~", "x, y", "@x", "a\nb", "*a", "&a"] {
             let t = CaseFileEditor.scalarText(s, flow: true)
             #expect(t.hasPrefix("\""), "\(s) → \(t)")
         }
