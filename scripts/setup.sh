@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what termaudit needs on a Debian machine, only what is missing:
 #   - libxlsxwriter-dev (the C library the workbooks are written with)
-#   - with --test: Python's openpyxl and openxml-audit (to read workbooks back in the tests)
+#   - with --test: Python's openpyxl and openxml-audit (to read workbooks back in the tests),
+#     LibreOffice (another writer, for the import tests) and a German locale
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
@@ -33,6 +34,8 @@ missing=()
 [ -f /usr/include/xlsxwriter.h ] || missing+=(libxlsxwriter-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ "$want_test" = 1 ]; then
+  # LibreOffice re-saves filled workbooks in the import tests (another writer's xlsx must read back).
+  command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
   # A German locale proves numbers are written the same under any locale.
   if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
     command -v locale-gen >/dev/null || missing+=(locales)
