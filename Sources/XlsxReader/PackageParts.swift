@@ -9,11 +9,10 @@ final class ContentTypesHandler: PartHandler {
     /// Lower-cased part name (no leading "/") → content type.
     var overrides: [String: String] = [:]
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        guard localName(elementName) == "Override", let name = attributes["PartName"],
+    override func start(_ name: Substring, _ attributes: [String: String]) {
+        guard name == "Override", let partName = attributes["PartName"],
               let type = attributes["ContentType"] else { return }
-        overrides[ZipPackage.normalize(percentDecoded(name)).lowercased()] = type
+        overrides[ZipPackage.normalize(percentDecoded(partName)).lowercased()] = type
     }
 }
 
@@ -29,9 +28,8 @@ struct Relationship {
 final class RelationshipsHandler: PartHandler {
     var relationships: [Relationship] = []
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        guard localName(elementName) == "Relationship", let id = attributes["Id"], let target = attributes["Target"] else {
+    override func start(_ name: Substring, _ attributes: [String: String]) {
+        guard name == "Relationship", let id = attributes["Id"], let target = attributes["Target"] else {
             return
         }
         relationships.append(Relationship(id: id, type: attributes["Type"] ?? "", target: target,
@@ -108,12 +106,11 @@ final class WorkbookHandler: PartHandler {
         "http://purl.oclc.org/ooxml/officeDocument/relationships",
     ]
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+    override func start(_ name: Substring, _ attributes: [String: String]) {
         for (key, value) in attributes where key.hasPrefix("xmlns:") && Self.relationshipNamespaces.contains(value) {
             relationshipPrefixes.insert(String(key.dropFirst(6)))
         }
-        switch localName(elementName) {
+        switch name {
         case "workbookPr":
             if let value = attributes["date1904"]?.lowercased() { date1904 = value == "1" || value == "true" }
         case "sheet":
@@ -144,9 +141,7 @@ final class StylesHandler: PartHandler {
     var cellFormatIds: [Int] = []
     private var stack: [Substring] = []
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        let name = localName(elementName)
+    override func start(_ name: Substring, _ attributes: [String: String]) {
         let parent = stack.last
         stack.append(name)
         if name == "numFmt", parent == "numFmts", stack.count == 3,
@@ -157,8 +152,8 @@ final class StylesHandler: PartHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        stack.removeLast()
+    override func end(_ name: Substring) {
+        if !stack.isEmpty { stack.removeLast() }
     }
 
     /// For each cellXfs index, whether its number format shows dates or times.
@@ -245,9 +240,7 @@ final class SharedStringsHandler: PartHandler {
     private var inItem = false
     private var collector = RichTextCollector()
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        let name = localName(elementName)
+    override func start(_ name: Substring, _ attributes: [String: String]) {
         if name == "si" {
             inItem = true
             collector.reset()
@@ -260,8 +253,7 @@ final class SharedStringsHandler: PartHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        let name = localName(elementName)
+    override func end(_ name: Substring) {
         if name == "si" {
             strings.append(decodeXString(collector.text))
             inItem = false
@@ -270,15 +262,7 @@ final class SharedStringsHandler: PartHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    override func text(_ string: String) {
         if inItem { collector.characters(string) }
-    }
-
-    func parser(_ parser: XMLParser, foundIgnorableWhitespace whitespaceString: String) {
-        if inItem { collector.characters(whitespaceString) }
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        if inItem { collector.characters(String(decoding: CDATABlock, as: UTF8.self)) }
     }
 }

@@ -20,7 +20,6 @@ final class SheetHandler: PartHandler {
     private(set) var cells: [Cell] = []
     private var sorted = true
 
-    private var depth = 0
     private var inSheetData = false
     private var rowNumber = 0
     private var lastCol = 0
@@ -52,10 +51,7 @@ final class SheetHandler: PartHandler {
 
     private var currentRef: String { CellRef.a1(row: cellRow, col: cellCol) }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        let name = localName(elementName)
-        depth += 1
+    override func start(_ name: Substring, _ attributes: [String: String]) {
         if inCell {
             switch name {
             case "v":
@@ -138,9 +134,7 @@ final class SheetHandler: PartHandler {
         sawInline = false
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        depth -= 1
-        let name = localName(elementName)
+    override func end(_ name: Substring) {
         if inCell {
             switch name {
             case "v": inValue = false
@@ -163,7 +157,7 @@ final class SheetHandler: PartHandler {
         if name == "sheetData" { inSheetData = false }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    override func text(_ string: String) {
         guard inCell else { return }
         if inValue {
             value += string
@@ -174,16 +168,8 @@ final class SheetHandler: PartHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, foundIgnorableWhitespace whitespaceString: String) {
-        self.parser(parser, foundCharacters: whitespaceString)
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        self.parser(parser, foundCharacters: String(decoding: CDATABlock, as: UTF8.self))
-    }
-
     private func invalid(_ type: String) {
-        fail(.invalidCellValue(part: context.part, sheet: sheetName, cell: currentRef, type: type, value: value))
+        fail(.invalidCellValue(part: context.part, sheet: sheetName, cell: currentRef, type: type, value: String(value.prefix(200))))
     }
 
     private func endCell() {
@@ -228,7 +214,8 @@ final class SheetHandler: PartHandler {
                 cellValue = .number(number)
             }
         case let other?:
-            return fail(.invalidCellValue(part: context.part, sheet: sheetName, cell: currentRef, type: other, value: value))
+            return fail(.invalidCellValue(part: context.part, sheet: sheetName, cell: currentRef, type: String(other.prefix(20)),
+                                          value: String(value.prefix(200))))
         }
         if case .empty = cellValue, formula == nil { return }
         guard cells.count < env.cellBudget else {
@@ -252,7 +239,11 @@ final class SheetHandler: PartHandler {
 
     /// A number as Excel stores it: optional sign, digits, point, exponent; nothing else (no "nan",
     /// "inf" or hex, which Swift's Double parser would take).
-    static func number(_ text: String) -> Double? {
+    static func number(_ raw: String) -> Double? {
+        var text = raw
+        if text.utf8.first == UInt8(ascii: " ") || text.utf8.last == UInt8(ascii: " ") {
+            text = text.trimmingCharacters(in: .whitespaces)
+        }
         var sawDigit = false
         for byte in text.utf8 {
             switch byte {

@@ -27,6 +27,65 @@ class PartHandler: NSObject, XMLParserDelegate {
         parser?.abortParsing()
     }
 
+    /// Open elements; a part that ends with elements still open is truncated (the Linux XMLParser
+    /// reports no error for it).
+    private(set) var depth = 0
+    private(set) var sawRoot = false
+
+    // Subclasses override these three; the delegate callbacks below are fixed here because on Linux
+    // the delegate protocol is a plain Swift protocol, whose witnesses are chosen where it is adopted.
+
+    /// An element starts (`name` without its prefix).
+    func start(_ name: Substring, _ attributes: [String: String]) {}
+    /// An element ends.
+    func end(_ name: Substring) {}
+    /// Text (characters, whitespace or CDATA).
+    func text(_ string: String) {}
+
+    final func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                      qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        guard failure == nil else { return }
+        depth += 1
+        sawRoot = true
+        start(localName(elementName), attributes)
+    }
+
+    final func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+                      qualifiedName qName: String?) {
+        guard failure == nil else { return }
+        depth -= 1
+        end(localName(elementName))
+    }
+
+    final func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard failure == nil else { return }
+        text(string)
+    }
+
+    final func parser(_ parser: XMLParser, foundIgnorableWhitespace whitespaceString: String) {
+        guard failure == nil else { return }
+        text(whitespaceString)
+    }
+
+    final func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        guard failure == nil else { return }
+        text(String(decoding: CDATABlock, as: UTF8.self))
+    }
+
+    /// The Linux XMLParser reports well-formedness errors here but may still return true from
+    /// `parse()` (libxml2 recovers), so the first error fails the part.
+    final func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        if XMLPart.isLateHugeInputError(parseError, handler: self) { return }
+        if XMLPart.warningCodes.contains((parseError as NSError).code) { return }
+        fail(.malformedXML(part: context.part, sheet: context.sheet, line: parser.lineNumber, column: parser.columnNumber,
+                           reason: XMLPart.describe(parseError as NSError, openElements: depth)))
+    }
+
+    final func parser(_ parser: XMLParser, validationErrorOccurred validationError: Error) {
+        fail(.malformedXML(part: context.part, sheet: context.sheet, line: parser.lineNumber, column: parser.columnNumber,
+                           reason: XMLPart.describe(validationError as NSError)))
+    }
+
     /// Declarations can only come from a DOCTYPE, which the prolog check refuses; refuse them here too.
     private func refuseDeclaration() {
         fail(.doctypeRefused(part: context.part, sheet: context.sheet, line: parser?.lineNumber ?? 0,
@@ -80,30 +139,82 @@ enum XMLPart {
         parser.shouldResolveExternalEntities = false
         parser.delegate = handler
         handler.parser = parser
-        var line = 0
-        var column = 0
         let ok = parser.parse()
         if let failure = handler.failure { throw failure }
-        if !ok {
-            line = parser.lineNumber
-            column = parser.columnNumber
-            let reason: String
-            if let error = parser.parserError as NSError? {
-                reason = Self.describe(error)
-            } else {
-                reason = "the XML parser failed"
-            }
-            throw .malformedXML(part: handler.context.part, sheet: handler.context.sheet, line: line, column: column,
-                                reason: reason)
+        let context = handler.context
+        let error = parser.parserError as NSError?
+        let ignorable = error.map { warningCodes.contains($0.code) || isLateHugeInputError($0, handler: handler) } ?? ok
+        if !ok || error != nil, !ignorable {
+            let reason = (parser.parserError as NSError?).map { Self.describe($0, openElements: handler.depth) }
+                ?? "the XML parser failed"
+            throw .malformedXML(part: context.part, sheet: context.sheet, line: parser.lineNumber,
+                                column: parser.columnNumber, reason: reason)
+        }
+        if !handler.sawRoot {
+            throw .malformedXML(part: context.part, sheet: context.sheet, line: parser.lineNumber,
+                                column: parser.columnNumber, reason: "the part has no root element")
+        }
+        if handler.depth != 0 {
+            throw .malformedXML(part: context.part, sheet: context.sheet, line: parser.lineNumber,
+                                column: parser.columnNumber, reason: "the part ends before its elements are closed (truncated?)")
         }
     }
 
-    private static func describe(_ error: NSError) -> String {
+    /// libxml2 warnings (not well-formedness errors) that the Linux XMLParser reports like errors:
+    /// unknown XML version, xml:lang and xml:space values, namespace URIs that are not absolute.
+    static let warningCodes: Set<Int> = [97, 98, 99, 100, 102, 106]
+
+    /// The Linux XMLParser pushes a part to libxml2 in chunks without XML_PARSE_HUGE; once more than
+    /// 10,000,000 bytes have gone through, libxml2 reports "huge input lookup" (internal error 1) — seen
+    /// only after the root element has closed, when every callback has been delivered. That error, at
+    /// that point, is ignored; anywhere else it fails the part like any other.
+    static func isLateHugeInputError(_ error: Error?, handler: PartHandler) -> Bool {
+        guard let error = error as NSError?, error.code == 1 else { return false }
+        return handler.sawRoot && handler.depth == 0
+    }
+
+    /// libxml2's error codes (which XMLParser passes on) for the problems people meet; the Linux
+    /// XMLParser gives no text of its own.
+    static func describe(_ error: NSError, openElements: Int = 0) -> String {
+        // libxml2 calls the end of a part cut short "extra content at the end" (code 5): the Linux
+        // XMLParser never tells it the input has ended.
+        if error.code == 5 && openElements > 0 {
+            return "the part ends before its elements are closed (truncated?) (libxml2 error 5)"
+        }
+        let known: [Int: String] = [
+            4: "the document is empty",
+            5: "extra content after the root element",
+            6: "an invalid character reference",
+            7: "an invalid character reference",
+            8: "an invalid character reference",
+            9: "an invalid character",
+            23: "an entity reference without ';'",
+            26: "an undefined entity",
+            31: "an unknown encoding",
+            32: "an unsupported encoding",
+            34: "an unterminated string",
+            38: "'<' inside an attribute value",
+            39: "an attribute value without quotes",
+            40: "an unterminated attribute value",
+            41: "an attribute without a value",
+            42: "an attribute is repeated",
+            45: "an unterminated comment",
+            46: "a malformed processing instruction",
+            47: "an unterminated processing instruction",
+            63: "an unterminated CDATA section",
+            64: "a misplaced XML declaration",
+            65: "a space is required",
+            68: "a name was expected",
+            73: "'>' expected",
+            76: "an end tag does not match its start tag",
+            77: "the document ends before its tags are closed",
+            201: "an undefined namespace prefix",
+            202: "a malformed qualified name",
+            203: "an attribute is repeated",
+        ]
+        if let text = known[error.code] { return "\(text) (libxml2 error \(error.code))" }
         if let text = error.userInfo[NSLocalizedDescriptionKey] as? String, !text.isEmpty, !text.hasPrefix("The operation") {
             return text
-        }
-        if let code = XMLParser.ErrorCode(rawValue: error.code) {
-            return "\(code) (libxml2 error \(error.code))"
         }
         return "XML parser error \(error.code)"
     }

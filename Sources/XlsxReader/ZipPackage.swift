@@ -43,7 +43,12 @@ final class ZipPackage {
         let size: UInt64
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+                throw XlsxReaderError.unreadableFile(path: path, reason: "is not a regular file")
+            }
             size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+        } catch let error as XlsxReaderError {
+            throw error
         } catch {
             throw .unreadableFile(path: path, reason: error.localizedDescription)
         }
@@ -84,7 +89,7 @@ final class ZipPackage {
             seen += 1
             if info.isDirectory { continue }
             guard entry.compressedSize == info.compressedSize && entry.uncompressedSize == info.uncompressedSize else {
-                throw .damagedZip(part: info.name, reason: "the local header and the central directory disagree")
+                throw .damagedZip(part: info.name, reason: "the entry's headers disagree about its sizes")
             }
             zfEntries[info.name.lowercased()] = entry
         }
@@ -98,9 +103,6 @@ final class ZipPackage {
 
     /// The stored name of a part (with the zip's own capitalization).
     func storedName(_ part: String) -> String? { entries[part.lowercased()]?.name }
-
-    /// All part names.
-    var partNames: [String] { entries.values.map(\.name).sorted() }
 
     /// Extracts a part into memory: checks that its deflate stream ends within its compressed bytes and
     /// expands to its declared size within the limits (without inflating), then inflates it with
@@ -140,8 +142,9 @@ final class ZipPackage {
         out.reserveCapacity(Int(info.uncompressedSize))
         var produced: UInt64 = 0
         var failure: XlsxReaderError?
+        let checksum: CRC32
         do {
-            _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
+            checksum = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
                 produced += UInt64(chunk.count)
                 if produced > info.uncompressedSize {
                     let error = XlsxReaderError.entrySizeMismatch(part: info.name, declared: info.uncompressedSize,
@@ -161,6 +164,8 @@ final class ZipPackage {
         guard produced == info.uncompressedSize else {
             throw .entrySizeMismatch(part: info.name, declared: info.uncompressedSize, actual: produced)
         }
+        // This extract call returns the checksum without comparing it.
+        guard checksum == info.crc32 else { throw .damagedZip(part: info.name, reason: "checksum mismatch") }
         extractedTotal += produced
         return out
     }
