@@ -129,7 +129,7 @@ public final class WorkbookExporter {
                 ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
                 ColumnSpec(t("负责部门", "Department")), ColumnSpec(t("事项编号", "Item")), ColumnSpec(t("审计事项", "Item name"), .wrap, max: 40),
                 ColumnSpec(t("状态", "Status")), ColumnSpec(t("审核人", "Examiner")), ColumnSpec(t("关联问题", "Findings")),
-                ColumnSpec(t("理由/备注", "Reason / note"), .wrap), ColumnSpec(t("部门结论", "Conclusion")),
+                ColumnSpec(t("理由", "Reason"), .wrap), ColumnSpec(t("备注", "Note"), .wrap), ColumnSpec(t("部门结论", "Conclusion")),
             ], protect: protect, highlights: [RowHighlight(column: 6, equals: AuditItemStatus.pending.label.text(lang), style: .warn)]))
         } else {
             audit = try sink.addSheet(SheetSpec(name: t("部门结论", "Conclusions"), columns: [
@@ -236,7 +236,7 @@ public final class WorkbookExporter {
                 let conclusion = dept?.conclusion.map { t($0.result.label) + ($0.findings.isEmpty ? "" : "（\($0.findings.joined(separator: ", "))）") }
                 try sink.append(audit, [id, unit, name, .text(t(lib.department(r.department))), .text(r.item.id), .text(t(r.item.label), .wrap),
                                         .text(t(r.state.status.label)), .text(r.state.examiner), .text(r.state.findings.joined(separator: ", ")),
-                                        .text([r.state.reason, r.state.note].compactMap { $0 }.joined(separator: "；"), .wrap),
+                                        .text(r.state.reason, .wrap), .text(r.state.note, .wrap),
                                         .text(dept?.concluded == true ? conclusion : nil)])
                 count("audit")
             }
