@@ -67,9 +67,15 @@ let package = Package(
         .testTarget(name: "TermAuditExportTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxWriter",
         ]),
-        .testTarget(name: "TermAuditLoaderTests", dependencies: ["TermAudit", "TermAuditLoader"]),
-        .testTarget(name: "TermAuditSampleTests", dependencies: ["TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSample"]),
+        .testTarget(name: "TermAuditLoaderTests", dependencies: ["TermAudit", "TermAuditLoader", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "TermAuditSampleTests", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSample", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "TermAuditRulesTests", dependencies: ["TermAudit", "TermAuditLoader", "TermAuditRules"]),
+        // Hostile and odd inputs (Tests/Corpus): located errors, exact read-back, time bounds, output safety.
+        .testTarget(name: "HostileInputTests", dependencies: ["TermAudit", "TermAuditLoader"]),
+        // The loader's libFuzzer target (bench/fuzz builds it with -DFUZZING; a plain build gives a replay tool).
+        .executableTarget(name: "FuzzLoader", dependencies: ["TermAudit", "TermAuditLoader"]),
         .testTarget(name: "TermAuditSignoffTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),

@@ -116,22 +116,23 @@ public final class PagedSink: WorkbookSink {
     }
 
     public func append(_ sheet: Int, _ cells: [ExportCell]) throws {
-        var e = entries[sheet]
-        if e.parts[e.parts.count - 1].rows >= rowLimit {
-            var n = e.parts.count + 1
-            var name = Self.pagedName(e.spec.name, n)
-            while names.contains(name.lowercased()) { n += 1; name = Self.pagedName(e.spec.name, n) }
-            e.parts.append(try newPart(e.spec, name: name))
+        // The entry is changed in place: a copy would copy its arrays on every row (copy-on-write).
+        let spec = entries[sheet].spec
+        if entries[sheet].parts[entries[sheet].parts.count - 1].rows >= rowLimit {
+            var n = entries[sheet].parts.count + 1
+            var name = Self.pagedName(spec.name, n)
+            while names.contains(name.lowercased()) { n += 1; name = Self.pagedName(spec.name, n) }
+            let part = try newPart(spec, name: name)
+            entries[sheet].parts.append(part)
         }
-        let p = e.parts.count - 1
-        let row = e.parts[p].rows
+        let p = entries[sheet].parts.count - 1
+        let part = entries[sheet].parts[p]
         for (col, c) in cells.enumerated() {
-            if case .blank = c.value, !e.spec.table { continue }
-            try backend.write(e.parts[p].handle, row: row, col: col, value: c.value, style: c.style)
+            if case .blank = c.value, !spec.table { continue }
+            try backend.write(part.handle, row: part.rows, col: col, value: c.value, style: c.style)
         }
-        e.parts[p].rows += 1
-        e.widths.see(cells, columns: e.spec.columns)
-        entries[sheet] = e
+        entries[sheet].parts[p].rows += 1
+        entries[sheet].widths.see(cells, columns: spec.columns)
     }
 
     public func close() throws {

@@ -155,13 +155,38 @@ struct WidthTracker {
             switch c.value {
             case .text(let s):
                 // A long text wraps: size for its longest line, capped.
-                let longest = s.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.of(String($0)) }.max() ?? 0
-                w = Double(longest) + 2
-            case .number(let v): w = Double(String(format: "%.2f", v).count) + 2
+                w = Double(Self.longestLine(s)) + 2
+            case .number(let v): w = Double(Self.fixedTwoLength(v)) + 2
             case .date: w = 12
             case .blank: continue
             }
             widths[i] = min(columns[i].maxWidth, max(widths[i], w))
+        }
+    }
+
+    /// The display width of the longest line of `s` (as `DisplayWidth.of`, without splitting or copying; the
+    /// common scalars — ASCII, CJK ideographs, full-width forms — skip the Unicode property lookup).
+    static func longestLine(_ s: String) -> Int {
+        var longest = 0, w = 0
+        for u in s.unicodeScalars {
+            let v = u.value
+            switch v {
+            case 10: longest = max(longest, w); w = 0
+            case 0x20..<0x7F: w += 1
+            case 0..<0x20, 0x7F..<0xA0: break
+            case 0x4E00...0x9FFF, 0xFF01...0xFF60: w += 2
+            default: w += DisplayWidth.width(u)
+            }
+        }
+        return max(longest, w)
+    }
+
+    /// `String(format: "%.2f", v).count`, without Foundation's formatter (C's, under any locale: only the
+    /// decimal separator may differ, and it is one character either way).
+    static func fixedTwoLength(_ v: Double) -> Int {
+        // vsnprintf returns the full length even when the buffer is too small for it.
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+            Int(withVaList([v]) { vsnprintf(buffer.baseAddress, buffer.count, "%.2f", $0) })
         }
     }
 }

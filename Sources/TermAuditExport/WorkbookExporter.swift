@@ -257,7 +257,7 @@ public final class WorkbookExporter {
     private func writeSignoffForm(_ sheet: Int, _ s: CaseStatus) throws {
         let c = s.auditCase
         try sink.append(sheet, [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)])
-        try sink.append(sheet, [.text(t("案卷", "Case"), .label), .text(c.id), .text("\(c.official.name) \(c.post.unit)\(c.post.title)"),
+        try sink.append(sheet, [.text(t("案卷", "Case"), .label), .text(c.id), .text(c.official.name), .text(c.post.unit), .text(c.post.title),
                                 .text(t("状态", "State"), .label), .text(t(s.state.label))])
         try sink.append(sheet, [t("角色", "Role"), t("姓名", "Name"), t("职务", "Post"), t("签字（手写）", "Signature (by hand)"),
                                 t("日期", "Date"), t("电子签字时间", "Signed at"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) })

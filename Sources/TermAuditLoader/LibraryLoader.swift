@@ -192,6 +192,36 @@ enum YAMLFiles {
         return out.sorted { $0.path < $1.path }
     }
 
+    /// The paths of the same files as `list(under:)` (regular `.yaml`/`.yml` files, hidden files and folders skipped,
+    /// symbolic links not followed), sorted, found with `readdir` and kept as text: a `URL` per file takes about
+    /// 450 bytes, which at 100,000 case files was most of the streaming export's memory.
+    static func listPaths(under directory: String) -> [String] {
+        var out: [String] = []
+        func walk(_ dir: String) {
+            guard let d = opendir(dir) else { return }
+            defer { closedir(d) }
+            while let entry = readdir(d) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name.hasPrefix(".") { continue }
+                let full = dir + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var st = stat()
+                    guard lstat(full, &st) == 0 else { continue }
+                    type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : (st.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0
+                }
+                if type == UInt8(DT_DIR) {
+                    walk(full)
+                } else if type == UInt8(DT_REG), let dot = name.lastIndex(of: "."), dot != name.startIndex,
+                          ["yaml", "yml"].contains(name[name.index(after: dot)...].lowercased()) {
+                    out.append(full)
+                }
+            }
+        }
+        walk(directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory)
+        return out.sorted()
+    }
+
     /// A path relative to the current directory when it lies below it.
     static func display(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath

@@ -58,6 +58,10 @@ public enum WorkspaceLoader {
         }
         let (library, libDiagnostics) = LibraryLoader.load(directory: libraryURL)
         diagnostics += libDiagnostics
+        if libDiagnostics.contains(where: { $0.code == "no-library" }) {
+            // Without checklists every policy, department and area would be reported unknown: show only the cause.
+            return LoadResult(workspace: nil, diagnostics: diagnostics.sortedForDisplay(), root: root, files: [])
+        }
         let configLoc = SourceLocation(file: configReader.file, line: 1, column: 1)
         if library.policies[config.policy] == nil {
             diagnostics.append(Diagnostic(at: configLoc, code: "unknown-policy", message: "policy '\(config.policy)' is not defined in \(YAMLFiles.display(libraryURL))",
@@ -90,17 +94,12 @@ public enum WorkspaceLoader {
                                           hint: Suggest.hint(for: t, in: library.handoverTemplates.keys.sorted())))
         }
 
-        let files: [URL]
-        if isDir.boolValue {
-            files = YAMLFiles.list(under: url).filter { $0.lastPathComponent != configName && !$0.path.hasPrefix(libraryURL.path + "/") }
-                .filter { url.path != root.path || $0.path.hasPrefix(root.appendingPathComponent("cases").path + "/") }
-        } else {
-            files = [url]
-        }
         if !casesToo {
+            // `openStream` lists the case files itself, as paths.
             return LoadResult(workspace: Workspace(config: config, library: library, cases: []), diagnostics: diagnostics.sortedForDisplay(),
-                              root: root, files: files)
+                              root: root, files: [])
         }
+        let files = casePaths(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL).map { URL(fileURLWithPath: $0, isDirectory: false) }
         let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy])
         let cases = loaded.sorted { ($0.id, $0.location.file) < ($1.id, $1.location.file) }
         diagnostics += caseDiagnostics
@@ -117,6 +116,17 @@ public enum WorkspaceLoader {
         }
         let workspace = Workspace(config: config, library: library, cases: cases)
         return LoadResult(workspace: workspace, diagnostics: diagnostics.sortedForDisplay(), root: root, files: files)
+    }
+
+    /// The case files read for `url`, sorted: the file itself, or every YAML file under the folder except the settings
+    /// and anything inside the checklists folder — at the workspace root, only those under `cases/`.
+    static func casePaths(_ url: URL, isDirectory: Bool, root: URL, libraryURL: URL) -> [String] {
+        guard isDirectory else { return [url.path] }
+        let library = libraryURL.path + "/", cases = root.appendingPathComponent("cases").path + "/"
+        let atRoot = url.path == root.path
+        return YAMLFiles.listPaths(under: url.path).filter { p in
+            !p.hasSuffix("/" + configName) && !p.hasPrefix(library) && (!atRoot || p.hasPrefix(cases))
+        }
     }
 
     /// Parses case files in parallel; results keep the order of `files`.
@@ -138,6 +148,15 @@ public enum WorkspaceLoader {
     public static func parseCase(text: String, file: String, library: Library, policy: Policy?) -> (AuditCase?, [Diagnostic]) {
         let reader = YAMLReader(file: file)
         guard let root = reader.parse(data: Data(text.utf8)) else { return (nil, reader.diagnostics) }
+        let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+        return (c, reader.diagnostics)
+    }
+
+    /// Parses one case from a file's bytes, with the same checks as a file (size, encoding, BOM, NUL); for tools and
+    /// the fuzz target.
+    public static func parseCase(data: Data, file: String, library: Library, policy: Policy?) -> (AuditCase?, [Diagnostic]) {
+        let reader = YAMLReader(file: file)
+        guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
         let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
         return (c, reader.diagnostics)
     }
@@ -321,18 +340,42 @@ public struct CaseStream: Sendable {
     }
 
     /// Parses the cases in order, `batch` files at a time in parallel, and hands each to `body` with its diagnostics.
+    /// The next batch is parsed in the background while `body` handles the current one (at most two batches are held).
     public func forEach(batch: Int = 64, _ body: (AuditCase?, [Diagnostic]) throws -> Void) rethrows {
-        let policy = self.policy
-        var start = 0
-        while start < entries.count {
-            let end = min(start + batch, entries.count)
-            let urls = entries[start..<end].map { URL(fileURLWithPath: $0.path) }
-            let results = ParallelMap.map(urls) { file -> (AuditCase?, [Diagnostic]) in
-                WorkspaceLoader.parseFile(file, library: library, policy: policy)
+        let policy = self.policy, library = self.library
+        let paths = entries.map(\.path)
+        func parse(_ range: Range<Int>) -> ParsedBatch {
+            let parsed = ParsedBatch()
+            let urls = paths[range].map { URL(fileURLWithPath: $0) }
+            DispatchQueue.global().async {
+                parsed.finish(ParallelMap.map(urls) { WorkspaceLoader.parseFile($0, library: library, policy: policy) })
             }
-            for r in results { try body(r.0, r.1) }
-            start = end
+            return parsed
         }
+        var end = min(batch, paths.count)
+        var next = paths.isEmpty ? nil : parse(0..<end)
+        while let current = next {
+            let results = current.wait()
+            next = end < paths.count ? parse(end..<min(end + batch, paths.count)) : nil
+            end = min(end + batch, paths.count)
+            for r in results { try body(r.0, r.1) }
+        }
+    }
+}
+
+/// A batch of cases being parsed in the background.
+private final class ParsedBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var results: [(AuditCase?, [Diagnostic])] = []
+
+    func finish(_ r: [(AuditCase?, [Diagnostic])]) {
+        results = r
+        done.signal()
+    }
+
+    func wait() -> [(AuditCase?, [Diagnostic])] {
+        done.wait()
+        return results
     }
 }
 
@@ -346,23 +389,30 @@ extension WorkspaceLoader {
         }
         // Settings and library: the same checks as `load`, with no case files.
         let probe = load(path: path, policyOverride: policyOverride, casesToo: false)
-        guard let ws = probe.workspace, let root = probe.root, !probe.hasErrors else { return (nil, probe.diagnostics) }
-        let files = probe.files
+        guard let ws = probe.workspace, let root = probe.root, !probe.hasErrors,
+              let libraryURL = findLibrary(root: root, config: ws.config) else { return (nil, probe.diagnostics) }
+        let paths = casePaths(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL)
         // A quick scan for each file's id orders the cases and finds duplicate ids before parsing.
-        let ids = ParallelMap.map(files.map(\.path)) { quickID(path: $0) }
-        var entries = zip(ids, files).map { CaseStream.Entry(id: $0.0, path: $0.1.path) }
+        let ids = ParallelMap.map(paths) { quickID(path: $0) }
+        var entries = zip(ids, paths).map { CaseStream.Entry(id: $0.0, path: $0.1) }
         entries.sort { ($0.id ?? "\u{10FFFF}", $0.path) < ($1.id ?? "\u{10FFFF}", $1.path) }
         var diagnostics: [Diagnostic] = []
         var previous: CaseStream.Entry?
         for e in entries {
             if let id = e.id, let p = previous, p.id == id {
-                diagnostics.append(Diagnostic(at: SourceLocation(file: YAMLFiles.display(URL(fileURLWithPath: e.path)), line: 1, column: 1),
+                diagnostics.append(Diagnostic(at: idLocation(path: e.path, library: ws.library),
                                               code: "duplicate-case", message: "case id '\(id)' is also used by \(YAMLFiles.display(URL(fileURLWithPath: p.path)))",
                                               hint: "give each case its own id"))
             }
             previous = e
         }
         return (CaseStream(config: ws.config, library: ws.library, root: root, entries: entries, diagnostics: diagnostics), diagnostics)
+    }
+
+    /// Where `validate` reports a duplicate case id: the `id:` value in that file (found by parsing it; rare).
+    static func idLocation(path: String, library: Library) -> SourceLocation {
+        let url = URL(fileURLWithPath: path)
+        return parseFile(url, library: library, policy: nil).0?.location ?? SourceLocation(file: YAMLFiles.display(url), line: 1, column: 1)
     }
 
     /// Parses one case file.

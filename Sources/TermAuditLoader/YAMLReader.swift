@@ -8,8 +8,9 @@ public enum LoaderLimits {
     public static let maxFileBytes = 16 << 20
     /// Deepest nesting of collections accepted.
     public static let maxDepth = 64
-    /// Most nodes the loader visits in one file (an alias bomb expands beyond this).
-    public static let maxNodes = 2_000_000
+    /// Most nodes the loader visits in one file (an alias bomb expands beyond this). Also counted by the pre-scan,
+    /// so that the parser never builds more: 250,000 values take about 2 s in a debug build (a case has hundreds).
+    public static let maxNodes = 250_000
     /// Longest text accepted in one field (Excel's cell limit, in UTF-16 code units).
     public static let maxTextLength = 32_767
     /// Most diagnostics reported for one file.
@@ -58,12 +59,29 @@ final class YAMLReader {
             report(line: 1, column: 1, code: "nul-byte", "the file contains a NUL byte", hint: "remove it: case files are text")
             return nil
         }
+        switch Self.aliasProbe(text) {
+        case let .alias(line, column, what)?:
+            report(line: line, column: column, code: "alias-not-allowed", "\(what) is not allowed in termaudit files",
+                   hint: "write the value out; anchors and aliases can multiply a file into billions of values")
+            return nil
+        case let .duplicateKeys(error)?:
+            syntax(error)   // stop here: the parser would hash every key of that mapping, aliases expanded
+            return nil
+        case nil:
+            break
+        }
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // No regular expressions while parsing (slow on Linux); plain scalars are tagged afterwards, with the same rules.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 report(line: 1, column: 1, code: "empty", "the file is empty", hint: "a case file is a mapping with at least `id`")
                 return nil
             }
-            return node
+            if Self.nodeCount(node, upTo: LoaderLimits.maxNodes) > LoaderLimits.maxNodes {
+                report(line: 1, column: 1, code: "too-many-nodes", "the document has more than \(LoaderLimits.maxNodes) values",
+                       hint: "a case file needs far fewer; split it or remove the repeated entries")
+                return nil
+            }
+            return ImplicitTags.retag(node)
         } catch let error as YamlError {
             syntax(error)
             return nil
@@ -75,12 +93,13 @@ final class YAMLReader {
 
     private func syntax(_ error: YamlError) {
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+        case let .scanner(context, problem, mark, yaml), let .parser(context, problem, mark, yaml),
+             let .composer(context, problem, mark, yaml):
             var msg = "YAML syntax: \(problem)"
             if let context { msg += " \(context.text)" }
+            let tab = problem.contains("tab") || Self.indentedWithTab(line: mark.line, in: yaml)
             report(line: mark.line, column: mark.column, code: "yaml-syntax", msg,
-                   hint: problem.contains("tab") ? "indent with spaces, not tabs" : "check the indentation and quoting here")
+                   hint: tab ? "indent with spaces, not tabs" : "check the indentation and quoting here")
         case let .duplicatedKeysInMapping(duplicates, context):
             let mark = context.mark
             report(line: mark.line, column: mark.column, code: "duplicate-key",
@@ -94,6 +113,72 @@ final class YAMLReader {
         default:
             report(line: 1, column: 1, code: "yaml-syntax", "cannot read YAML: \(error)")
         }
+    }
+
+    /// Whether the indentation of a line (1-based) contains a tab: libyaml then says only "found character that
+    /// cannot start any token".
+    static func indentedWithTab(line: Int, in text: String) -> Bool {
+        guard line >= 1 else { return false }
+        let lines = text.utf8.split(separator: 10, maxSplits: line, omittingEmptySubsequences: false)
+        guard line <= lines.count else { return false }
+        return lines[line - 1].prefix(while: { $0 == 32 || $0 == 9 }).contains(9)
+    }
+
+    /// The exact check for anchors and aliases behind the pre-scan (a heuristic that quoting can mislead): the text is
+    /// parsed once with every `&` and `*` replaced by `@`, which cannot start a node. A real anchor or alias then fails
+    /// to parse exactly there, and no alias can refer to anything; inside text, quotes and comments nothing changes.
+    /// Only for text that has a `&` or `*` at all. Keys that differ only in `&`, `*` and `@` (none is valid in a case
+    /// file) become duplicates in the probe: that is refused too, before the real parse could meet an alias.
+    enum ProbeResult {
+        case alias(Int, Int, String)
+        case duplicateKeys(YamlError)
+    }
+
+    static func aliasProbe(_ text: String) -> ProbeResult? {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x2A }) else { return nil }
+        let probe = String(decoding: text.utf8.map { $0 == 0x26 || $0 == 0x2A ? 0x40 : $0 }, as: UTF8.self)
+        let mark: Mark
+        do {
+            _ = try Yams.compose(yaml: probe, .basic)
+            return nil
+        } catch let YamlError.scanner(_, _, m, _), let YamlError.parser(_, _, m, _) {
+            mark = m
+        } catch let error as YamlError {
+            if case .duplicatedKeysInMapping = error { return .duplicateKeys(error) }
+            return nil
+        } catch {
+            return nil
+        }
+        // The character at the mark in the original text (lines end at LF, CR LF or CR, as libyaml counts them).
+        var line = 1, column = 1, afterCR = false
+        for s in text.unicodeScalars {
+            if s == "\n" && afterCR { afterCR = false; continue }
+            afterCR = s == "\r"
+            if line == mark.line && column == mark.column {
+                if s == "*" { return .alias(line, column, "an alias (*name)") }
+                if s == "&" { return .alias(line, column, "an anchor (&name)") }
+                return nil
+            }
+            if s == "\n" || s == "\r" { line += 1; column = 1 } else { column += 1 }
+            if line > mark.line { return nil }
+        }
+        return nil
+    }
+
+    /// The values in a composed tree, counted up to just past `limit` (without an alias, the tree is the text).
+    static func nodeCount(_ root: Node, upTo limit: Int) -> Int {
+        var n = 0
+        var stack = [root]
+        while let node = stack.popLast() {
+            n += 1
+            if n > limit { return n }
+            switch node {
+            case .mapping(let m): for (k, v) in m { stack.append(k); stack.append(v) }
+            case .sequence(let q): stack.append(contentsOf: q)
+            default: break
+            }
+        }
+        return n
     }
 
     /// A problem found by the quick scan before parsing.
@@ -114,6 +199,7 @@ final class YAMLReader {
         var prev: UInt8 = 10
         var lineBytes: [UInt8] = []
         var nodes = 0                 // node starts seen: an upper bound of what the parser would build
+        var escaped = false           // the previous character in double quotes was an unescaped backslash
         func deep(_ l: Int, _ c: Int) -> PreScanProblem {
             PreScanProblem(line: l, column: c, code: "too-deep", message: "the document nests deeper than \(LoaderLimits.maxDepth) levels",
                            hint: "case files need only a few levels")
@@ -123,7 +209,7 @@ final class YAMLReader {
             var t = lineBytes
             while let l = t.last, l == 32 || l == 13 { t.removeLast() }
             while let l = t.last, l == UInt8(ascii: "-") || l == UInt8(ascii: "+") || (l >= 48 && l <= 57) { t.removeLast() }
-            if let l = t.last, (l == UInt8(ascii: "|") || l == UInt8(ascii: ">")), !inDouble,
+            if let l = t.last, (l == UInt8(ascii: "|") || l == UInt8(ascii: ">")), !inDouble, !inSingle, flow == 0,
                t.count == 1 || t[t.count - 2] == 32 {
                 if blockParent == nil { blockParent = indent }
             }
@@ -156,7 +242,8 @@ final class YAMLReader {
             if comment { prev = b; continue }
             lineBytes.append(b)
             if inDouble {
-                if b == UInt8(ascii: "\"") && prev != UInt8(ascii: "\\") { inDouble = false }
+                // `\\` is an escaped backslash: the quote after it closes the string.
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inDouble = false }
                 prev = b
                 continue
             }
@@ -361,7 +448,8 @@ final class YAMLReader {
                    hint: "shorten it, or keep the long text in a separate document and refer to it")
             return nil
         }
-        if !allowEmpty && value.trimmingCharacters(in: .whitespaces).isEmpty {
+        // Blank: only tabs and space separators (CharacterSet.whitespaces), checked without bridging to NSString.
+        if !allowEmpty && value.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) {
             report(node, code: "empty-value", "\(what) is empty", hint: "write a value")
             return nil
         }

@@ -71,6 +71,20 @@ public final class Workbook {
     /// Every replacement of XML-forbidden characters made so far, in order.
     public private(set) var sanitizations: [Sanitization] = []
 
+    /// Removes temporary files a killed run left beside the target (`.STEM.tmp-PID-RANDOM.xlsx` of a process that
+    /// no longer exists): a SIGKILL while libxlsxwriter packages the file cannot clean up after itself.
+    static func removeLeftovers(folder: String, stem: String) {
+        let prefix = ".\(stem).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".xlsx") {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
+            if pid == getpid() { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }   // still running (or not ours to judge)
+            unlink((folder as NSString).appendingPathComponent(name))
+        }
+    }
+
     /// Creates a workbook that libxlsxwriter writes directly to `path` on `close()`.
     ///
     /// Throws when the folder of `path` is missing or not writable, `path` is a directory,
@@ -104,6 +118,7 @@ public final class Workbook {
         self.options = options
         if atomic {
             let stem = URL(fileURLWithPath: target).deletingPathExtension().lastPathComponent
+            Self.removeLeftovers(folder: folder, stem: stem)
             let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
             self.writePath = (folder as NSString).appendingPathComponent(".\(stem).tmp-\(getpid())-\(random).xlsx")
         } else {
