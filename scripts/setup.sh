@@ -36,6 +36,9 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ "$want_test" = 1 ]; then
   # LibreOffice re-saves filled workbooks in the import tests (another writer's xlsx must read back).
   command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+  # …and prints workbooks to PDF (checked with poppler's pdfinfo and pdftotext), with CJK fonts.
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
   # A German locale proves numbers are written the same under any locale.
   if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
     command -v locale-gen >/dev/null || missing+=(locales)

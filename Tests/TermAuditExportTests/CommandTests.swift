@@ -103,3 +103,35 @@ struct CommandTests {
         }
     }
 }
+
+@Suite("Printing through LibreOffice")
+struct PrintTests {
+    @Test("the internal workbook converts to PDF on A4 with the header row repeated on later pages")
+    func pdf() throws {
+        let have = try X.run(["sh", "-c", "command -v soffice && command -v pdftotext && command -v pdfinfo"])
+        guard have.status == 0 else {
+            Issue.record("LibreOffice and poppler-utils are not installed; scripts/setup.sh --test installs them")
+            return
+        }
+        let dir = try X.tempDir()
+        let xlsx = dir.appendingPathComponent("internal.xlsx")
+        let r = try X.run([X.termaudit, "export", X.samples.path, "-o", xlsx.path, "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        let profile = dir.appendingPathComponent("profile")
+        _ = try X.run(["soffice", "-env:UserInstallation=file://\(profile.path)", "--headless", "--convert-to", "pdf", "--outdir", dir.path, xlsx.path])
+        let pdf = dir.appendingPathComponent("internal.pdf")
+        #expect(FileManager.default.fileExists(atPath: pdf.path), "LibreOffice could not convert the workbook")
+        let info = String(decoding: try X.run(["pdfinfo", pdf.path]).out, as: UTF8.self)
+        #expect(info.contains("(A4)"), "\(info)")
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "0") ?? 0
+        #expect(pages > 5)
+        // The 交接清单 sheet spans several pages; each starts with the header row and ends with the footer.
+        var headed = 0
+        for p in 1...pages {
+            let text = String(decoding: try X.run(["pdftotext", "-f", "\(p)", "-l", "\(p)", "-layout", pdf.path, "-"]).out, as: UTF8.self)
+            #expect(text.contains("第 \(p) 页 共 \(pages) 页"), "page \(p) has no footer")
+            if text.contains("交接事项") && text.contains("案卷编号") { headed += 1 }
+        }
+        #expect(headed >= 3, "the checklist's header row should be repeated on each of its pages")
+    }
+}
