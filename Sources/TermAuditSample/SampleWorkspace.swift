@@ -62,8 +62,6 @@ public struct SampleWorkspace: Sendable {
     let programs: [String: (id: String, items: [(id: String, department: String)])]
     let requiredDepartments: [String]
     let extraDepartments: [String]
-    let goalAreas: Set<String>
-    let categories: [String]
     let responsibilities: [String]
     let indicatorTemplates: [SampleTables.IndicatorTemplate]
     let findingTemplates: [(category: String, title: String)]
@@ -98,14 +96,13 @@ public struct SampleWorkspace: Sendable {
         let requiredIDs = required.isEmpty ? [departments[0]] : required
         requiredDepartments = requiredIDs
         extraDepartments = departments.filter { !requiredIDs.contains($0) }
-        goalAreas = Set(library.goalAreas.map(\.id))
-        guard !goalAreas.isEmpty else { throw SampleError.library("goal areas") }
+
         let categoryIDs = library.findingCategories.map(\.id)
         guard !categoryIDs.isEmpty else { throw SampleError.library("finding categories") }
-        categories = categoryIDs
         responsibilities = library.responsibilities.map(\.id)
         // Indicators of areas the checklists do not define go to the areas they do define, in order.
         let areas = library.goalAreas.map(\.id)
+        guard !areas.isEmpty else { throw SampleError.library("goal areas") }
         indicatorTemplates = SampleTables.indicators.enumerated().map { i, t in
             var t = t
             if !areas.contains(t.area) { t.area = areas[i % areas.count] }
