@@ -50,7 +50,7 @@ public struct CaseFileEditError: Error, Sendable, CustomStringConvertible {
 public final class CaseFileEditor {
     private let file: String
     private var scalars: [Unicode.Scalar]
-    private let root: Node
+    private let root: Yams.Node
     private var lineStarts: [Int] = []
     private var edits: [(start: Int, end: Int, text: String)] = []
     private let bom: Bool
@@ -74,7 +74,7 @@ public final class CaseFileEditor {
 
     private func fail(_ m: String) -> CaseFileEditError { CaseFileEditError(file: file, message: m) }
 
-    private func offset(_ node: Node) throws -> Int {
+    private func offset(_ node: Yams.Node) throws -> Int {
         guard let m = node.mark, m.line - 1 < lineStarts.count else { throw fail("a value has no position") }
         return lineStarts[m.line - 1] + m.column - 1
     }
@@ -133,7 +133,7 @@ public final class CaseFileEditor {
 
     /// Whether a collection is written in flow style (`{…}` or `[…]`), read from the text: Yams does not
     /// always report the style it parsed.
-    private func isFlow(_ node: Node) -> Bool {
+    private func isFlow(_ node: Yams.Node) -> Bool {
         guard let o = try? offset(node), o < scalars.count else { return false }
         switch node {
         case .mapping: return scalars[o] == "{"
@@ -143,11 +143,11 @@ public final class CaseFileEditor {
     }
 
     /// The end (exclusive) of a scalar's text starting at `start`.
-    private func scalarEnd(_ s: Node.Scalar, start: Int, flow: Bool, keyColumn: Int) throws -> Int {
+    private func scalarEnd(_ s: Yams.Node.Scalar, start: Int, flow: Bool, keyColumn: Int) throws -> Int {
         var i = start
         // The style as written (Yams does not always report it).
         let first = start < scalars.count ? scalars[start] : " "
-        let style: Node.Scalar.Style = first == "\"" ? .doubleQuoted : first == "'" ? .singleQuoted
+        let style: Yams.Node.Scalar.Style = first == "\"" ? .doubleQuoted : first == "'" ? .singleQuoted
             : (first == "|" ? .literal : (first == ">" ? .folded : .plain))
         switch style {
         case .doubleQuoted:
@@ -201,7 +201,7 @@ public final class CaseFileEditor {
         }
     }
 
-    private func span(_ node: Node, flow: Bool, keyColumn: Int) throws -> (Int, Int) {
+    private func span(_ node: Yams.Node, flow: Bool, keyColumn: Int) throws -> (Int, Int) {
         let start = try offset(node)
         switch node {
         case .scalar(let s):
@@ -238,9 +238,9 @@ public final class CaseFileEditor {
 
     // MARK: Operations
 
-    private func replace(_ value: Node, with text: String, keyNode: Node, flow inFlow: Bool) throws {
+    private func replace(_ value: Yams.Node, with text: String, keyNode: Yams.Node, flow inFlow: Bool) throws {
         let keyColumn = column(of: try offset(keyNode))
-        if case .scalar(let s) = value, s.string.isEmpty, value.tag.rawValue == Tag.Name.null.rawValue,
+        if case .scalar(let s) = value, s.string.isEmpty, value.tag.rawValue == Yams.Tag.Name.null.rawValue,
            let o = try? offset(value), o >= scalars.count || !"\"'".unicodeScalars.contains(scalars[o]) {
             // `key:` with nothing after it: put the value after the colon.
             let k = try offset(keyNode)
@@ -253,7 +253,7 @@ public final class CaseFileEditor {
         edits.append((a, b, text))
     }
 
-    private func remove(key: Node, value: Node, in m: Node.Mapping, flow: Bool) throws {
+    private func remove(key: Yams.Node, value: Yams.Node, in m: Yams.Node.Mapping, flow: Bool) throws {
         let k = try offset(key)
         let keyColumn = column(of: k)
         let (_, e) = try span(value, flow: flow, keyColumn: keyColumn)
@@ -287,7 +287,7 @@ public final class CaseFileEditor {
         }
     }
 
-    private func insert(key: String, value: YAMLValue, into node: Node, mapping m: Node.Mapping, flow: Bool) throws {
+    private func insert(key: String, value: YAMLValue, into node: Yams.Node, mapping m: Yams.Node.Mapping, flow: Bool) throws {
         let start = try offset(node)
         let keyText = render(.text(key), flow: true)
         if isFlow(node) {
@@ -331,7 +331,7 @@ public final class CaseFileEditor {
             || "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(s.unicodeScalars.first!)
             || (flow && s.unicodeScalars.contains { ",[]{}".unicodeScalars.contains($0) }) || s.hasSuffix(":")
         if !risky, let node = try? Yams.compose(yaml: "k: " + s), case .mapping(let m) = node,
-           let v = m.first?.value, v.scalar?.string == s, v.tag.rawValue == Tag.Name.str.rawValue {
+           let v = m.first?.value, v.scalar?.string == s, v.tag.rawValue == Yams.Tag.Name.str.rawValue {
             return s
         }
         var out = "\""

@@ -1,6 +1,5 @@
 import Foundation
 import TermAudit
-import Yams
 
 /// Reads one case file into an `AuditCase`, checking it against the library and the policy.
 struct CaseReader {
@@ -44,7 +43,7 @@ struct CaseReader {
         let staff = f.optional("staff_id") { r.text($0, "official.staff_id") }
         let nid = f.optional("national_id") { n -> String? in
             guard let s = r.text(n, "official.national_id") else { return nil }
-            if case .scalar(let sc) = n, sc.style == .plain, n.tag.rawValue != Tag.Name.str.rawValue {
+            if case .scalar(let sc) = n, sc.style == .plain, n.tag.kind != .str {
                 r.report(n, code: "unquoted-id", "official.national_id should be quoted text",
                          hint: "write national_id: \"\(s)\" so that no tool reads it as a number")
             }
@@ -152,7 +151,7 @@ struct CaseReader {
             let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
             var measure: Indicator.Measure?
             if let targetNode = f.node("target") {
-                if case .scalar = targetNode, [Tag.Name.int.rawValue, Tag.Name.float.rawValue].contains(targetNode.tag.rawValue) {
+                if case .scalar = targetNode, [.int, .float].contains(targetNode.tag.kind) {
                     // Quantitative.
                     let target = r.number(targetNode, "target")
                     if let target, target < 0 {

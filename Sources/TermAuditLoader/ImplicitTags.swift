@@ -1,45 +1,20 @@
-import Yams
-
 /// The tags of plain scalars, decided as Yams' default resolver decides them, without regular expressions.
 ///
 /// Yams resolves each plain scalar by trying up to seven `NSRegularExpression`s; on Linux that was about half of
-/// the time to load a case file. The parser runs with `Resolver.basic` (no rules) and `retag` then gives every plain
-/// scalar that has no explicit tag the tag the default rules would give (same rules, same order: bool, int, float,
-/// merge, null, timestamp, value), so the rest of the loader sees exactly the tags it saw before.
+/// the time to load a case file. `YAMLComposer` gives every plain scalar without an explicit tag the tag these
+/// hand-written matchers give: the same rules in the same order (bool, int, float, merge, null, timestamp, value),
+/// tested against Yams' resolver.
 enum ImplicitTags {
-    // Tags are never mutated once their name is concrete, so shared instances are safe.
-    nonisolated(unsafe) private static let tags: [Tag.Name: Tag] = Dictionary(uniqueKeysWithValues: [
-        Tag.Name.str, .bool, .int, .float, .merge, .null, .timestamp, .value,
-    ].map { ($0, Tag($0, .basic)) })
-
-    /// The tree with every plain scalar that has no explicit tag tagged by the default rules.
-    ///
-    /// The parser's duplicate-key check has already resolved the keys, with no rules, to `str`; a plain key tagged
-    /// `str` is therefore tagged again (only a plain key written with an explicit `!!str` is told apart wrongly).
-    static func retag(_ node: Node, key: Bool = false) -> Node {
-        switch node {
-        case .scalar(var s):
-            let raw = s.tag.rawValue
-            guard s.style == .plain || raw == Tag.Name.implicit.rawValue,
-                  raw == Tag.Name.implicit.rawValue || (key && raw == Tag.Name.str.rawValue) else { return node }
-            s.tag = tags[resolve(s.string)]!
-            return .scalar(s)
-        case .mapping(let m):
-            return .mapping(Node.Mapping(m.map { (retag($0.key, key: true), retag($0.value)) }, m.tag, m.style, m.mark))
-        case .sequence(let q):
-            return .sequence(Node.Sequence(q.map { retag($0) }, q.tag, q.style, q.mark))
-        case .alias:
-            return node
-        }
-    }
-
     /// The tag of a plain scalar under Yams' `Resolver.default`.
-    static func resolve(_ string: String) -> Tag.Name {
+    static func resolve(_ string: String) -> Tag {
         var string = string
-        return string.withUTF8 { resolve(bytes: $0) }
+        return Tag(string.withUTF8 { resolve(bytes: $0) })
     }
 
-    static func resolve(bytes s: UnsafeBufferPointer<UInt8>) -> Tag.Name {
+    static func resolve(bytes s: UnsafeBufferPointer<UInt8>) -> Tag.Kind {
+        // Most values start with a character no rule accepts first (a letter other than those of the words below,
+        // a CJK character): decided at once.
+        if let c = s.first, c >= 0x80 { return .str }
         if isBool(s) { return .bool }
         if isInt(s) { return .int }
         if isFloat(s) { return .float }

@@ -1,6 +1,5 @@
 import Foundation
 import TermAudit
-import Yams
 
 /// Loads `checklists/`: vocabulary, goal areas, handover templates, audit programs and policies.
 public enum LibraryLoader {

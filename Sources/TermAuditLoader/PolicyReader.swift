@@ -1,5 +1,4 @@
 import TermAudit
-import Yams
 
 /// Reads a policy file (`kind: policy`) into a `Policy`.
 struct PolicyReader {

@@ -1,6 +1,5 @@
 import Foundation
 import TermAudit
-import Yams
 
 /// The result of loading: the workspace when it could be read, and every diagnostic of every file.
 public struct LoadResult: Sendable {

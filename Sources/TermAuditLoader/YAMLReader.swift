@@ -1,6 +1,5 @@
 import Foundation
 import TermAudit
-import Yams
 
 /// Limits that keep hostile input from exhausting time or memory.
 public enum LoaderLimits {
@@ -65,25 +64,19 @@ final class YAMLReader {
                    hint: "write the value out; anchors and aliases can multiply a file into billions of values")
             return nil
         case let .duplicateKeys(error)?:
-            syntax(error)   // stop here: the parser would hash every key of that mapping, aliases expanded
+            syntax(error, in: text)   // stop here: the parser would hash every key of that mapping, aliases expanded
             return nil
         case nil:
             break
         }
         do {
-            // No regular expressions while parsing (slow on Linux); plain scalars are tagged afterwards, with the same rules.
-            guard let node = try Yams.compose(yaml: text, .basic) else {
+            guard let node = try YAMLComposer.compose(text) else {
                 report(line: 1, column: 1, code: "empty", "the file is empty", hint: "a case file is a mapping with at least `id`")
                 return nil
             }
-            if Self.nodeCount(node, upTo: LoaderLimits.maxNodes) > LoaderLimits.maxNodes {
-                report(line: 1, column: 1, code: "too-many-nodes", "the document has more than \(LoaderLimits.maxNodes) values",
-                       hint: "a case file needs far fewer; split it or remove the repeated entries")
-                return nil
-            }
-            return ImplicitTags.retag(node)
-        } catch let error as YamlError {
-            syntax(error)
+            return node
+        } catch let error as YAMLError {
+            syntax(error, in: text)
             return nil
         } catch {
             report(line: 1, column: 1, code: "yaml-syntax", "cannot read YAML: \(error)")
@@ -91,27 +84,26 @@ final class YAMLReader {
         }
     }
 
-    private func syntax(_ error: YamlError) {
+    private func syntax(_ error: YAMLError, in text: String) {
         switch error {
-        case let .scanner(context, problem, mark, yaml), let .parser(context, problem, mark, yaml),
-             let .composer(context, problem, mark, yaml):
+        case let .scanner(context, problem, mark), let .parser(context, problem, mark), let .composer(context, problem, mark):
             var msg = "YAML syntax: \(problem)"
             if let context { msg += " \(context.text)" }
-            let tab = problem.contains("tab") || Self.indentedWithTab(line: mark.line, in: yaml)
+            let tab = problem.contains("tab") || Self.indentedWithTab(line: mark.line, in: text)
             report(line: mark.line, column: mark.column, code: "yaml-syntax", msg,
                    hint: tab ? "indent with spaces, not tabs" : "check the indentation and quoting here")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            let mark = context.mark
+        case let .duplicateKeys(duplicates, mark):
             report(line: mark.line, column: mark.column, code: "duplicate-key",
                    "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in this mapping",
                    hint: "each key may appear once; merge the two entries")
-        case let .reader(problem, offset, _, yaml):
-            var line = 1, column = 1
-            if let offset { (line, column) = Self.lineColumn(ofCharacterOffset: offset, in: yaml) }
+        case let .reader(problem, offset):
+            let (line, column) = Self.lineColumn(ofByteOffset: offset, in: text)
             report(line: line, column: column, code: "yaml-reader", "cannot read the text: \(problem)",
                    hint: "remove control characters; save as UTF-8")
-        default:
-            report(line: 1, column: 1, code: "yaml-syntax", "cannot read YAML: \(error)")
+        case let .limit(code, message, mark):
+            report(line: mark.line, column: mark.column, code: code, message,
+                   hint: code == "too-deep" ? "case files need only a few levels" : code == "too-many-nodes"
+                       ? "a case file needs far fewer; split it or remove the repeated entries" : "")
         }
     }
 
@@ -131,20 +123,20 @@ final class YAMLReader {
     /// file) become duplicates in the probe: that is refused too, before the real parse could meet an alias.
     enum ProbeResult {
         case alias(Int, Int, String)
-        case duplicateKeys(YamlError)
+        case duplicateKeys(YAMLError)
     }
 
     static func aliasProbe(_ text: String) -> ProbeResult? {
         guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x2A }) else { return nil }
         let probe = String(decoding: text.utf8.map { $0 == 0x26 || $0 == 0x2A ? 0x40 : $0 }, as: UTF8.self)
-        let mark: Mark
+        let mark: Node.Mark
         do {
-            _ = try Yams.compose(yaml: probe, .basic)
+            _ = try YAMLComposer.compose(probe)
             return nil
-        } catch let YamlError.scanner(_, _, m, _), let YamlError.parser(_, _, m, _) {
+        } catch let YAMLError.scanner(_, _, m), let YAMLError.parser(_, _, m) {
             mark = m
-        } catch let error as YamlError {
-            if case .duplicatedKeysInMapping = error { return .duplicateKeys(error) }
+        } catch let error as YAMLError {
+            if case .duplicateKeys = error { return .duplicateKeys(error) }
             return nil
         } catch {
             return nil
@@ -163,22 +155,6 @@ final class YAMLReader {
             if line > mark.line { return nil }
         }
         return nil
-    }
-
-    /// The values in a composed tree, counted up to just past `limit` (without an alias, the tree is the text).
-    static func nodeCount(_ root: Node, upTo limit: Int) -> Int {
-        var n = 0
-        var stack = [root]
-        while let node = stack.popLast() {
-            n += 1
-            if n > limit { return n }
-            switch node {
-            case .mapping(let m): for (k, v) in m { stack.append(k); stack.append(v) }
-            case .sequence(let q): stack.append(contentsOf: q)
-            default: break
-            }
-        }
-        return n
     }
 
     /// A problem found by the quick scan before parsing.
@@ -305,15 +281,17 @@ final class YAMLReader {
         return (line, column)
     }
 
-    /// The line and column (counted in Unicode scalars) of the character at `offset` (counted in Characters, as
-    /// Yams reports reader errors). CR LF, LF and a lone CR each end a line.
-    static func lineColumn(ofCharacterOffset offset: Int, in text: String) -> (Int, Int) {
-        let end = text.index(text.startIndex, offsetBy: max(0, offset), limitedBy: text.endIndex) ?? text.endIndex
-        var line = 1, column = 1, afterCR = false
-        for s in text[..<end].unicodeScalars {
-            if s == "\n" && afterCR { afterCR = false; continue }
-            afterCR = s == "\r"
-            if s == "\n" || s == "\r" { line += 1; column = 1 } else { column += 1 }
+    /// The line and column (counted in Unicode scalars) of the byte at `offset` (as libyaml reports reader errors).
+    /// CR LF, LF and a lone CR each end a line.
+    static func lineColumn(ofByteOffset offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1, afterCR = false, i = 0
+        for b in text.utf8 {
+            if i >= offset { break }
+            i += 1
+            if b & 0xC0 == 0x80 { continue }   // a continuation byte: the same character
+            if b == 10 && afterCR { afterCR = false; continue }
+            afterCR = b == 13
+            if b == 10 || b == 13 { line += 1; column = 1 } else { column += 1 }
         }
         return (line, column)
     }
@@ -369,19 +347,18 @@ final class YAMLReader {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         case .scalar(let s):
-            let tag = node.tag.rawValue
+            let tag = node.tag.kind
             let text = s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string
-            if tag == Tag.Name.null.rawValue { return "nothing (null)" }
-            if tag == Tag.Name.bool.rawValue { return "the boolean \(text)" }
-            if tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue { return "the number \(text)" }
+            if tag == .null { return "nothing (null)" }
+            if tag == .bool { return "the boolean \(text)" }
+            if tag == .int || tag == .float { return "the number \(text)" }
             return "the text \"\(text)\""
         }
     }
 
     static func isNull(_ node: Node) -> Bool {
-        if case .scalar = node, node.tag.rawValue == Tag.Name.null.rawValue { return true }
+        if case .scalar = node, node.tag.kind == .null { return true }
         return false
     }
 
@@ -431,12 +408,12 @@ final class YAMLReader {
             report(node, code: "wrong-type", "\(what) should be text, found \(Self.describe(node))")
             return nil
         }
-        let tag = node.tag.rawValue
-        if tag == Tag.Name.null.rawValue {
+        let tag = node.tag.kind
+        if tag == .null {
             report(node, code: "missing-value", "\(what) has no value", hint: "write a value after the colon")
             return nil
         }
-        if tag == Tag.Name.bool.rawValue {
+        if tag == .bool {
             report(node, code: "wrong-type", "\(what) should be text, found \(Self.describe(node))",
                    hint: "put it in quotes if you mean the word: \"\(s.string)\"")
             return nil
@@ -449,19 +426,27 @@ final class YAMLReader {
             return nil
         }
         // Blank: only tabs and space separators (CharacterSet.whitespaces), checked without bridging to NSString.
-        if !allowEmpty && value.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) {
+        if !allowEmpty && Self.isBlank(value) {
             report(node, code: "empty-value", "\(what) is empty", hint: "write a value")
             return nil
         }
         return value
     }
 
+    /// Only tabs and space separators (or nothing). Most text starts with a printable ASCII or CJK character: decided
+    /// at the first byte.
+    static func isBlank(_ value: String) -> Bool {
+        if let b = value.utf8.first, (b > 0x20 && b < 0x80) || (b >= 0xE4 && b <= 0xE9) { return false }   // U+3000 (E3 80 80) is a space
+        return value.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
+
     /// An identifier: letters, digits, `-`, `_`, `.`; starting with a letter or digit.
     func identifier(_ node: Node, _ what: String) -> String? {
         guard let s = text(node, what) else { return nil }
-        let ok = s.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" || $0 == "." }
-            && s.unicodeScalars.first.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) } == true
-            && s.count <= 64
+        func alphanumeric(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
+        let u = s.utf8
+        let ok = u.count <= 64 && u.first.map(alphanumeric) == true
+            && u.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
         if !ok {
             report(node, code: "bad-id", "\(what) '\(Self.clip(s))' is not a valid id",
                    hint: "use up to 64 ASCII letters, digits, '-', '_' or '.', starting with a letter or digit")
@@ -476,14 +461,14 @@ final class YAMLReader {
             report(node, code: "wrong-type", "\(what) should be a number, found \(Self.describe(node))")
             return nil
         }
-        let tag = node.tag.rawValue
-        guard tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue else {
+        let tag = node.tag.kind
+        guard tag == .int || tag == .float else {
             var hint = "write a plain number such as 5 or 5.2"
             if s.style != .plain, Double(s.string) != nil { hint = "remove the quotes: numbers are written without them" }
             report(node, code: "wrong-type", "\(what) should be a number, found \(Self.describe(node))", hint: hint)
             return nil
         }
-        let raw = s.string.replacingOccurrences(of: "_", with: "")
+        let raw = s.string.utf8.contains(UInt8(ascii: "_")) ? s.string.replacingOccurrences(of: "_", with: "") : s.string
         let parsed = Double(raw) ?? Int(raw, radix: 10).map(Double.init) ?? Self.yamlInt(raw).map(Double.init)
         guard let v = parsed, !v.isNaN, v.isFinite || !raw.lowercased().contains("inf") else {
             report(node, code: "bad-number", "\(what) is \(Self.clip(s.string)), which is not a finite number",
@@ -519,7 +504,7 @@ final class YAMLReader {
 
     func bool(_ node: Node, _ what: String) -> Bool? {
         guard visit(node) else { return nil }
-        guard case .scalar(let s) = node, node.tag.rawValue == Tag.Name.bool.rawValue else {
+        guard case .scalar(let s) = node, node.tag.kind == .bool else {
             report(node, code: "wrong-type", "\(what) should be true or false, found \(Self.describe(node))")
             return nil
         }
