@@ -38,6 +38,10 @@ enum ImplicitTags {
 
     private static func isBool(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard (2...5).contains(s.count) else { return false }
+        switch s[0] | 0x20 {   // the first letter of yes, no, true, false, on, off in either case
+        case UInt8(ascii: "y"), UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "o"): break
+        default: return false
+        }
         return bools.contains { $0.utf8.elementsEqual(s) }
     }
 

@@ -50,15 +50,16 @@ final class YAMLReader {
 
     /// Parses YAML text.
     func parse(text: String) -> Node? {
-        if let p = Self.preScan(text) {
+        var scan = PreScanFacts()
+        if let p = Self.preScan(text, facts: &scan) {
             report(line: p.line, column: p.column, code: p.code, p.message, hint: p.hint)
             return nil
         }
-        if text.utf8.contains(0) {
+        if scan.hasNUL {
             report(line: 1, column: 1, code: "nul-byte", "the file contains a NUL byte", hint: "remove it: case files are text")
             return nil
         }
-        switch Self.aliasProbe(text) {
+        switch scan.hasAnchorCharacters ? Self.aliasProbe(text) : nil {
         case let .alias(line, column, what)?:
             report(line: line, column: column, code: "alias-not-allowed", "\(what) is not allowed in termaudit files",
                    hint: "write the value out; anchors and aliases can multiply a file into billions of values")
@@ -166,6 +167,23 @@ final class YAMLReader {
     /// anchors and aliases (`&a`, `*a`): case files need neither, and aliases can multiply a small file into
     /// billions of values ("billion laughs").
     static func preScan(_ text: String) -> PreScanProblem? {
+        var facts = PreScanFacts()
+        return preScan(text, facts: &facts)
+    }
+
+    /// What the pre-scan saw on the way, when it found no problem: the checks that follow need no pass of their own.
+    struct PreScanFacts {
+        var hasNUL = false
+        /// A `&` or `*` anywhere (the alias probe runs only then).
+        var hasAnchorCharacters = false
+    }
+
+    static func preScan(_ text: String, facts: inout PreScanFacts) -> PreScanProblem? {
+        var text = text
+        return text.withUTF8 { preScan(bytes: $0, facts: &facts) }
+    }
+
+    static func preScan(bytes: UnsafeBufferPointer<UInt8>, facts: inout PreScanFacts) -> PreScanProblem? {
         var line = 1, column = 0
         var flow = 0
         var inSingle = false, inDouble = false, comment = false
@@ -173,7 +191,8 @@ final class YAMLReader {
         var blockParent: Int? = nil   // indentation of the key that opened a block scalar
         var nodeStart = true          // the next non-space character starts a node
         var prev: UInt8 = 10
-        var lineBytes: [UInt8] = []
+        // The line's content (after indentation and `- `, before a comment) is bytes[contentStart..<contentEnd].
+        var contentStart = -1, contentEnd = -1
         var nodes = 0                 // node starts seen: an upper bound of what the parser would build
         var escaped = false           // the previous character in double quotes was an unescaped backslash
         func deep(_ l: Int, _ c: Int) -> PreScanProblem {
@@ -182,21 +201,25 @@ final class YAMLReader {
         }
         func endLine() {
             // A block scalar (| or >) starts when a line ends with its indicator outside quotes.
-            var t = lineBytes
-            while let l = t.last, l == 32 || l == 13 { t.removeLast() }
-            while let l = t.last, l == UInt8(ascii: "-") || l == UInt8(ascii: "+") || (l >= 48 && l <= 57) { t.removeLast() }
-            if let l = t.last, (l == UInt8(ascii: "|") || l == UInt8(ascii: ">")), !inDouble, !inSingle, flow == 0,
-               t.count == 1 || t[t.count - 2] == 32 {
+            guard contentStart >= 0 else { return }
+            var end = contentEnd
+            while end > contentStart, bytes[end - 1] == 32 || bytes[end - 1] == 13 { end -= 1 }
+            while end > contentStart, bytes[end - 1] == UInt8(ascii: "-") || bytes[end - 1] == UInt8(ascii: "+")
+                    || (bytes[end - 1] >= 48 && bytes[end - 1] <= 57) { end -= 1 }
+            if end > contentStart, bytes[end - 1] == UInt8(ascii: "|") || bytes[end - 1] == UInt8(ascii: ">"),
+               !inDouble, !inSingle, flow == 0, end - contentStart == 1 || bytes[end - 2] == 32 {
                 if blockParent == nil { blockParent = indent }
             }
         }
-        for b in text.utf8 {
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if b == 0 { facts.hasNUL = true } else if b == 0x26 || b == 0x2A { facts.hasAnchorCharacters = true }
             if b & 0xC0 != 0x80 { column += 1 }   // columns count characters: skip UTF-8 continuation bytes
             if b == 10 {
                 if !comment || true { endLine() }
                 line += 1; column = 0; comment = false; lineStart = true; indent = 0; dashes = 0
                 inSingle = false; nodeStart = flow == 0 ? true : nodeStart
-                lineBytes.removeAll(keepingCapacity: true)
+                contentStart = -1; contentEnd = -1
                 prev = b
                 continue
             }
@@ -216,7 +239,8 @@ final class YAMLReader {
                 if indent / 2 + dashes > LoaderLimits.maxDepth * 2 { return deep(line, column) }
             }
             if comment { prev = b; continue }
-            lineBytes.append(b)
+            if contentStart < 0 { contentStart = i }
+            contentEnd = i + 1
             if inDouble {
                 // `\\` is an escaped backslash: the quote after it closes the string.
                 if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inDouble = false }
@@ -247,7 +271,7 @@ final class YAMLReader {
             switch b {
             case UInt8(ascii: "\""): if prev == 32 || prev == 10 || prev == UInt8(ascii: "[") || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "{") || prev == UInt8(ascii: ":") || prev == 9 { inDouble = true }
             case UInt8(ascii: "'"): if prev == 32 || prev == 10 || prev == UInt8(ascii: "[") || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "{") || prev == UInt8(ascii: ":") || prev == 9 { inSingle = true }
-            case UInt8(ascii: "#") where prev == 32 || prev == 9 || prev == 10: comment = true; lineBytes.removeLast()
+            case UInt8(ascii: "#") where prev == 32 || prev == 9 || prev == 10: comment = true; contentEnd = i
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 flow += 1; nodeStart = true
                 if flow > LoaderLimits.maxDepth { return deep(line, column) }
@@ -369,7 +393,8 @@ final class YAMLReader {
             report(node, code: "wrong-type", "\(what) should be a mapping (key: value), found \(Self.describe(node))")
             return nil
         }
-        var values: [String: (key: Node, value: Node)] = [:]
+        var values = Fields.Entries()
+        values.list.reserveCapacity(m.count)
         for (k, v) in m {
             guard case .scalar(let ks) = k else {
                 report(k, code: "wrong-type", "a key in \(what) should be text, found \(Self.describe(k))")
@@ -381,7 +406,7 @@ final class YAMLReader {
                        hint: Suggest.hint(for: key, in: allowed, noun: "key"))
                 continue
             }
-            values[key] = (k, v)
+            values.list.append((key, k, v))
         }
         return Fields(node: node, values: values, what: what, reader: self)
     }
@@ -576,8 +601,17 @@ final class YAMLReader {
 
 /// The fields of one mapping, read by key.
 struct Fields {
+    /// The entries of a mapping by key: a short list searched in order (mappings have a few keys, and the composer
+    /// has refused duplicates), cheaper than hashing every key.
+    struct Entries {
+        var list: [(name: String, key: Node, value: Node)] = []
+        subscript(name: String) -> (key: Node, value: Node)? {
+            for e in list where e.name == name { return (e.key, e.value) }
+            return nil
+        }
+    }
     let node: Node
-    let values: [String: (key: Node, value: Node)]
+    let values: Entries
     let what: String
     let reader: YAMLReader
 
