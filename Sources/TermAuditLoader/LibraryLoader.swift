@@ -222,10 +222,15 @@ enum YAMLFiles {
     }
 
     /// A path relative to the current directory when it lies below it.
-    static func display(_ url: URL) -> String {
+    static func display(_ url: URL) -> String { DisplayPath.of(url) }
+}
+
+/// How every command names a file in its messages: relative to the current directory when the file lies below it
+/// (short, and what the user typed), else absolute.
+public enum DisplayPath {
+    public static func of(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath
         let p = url.standardizedFileURL.path
-        if p.hasPrefix(cwd + "/") { return String(p.dropFirst(cwd.count + 1)) }
-        return p
+        return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
     }
 }

@@ -45,11 +45,7 @@ public struct SignoffWorkspace: Sendable {
     }
 
     /// A path relative to the current folder when below it.
-    public static func display(_ url: URL) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        let p = url.standardizedFileURL.path
-        return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
-    }
+    public static func display(_ url: URL) -> String { DisplayPath.of(url) }
 
     public var signersPath: String { Self.display(root.appendingPathComponent(SignerRegistry.fileName)) }
 

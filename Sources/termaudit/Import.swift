@@ -79,11 +79,7 @@ struct Import: ParsableCommand {
 }
 
 enum YAMLDisplay {
-    static func path(_ url: URL) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        let p = url.standardizedFileURL.path
-        return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
-    }
+    static func path(_ url: URL) -> String { DisplayPath.of(url) }
 }
 
 /// A minimal line diff: common prefix and suffix kept, the middle shown as removed and added lines, with
