@@ -14,70 +14,124 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
     case object([String: CanonicalJSON])
 
     /// The canonical text.
-    public var text: String {
-        var out = ""
+    public var text: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The canonical bytes (UTF-8).
+    public var bytes: Data { Data(utf8) }
+
+    /// The canonical text as UTF-8 bytes, written straight into one buffer.
+    public var utf8: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(into: &out)
         return out
     }
 
-    /// The canonical bytes (UTF-8).
-    public var bytes: Data { Data(text.utf8) }
-
-    func write(into out: inout String) {
+    func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let d): out += Self.number(d)
+        case .null: out += Self.nullBytes
+        case .bool(let b): out += b ? Self.trueBytes : Self.falseBytes
+        case .number(let d): Self.number(d, into: &out)
         case .string(let s): Self.string(s, into: &out)
         case .array(let a):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, v) in a.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 v.write(into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            out += "{"
-            let keys = o.keys.sorted { Array($0.utf16).lexicographicallyPrecedes(Array($1.utf16)) }
-            for (i, k) in keys.enumerated() {
-                if i > 0 { out += "," }
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for (k, v) in o.sorted(by: { Self.precedesInUTF16($0.key, $1.key) }) {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 Self.string(k, into: &out)
-                out += ":"
-                o[k]!.write(into: &out)
+                out.append(UInt8(ascii: ":"))
+                v.write(into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+
+    /// Whether `a` sorts before `b` by their UTF-16 code units (RFC 8785 §3.2.3), compared on the UTF-8 bytes while
+    /// they are ASCII (where the two orders agree) and only otherwise on UTF-16.
+    static func precedesInUTF16(_ a: String, _ b: String) -> Bool {
+        var i = a.utf8.makeIterator(), j = b.utf8.makeIterator()
+        while true {
+            guard let x = i.next() else { return j.next() != nil }
+            guard let y = j.next() else { return false }
+            if x != y {
+                // Equal bytes so far are equal scalars, and an ASCII byte is a whole scalar: the first differing
+                // ASCII bytes decide. Past U+007F, UTF-8 (scalar) order and UTF-16 order can differ.
+                if x < 0x80 && y < 0x80 { return x < y }
+                return a.utf16.lexicographicallyPrecedes(b.utf16)
+            }
         }
     }
 
     /// A JSON string with the escapes of RFC 8785 §3.2.2.2: `"` `\` and the C0 controls only.
-    static func string(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+    static func string(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { utf8 in
+            var plainFrom = 0
+            for (i, b) in utf8.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out.append(contentsOf: utf8[plainFrom..<i])
+                plainFrom = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default: out += [UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]]
                 }
             }
+            out.append(contentsOf: utf8[plainFrom...])
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Lowercase hexadecimal digits, by value.
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hexadecimal of bytes (two digits each).
+    public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func number(_ d: Double, into out: inout [UInt8]) {
+        // Whole numbers below 2^53 print as integers (the first branch of `number`), without going through text.
+        if d == d.rounded(.towardZero), abs(d) < 9_007_199_254_740_992 {
+            var n = Int64(d)
+            if n == 0 { out.append(UInt8(ascii: "0")); return }
+            if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
+            var digits: [UInt8] = []
+            while n > 0 { digits.append(UInt8(ascii: "0") + UInt8(n % 10)); n /= 10 }
+            out.append(contentsOf: digits.reversed())
+            return
+        }
+        let text: String = number(d)   // the function, not the case `.number`
+        out += text.utf8
     }
 
     /// A string as a JSON (and YAML double-quoted) literal.
     public static func quoted(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         string(s, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A finite double in the ECMAScript `Number.prototype.toString` form (RFC 8785 §3.2.2.3):

@@ -41,7 +41,8 @@ public struct CaseDigest: Sendable, Hashable {
         caseID = c.id
         sections = Self.canonicalSections(c)
         var d: [String: String] = [:]
-        for (k, v) in sections { d[k] = Self.sha256Hex(v.bytes) }
+        d.reserveCapacity(sections.count)
+        for (k, v) in sections { d[k] = Self.sha256Hex(v.utf8) }
         sectionDigests = d
         digest = Self.rootDigest(caseID: c.id, sectionDigests: d)
     }
@@ -54,7 +55,7 @@ public struct CaseDigest: Sendable, Hashable {
 
     /// The case digest for a case id and section digests.
     public static func rootDigest(caseID: String, sectionDigests: [String: String]) -> String {
-        sha256Hex(root(caseID: caseID, sectionDigests: sectionDigests).bytes)
+        sha256Hex(root(caseID: caseID, sectionDigests: sectionDigests).utf8)
     }
 
     /// The canonical root document of this case.
@@ -65,8 +66,14 @@ public struct CaseDigest: Sendable, Hashable {
         Self.sectionNames.filter { recorded[$0] != sectionDigests[$0] }
     }
 
+    /// SHA-256 as 64 lowercase hexadecimal digits.
     public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        CanonicalJSON.hex(SHA256.hash(data: data))
+    }
+
+    /// SHA-256 of bytes as 64 lowercase hexadecimal digits.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        CanonicalJSON.hex(SHA256.hash(data: bytes))
     }
 
     // MARK: The model as canonical JSON
