@@ -311,9 +311,9 @@ private final class ResultBox<R: Sendable>: @unchecked Sendable {
 }
 
 /// A workspace opened for streaming: settings and library loaded, case files listed and ordered by case id,
-/// cases parsed in small parallel batches so that memory does not grow with the number of cases.
+/// cases parsed in parallel a few at a time so that memory does not grow with the number of cases.
 public struct CaseStream: Sendable {
-    /// One case file and the id found by a quick scan (nil when the scan found none).
+    /// One case file and the id found by a quick scan (nil when the file has no readable id).
     public struct Entry: Sendable {
         public var id: String?
         public var path: String
@@ -338,43 +338,164 @@ public struct CaseStream: Sendable {
         return ids.filter { !known.contains($0) }
     }
 
-    /// Parses the cases in order, `batch` files at a time in parallel, and hands each to `body` with its diagnostics.
-    /// The next batch is parsed in the background while `body` handles the current one (at most two batches are held).
+    /// Parses the cases in parallel and hands each to `body`, in order, with its diagnostics (see the other `forEach`).
     public func forEach(batch: Int = 64, _ body: (AuditCase?, [Diagnostic]) throws -> Void) rethrows {
+        try forEach(batch: batch, transform: { _ in () }) { c, diagnostics, _ in try body(c, diagnostics) }
+    }
+
+    /// Parses the cases on background threads (one per CPU), runs `transform` there on each case read without errors,
+    /// and hands each case to `body` on the calling thread, in order, with its diagnostics and the transform's result
+    /// (nil when the file did not parse or has errors).
+    ///
+    /// Work that does not need the caller's state — evaluating, digesting, rendering — belongs in `transform`, so that
+    /// it runs in parallel and in the background while `body` handles earlier cases. At most `2 × batch` cases
+    /// (and their results) are held at a time. When `body` throws, the background work stops before the error is
+    /// rethrown; nothing runs in the background once this returns.
+    public func forEach<T: Sendable>(batch: Int = 64, transform: @escaping @Sendable (AuditCase) -> T,
+                                     _ body: (AuditCase?, [Diagnostic], T?) throws -> Void) rethrows {
         let policy = self.policy, library = self.library
         let paths = entries.map(\.path)
-        func parse(_ range: Range<Int>) -> ParsedBatch {
-            let parsed = ParsedBatch()
-            let urls = paths[range].map { URL(fileURLWithPath: $0) }
-            DispatchQueue.global().async {
-                parsed.finish(ParallelMap.map(urls) { WorkspaceLoader.parseFile($0, library: library, policy: policy) })
-            }
-            return parsed
+        guard !paths.isEmpty else { return }
+        let pipeline = OrderedPipeline<(AuditCase?, [Diagnostic], T?)>(count: paths.count, window: Swift.max(1, 2 * batch)) { i in
+            let (c, diagnostics) = WorkspaceLoader.parseFile(URL(fileURLWithPath: paths[i]), library: library, policy: policy)
+            guard let c, !diagnostics.contains(where: { $0.severity == .error }) else { return (c, diagnostics, nil) }
+            return (c, diagnostics, transform(c))
         }
-        var end = min(batch, paths.count)
-        var next = paths.isEmpty ? nil : parse(0..<end)
-        while let current = next {
-            let results = current.wait()
-            next = end < paths.count ? parse(end..<min(end + batch, paths.count)) : nil
-            end = min(end + batch, paths.count)
-            for r in results { try body(r.0, r.1) }
+        pipeline.start(workers: Swift.min(paths.count, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)))
+        defer { pipeline.stop() }
+        for i in 0..<paths.count {
+            let (c, diagnostics, result) = pipeline.take(i)
+            try body(c, diagnostics, result)
         }
     }
 }
 
-/// A batch of cases being parsed in the background.
-private final class ParsedBatch: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var results: [(AuditCase?, [Diagnostic])] = []
+/// Items `0..<count` made by `make` on worker threads and taken in order by one consumer; a worker starts item `i`
+/// only when the consumer has taken item `i - window`, so at most `window` results wait at a time.
+///
+/// `@unchecked Sendable`: every mutable property is read and written only with `condition` locked.
+private final class OrderedPipeline<Item: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let count: Int
+    private let window: Int
+    private let make: @Sendable (Int) -> Item
+    /// Results by `index % window`.
+    private var slots: [Item?]
+    /// The next item a worker will make.
+    private var next = 0
+    /// Items taken by the consumer.
+    private var taken = 0
+    private var stopped = false
+    private var running = 0
 
-    func finish(_ r: [(AuditCase?, [Diagnostic])]) {
-        results = r
-        done.signal()
+    init(count: Int, window: Int, make: @escaping @Sendable (Int) -> Item) {
+        self.count = count
+        self.window = window
+        self.make = make
+        slots = Array(repeating: nil, count: window)
     }
 
-    func wait() -> [(AuditCase?, [Diagnostic])] {
-        done.wait()
-        return results
+    /// Starts the workers: threads of their own, not Dispatch's, since they wait while the consumer catches up and
+    /// would otherwise hold Dispatch's few threads (one per CPU on Linux) away from other work.
+    func start(workers: Int) {
+        condition.lock()
+        running = workers
+        condition.unlock()
+        for _ in 0..<workers {
+            let thread = Thread { self.work() }
+            thread.name = "termaudit-parse"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    private func work() {
+        condition.lock()
+        while true {
+            while !stopped && next < count && next >= taken + window { condition.wait() }
+            if stopped || next >= count { break }
+            let i = next
+            next += 1
+            condition.unlock()
+            let item = make(i)
+            condition.lock()
+            slots[i % window] = item
+            condition.broadcast()
+        }
+        running -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for item `i` (taken in order, each once).
+    func take(_ i: Int) -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[i % window] == nil { condition.wait() }
+        let item = slots[i % window].take()!
+        taken = i + 1
+        condition.broadcast()
+        return item
+    }
+
+    /// Stops the workers (each finishes the item it is making) and waits for them.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// What `WorkspaceLoader.load` reports about the cases of a workspace, gathered from a `CaseStream` one case at a time
+/// without keeping the cases: the diagnostics of every file, duplicate case ids (reported as `load` does: at the later
+/// file in (id, file) order), and the number of cases read. Only the id and location of each case are kept.
+public struct CaseCheck: Sendable {
+    /// Cases read (files that gave a case, with or without errors).
+    public private(set) var caseCount = 0
+    /// Whether any diagnostic so far is an error (duplicate ids are found only by `diagnostics()`).
+    public private(set) var hasErrors: Bool
+    private var settings: [Diagnostic]
+    private var found: [Diagnostic] = []
+    private var cases: [(id: String, location: SourceLocation)] = []
+
+    /// Starts from the diagnostics of the settings and the library (from `WorkspaceLoader.openForChecking`).
+    public init(settings: [Diagnostic]) {
+        self.settings = settings
+        hasErrors = settings.contains { $0.severity == .error }
+    }
+
+    /// Notes one file's result.
+    public mutating func add(_ c: AuditCase?, _ diagnostics: [Diagnostic]) {
+        found += diagnostics
+        if !hasErrors && diagnostics.contains(where: { $0.severity == .error }) { hasErrors = true }
+        if let c {
+            caseCount += 1
+            cases.append((c.id, c.location))
+        }
+    }
+
+    /// The ids of the cases read, in the order of `WorkspaceLoader.load` (by id, then file).
+    public var caseIDs: [String] { ordered.map(\.id) }
+
+    private var ordered: [(id: String, location: SourceLocation)] {
+        cases.sorted { ($0.id, $0.location.file) < ($1.id, $1.location.file) }
+    }
+
+    /// Every diagnostic, sorted for display: the same list, in the same order, as `WorkspaceLoader.load` gives.
+    public func diagnostics() -> [Diagnostic] {
+        var all = settings + found
+        var first: [String: SourceLocation] = [:]
+        for c in ordered {
+            if let f = first[c.id] {
+                all.append(Diagnostic(at: c.location, code: "duplicate-case", message: "case id '\(c.id)' is also used by \(f.file)",
+                                      hint: "give each case its own id"))
+            } else {
+                first[c.id] = c.location
+            }
+        }
+        return all.sortedForDisplay()
     }
 }
 
@@ -390,11 +511,7 @@ extension WorkspaceLoader {
         let probe = load(path: path, policyOverride: policyOverride, casesToo: false)
         guard let ws = probe.workspace, let root = probe.root, !probe.hasErrors,
               let libraryURL = findLibrary(root: root, config: ws.config) else { return (nil, probe.diagnostics) }
-        let paths = casePaths(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL)
-        // A quick scan for each file's id orders the cases and finds duplicate ids before parsing.
-        let ids = ParallelMap.map(paths) { quickID(path: $0) }
-        var entries = zip(ids, paths).map { CaseStream.Entry(id: $0.0, path: $0.1) }
-        entries.sort { ($0.id ?? "\u{10FFFF}", $0.path) < ($1.id ?? "\u{10FFFF}", $1.path) }
+        let entries = orderedEntries(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL, library: ws.library)
         var diagnostics: [Diagnostic] = []
         var previous: CaseStream.Entry?
         for e in entries {
@@ -406,6 +523,33 @@ extension WorkspaceLoader {
             previous = e
         }
         return (CaseStream(config: ws.config, library: ws.library, root: root, entries: entries, diagnostics: diagnostics), diagnostics)
+    }
+
+    /// Opens a workspace to read every case, for commands that report as `load` does (`validate`, `status`) but stream:
+    /// the diagnostics are those `load` gives before reading case files, and the stream is returned whenever the
+    /// settings and the library could be read — also when they have errors, since `load` then still reads (and
+    /// reports) the case files. No duplicate check is made here: feed the cases to a `CaseCheck`.
+    public static func openForChecking(path: String, policyOverride: String? = nil) -> (CaseStream?, [Diagnostic]) {
+        let probe = load(path: path, policyOverride: policyOverride, casesToo: false)
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard let ws = probe.workspace, let root = probe.root, let libraryURL = findLibrary(root: root, config: ws.config),
+              FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { return (nil, probe.diagnostics) }
+        let entries = orderedEntries(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL, library: ws.library)
+        return (CaseStream(config: ws.config, library: ws.library, root: root, entries: entries, diagnostics: probe.diagnostics), probe.diagnostics)
+    }
+
+    /// The case files for `url` in case-id order. A quick scan finds each file's id; a file whose id the scan cannot
+    /// read for certain (flow style, quotes with escapes, a tag, the value on the next line …) is parsed to find it,
+    /// so that the order is the same as `load`'s; files that do not give a case come last, by path.
+    static func orderedEntries(_ url: URL, isDirectory: Bool, root: URL, libraryURL: URL, library: Library) -> [CaseStream.Entry] {
+        let paths = casePaths(url, isDirectory: isDirectory, root: root, libraryURL: libraryURL)
+        let ids = ParallelMap.map(paths) { path in
+            quickID(path: path) ?? parseFile(URL(fileURLWithPath: path), library: library, policy: nil).0?.id
+        }
+        var entries = zip(ids, paths).map { CaseStream.Entry(id: $0.0, path: $0.1) }
+        entries.sort { ($0.id ?? "\u{10FFFF}", $0.path) < ($1.id ?? "\u{10FFFF}", $1.path) }
+        return entries
     }
 
     /// Where `validate` reports a duplicate case id: the `id:` value in that file (found by parsing it; rare).
@@ -426,7 +570,8 @@ extension WorkspaceLoader {
         return (c, reader.diagnostics)
     }
 
-    /// The value of a top-level `id:` line (block style), without parsing the YAML; nil when there is none.
+    /// The value of a top-level `id:` line (block style), without parsing the YAML; nil when there is none or when
+    /// it is not certainly the id the parser will read (anything but a valid id, plain or in quotes without escapes).
     static func quickID(path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         var bytes = data[...]
@@ -440,10 +585,19 @@ extension WorkspaceLoader {
                 if let hash = v.range(of: " #") { v = String(v[..<hash.lowerBound]) }
                 v = v.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
                 if v.count >= 2, let f = v.first, f == v.last, f == "\"" || f == "'" { v = String(v.dropFirst().dropLast()) }
-                return v.isEmpty ? nil : v
+                return isPlainID(v) ? v : nil
             }
             lineStart = lineEnd < bytes.endIndex ? bytes.index(after: lineEnd) : bytes.endIndex
         }
         return nil
+    }
+
+    /// Whether `s` is a valid case id as `YAMLReader.identifier` checks it: up to 64 ASCII letters, digits, '-', '_'
+    /// or '.', starting with a letter or digit. Such text reads the same plain or quoted.
+    static func isPlainID(_ s: String) -> Bool {
+        func alphanumeric(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
+        let u = s.utf8
+        return u.count <= 64 && u.first.map(alphanumeric) == true
+            && u.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
 }

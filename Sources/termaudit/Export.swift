@@ -88,17 +88,21 @@ struct Export: ParsableCommand {
             let progress = Progress(total: stream.entries.count, enabled: !quiet)
             var n = 0
             let defaultTemplate = stream.config.handoverChecklists.first
-            try stream.forEach { c, diagnostics in
+            // The digest and the rules run on the parse threads; only the writing, which needs the sink, runs here.
+            let fillInEdition = fillIn != nil
+            try stream.forEach(transform: { c in
+                ExportedCase(digest: CaseDigest(c).digest,
+                             status: fillInEdition ? nil : evaluator.evaluate(c, signatures: c.signoffs.isEmpty ? [:] : verifier?.verdicts(c) ?? [:]))
+            }) { c, diagnostics, prepared in
                 errors += diagnostics.filter { $0.severity == .error }
                 n += 1
                 progress.update(n)
-                guard errors.isEmpty, let c else { return }
+                guard errors.isEmpty, let c, let prepared else { return }
                 if let fillIn {
                     let template = (c.handover?.checklist ?? defaultTemplate).flatMap { stream.library.handoverTemplates[$0] }
-                    try fillIn.add(c, template: template, digest: CaseDigest(c).digest)
-                } else {
-                    let status = evaluator.evaluate(c, signatures: verifier?.verdicts(c) ?? [:])
-                    try exporter?.add(status, digest: CaseDigest(c).digest)
+                    try fillIn.add(c, template: template, digest: prepared.digest)
+                } else if let status = prepared.status {
+                    try exporter?.add(status, digest: prepared.digest)
                 }
             }
             progress.done()
@@ -122,6 +126,12 @@ struct Export: ParsableCommand {
         print("✓ 已导出 \(summary.cases) 个案卷（\(edition.label.zh)）→ \(target)")
         if edition != .fillIn { print("  data digest (SHA-256) \(summary.digest)") }
     }
+}
+
+/// What the parse threads prepare for the export of one case: its digest and, except for the fill-in edition, its status.
+struct ExportedCase: Sendable {
+    var digest: String
+    var status: CaseStatus?
 }
 
 /// The edition argument.
