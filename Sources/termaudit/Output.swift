@@ -4,9 +4,14 @@ import TermAudit
 /// JSON output with stable key order.
 enum JSONOutput {
     static func string<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try data(value), as: UTF8.self)
+    }
+
+    /// The same text as UTF-8 bytes.
+    static func data<T: Encodable>(_ value: T) throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try e.encode(value), as: UTF8.self)
+        return try e.encode(value)
     }
 }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import TermAudit
+import TermAuditLoader
 import TermAuditRules
+import TermAuditSignoff
 
 /// `termaudit status`: the derived state of every case, with the reasons.
 struct Status: ParsableCommand {
@@ -28,25 +30,222 @@ struct Status: ParsableCommand {
     var brief = false
 
     func run() throws {
-        let session = try Session.open(workspace, asOf: asOf)
-        let cases = try session.cases(caseIDs)
-        let statuses = cases.map { session.evaluator.evaluate($0, signatures: SignatureCheck.verdicts(for: $0, session: session)) }
-        switch format {
-        case .json:
-            print(try JSONOutput.string(StatusJSON(asOf: session.evaluator.asOf, policy: session.policy.id,
-                                                   cases: statuses.map { CaseJSON($0, library: session.workspace.library) })))
-        case .text:
-            StatusText.print(statuses, session: session, lang: lang, brief: brief)
+        // Streamed, like the export: the case files are parsed, evaluated and rendered on background threads, and
+        // each case's output goes to a spool as it comes, in case-id order. Only small things are kept: each case's id
+        // and location (for the duplicate-id check), the column widths and the counts. The spool reaches standard
+        // output at the end, once every file has been read without errors, so the output — and, on invalid input,
+        // the located errors with nothing on standard output — are those of a run that holds every case.
+        let (opened, settings) = WorkspaceLoader.openForChecking(path: workspace.path, policyOverride: workspace.policy)
+        guard let stream = opened else {
+            if settings.contains(where: { $0.severity == .error }) { Session.fail(settings) }
+            throw ExitCode(1)
         }
+        let day: Day? = asOf.map { Day(iso: $0) } ?? stream.config.asOf ?? Session.today()
+        let renderer: StatusRenderer? = stream.policy.flatMap { policy in
+            day.map { day in
+                StatusRenderer(evaluator: CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: []),
+                                                        policy: policy, asOf: day),
+                               signoffs: StatusSignoffs(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id)),
+                               library: stream.library, policy: policy, format: format, lang: lang, brief: brief)
+            }
+        }
+        let selected = Set(caseIDs)
+        var check = CaseCheck(settings: settings)
+        var output = StatusOutput(format: format, lang: lang)
+        var picked: [String: RenderedCase] = [:]
+        stream.forEach(transform: { c in
+            selected.isEmpty || selected.contains(c.id) ? renderer?.render(c) : nil
+        }) { c, diagnostics, rendered in
+            check.add(c, diagnostics)
+            guard !check.hasErrors, let rendered = rendered ?? nil else { return }
+            if selected.isEmpty {
+                output.add(rendered)
+            } else if picked[rendered.id] == nil {
+                picked[rendered.id] = rendered
+            }
+        }
+        // What `Session.open` and `Session.cases` refused, in the same order.
+        let diagnostics = check.diagnostics()
+        if diagnostics.contains(where: { $0.severity == .error }) { Session.fail(diagnostics) }
+        guard let renderer else {
+            guard stream.policy != nil else { throw ExitCode(1) }
+            throw ValidationError("--as-of '\(asOf ?? "")' is not a date YYYY-MM-DD")
+        }
+        if !caseIDs.isEmpty {
+            let known = check.caseIDs
+            for id in caseIDs where picked[id] == nil {
+                let hint = known.min { a, b in a.commonPrefix(with: id).count > b.commonPrefix(with: id).count }
+                throw ValidationError("no case with id '\(id)'\(hint.map { "; did you mean '\($0)'?" } ?? "")")
+            }
+            for id in caseIDs { output.add(picked[id]!) }
+        }
+        if let failure = output.failure { throw failure }
+        if output.signed { renderer.signoffs.report() }
+        try output.write(asOf: renderer.evaluator.asOf, policy: renderer.policy)
     }
 }
 
 extension Language: ExpressibleByArgument {}
 
-/// Verdicts of the sign-off records of a case (filled in by the sign-off module).
-enum SignatureCheck {
-    static func verdicts(for c: AuditCase, session: Session) -> [String: SignatureVerdict] {
-        SignoffStatus.verdicts(for: c, session: session)
+/// Sign-off verdicts for `status`: signers.yaml is read once; its errors are printed (and every signature then counts
+/// as invalid) when a case with sign-off records is shown.
+struct StatusSignoffs: Sendable {
+    let verifier: SignoffVerifier
+    let diagnostics: [Diagnostic]
+
+    init(root: URL, policy: Policy, caseIDs: [String]) {
+        let url = root.appendingPathComponent(SignerRegistry.fileName)
+        var signers = SignerRegistry(), diagnostics: [Diagnostic] = []
+        if FileManager.default.fileExists(atPath: url.path) {
+            (signers, diagnostics) = SignerRegistry.load(url, display: SignoffWorkspace.display(url), policy: policy)
+        }
+        verifier = SignoffVerifier(signers: diagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs)
+        self.diagnostics = diagnostics
+    }
+
+    func verdicts(_ c: AuditCase) -> [String: SignatureVerdict] {
+        c.signoffs.isEmpty ? [:] : verifier.verdicts(c)
+    }
+
+    /// Prints the errors of signers.yaml, if any, to stderr.
+    func report() {
+        for d in diagnostics { Terminal.eprint(d.description) }
+        if !diagnostics.isEmpty {
+            Terminal.eprint("⚠ signers.yaml 有错误，签字均按无效计 / signers.yaml has errors: signatures count as invalid")
+        }
+    }
+}
+
+/// One case as `status` shows it, made on a parse thread.
+struct RenderedCase: Sendable {
+    var id: String
+    var state: CaseState
+    /// Whether the case has sign-off records.
+    var signed: Bool
+    /// JSON: the case's object, indented as an element of `cases`.
+    var json: [UInt8] = []
+    /// JSON: why it could not be encoded.
+    var failure: RenderFailure?
+    /// Text: the row's cells, their widths, and the lines below the row.
+    var row: [String] = []
+    var widths: [Int] = []
+    var details = ""
+}
+
+/// An error met while rendering a case, thrown on the main thread with the original error's text.
+struct RenderFailure: Error, Sendable, CustomStringConvertible {
+    var description: String
+}
+
+/// Evaluates and renders cases; runs on the parse threads.
+struct StatusRenderer: Sendable {
+    let evaluator: CaseEvaluator
+    let signoffs: StatusSignoffs
+    let library: Library
+    let policy: Policy
+    let format: OutputFormat
+    let lang: Language
+    let brief: Bool
+
+    func render(_ c: AuditCase) -> RenderedCase {
+        let s = evaluator.evaluate(c, signatures: signoffs.verdicts(c))
+        var r = RenderedCase(id: c.id, state: s.state, signed: !c.signoffs.isEmpty)
+        switch format {
+        case .json:
+            do {
+                r.json = StatusOutput.indented(try JSONOutput.data(CaseJSON(s, library: library)))
+            } catch {
+                r.failure = RenderFailure(description: String(describing: error))
+            }
+        case .text:
+            r.row = StatusText.row(s, lang: lang)
+            r.widths = r.row.map(DisplayWidth.of)
+            if !brief { r.details = StatusText.details(s, library: library, policy: policy, lang: lang) }
+        }
+        return r
+    }
+}
+
+/// The output of `status`, gathered case by case in a spool and written at the end.
+struct StatusOutput {
+    let format: OutputFormat
+    let lang: Language
+    let spool = Spool()
+    var count = 0
+    var counts: [CaseState: Int] = [:]
+    var widths: [Int]
+    var signed = false
+    var failure: RenderFailure?
+
+    init(format: OutputFormat, lang: Language) {
+        self.format = format
+        self.lang = lang
+        widths = StatusText.header(lang).map(DisplayWidth.of)
+    }
+
+    mutating func add(_ r: RenderedCase) {
+        guard failure == nil else { return }
+        if let f = r.failure {
+            failure = f
+            return
+        }
+        switch format {
+        case .json:
+            if count > 0 { spool.append(Self.separator) }
+            spool.append(r.json)
+        case .text:
+            for (i, cell) in r.row.enumerated() {
+                spool.appendRecord(cell)
+                widths[i] = max(widths[i], r.widths[i])
+            }
+            spool.appendRecord(r.details)
+        }
+        count += 1
+        counts[r.state, default: 0] += 1
+        signed = signed || r.signed
+    }
+
+    func write(asOf: Day, policy: Policy) throws {
+        switch format {
+        case .json:
+            guard count > 0 else {
+                print(try JSONOutput.string(StatusJSON(asOf: asOf, policy: policy.id, cases: [])))
+                return
+            }
+            // The text `JSONOutput.string(StatusJSON(…))` gives, with the cases' objects from the spool.
+            print("{\n  \"as_of\" : \(try JSONOutput.string(asOf)),\n  \"cases\" : [")
+            spool.copyToStandardOutput()
+            print("\n  ],\n  \"policy\" : \(try JSONOutput.string(policy.id))\n}")
+        case .text:
+            let zh = lang == .zh
+            print(StatusText.line(StatusText.header(lang), widths: widths))
+            print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+            let reader = Spool.Reader(spool)
+            for _ in 0..<count {
+                let row = (0..<StatusText.columns).map { _ in reader.string() ?? "" }
+                print(StatusText.line(row, widths: widths))
+                print(reader.string() ?? "", terminator: "")
+            }
+            let summary = CaseState.allCases.compactMap { st in counts[st].map { "\(st.label.text(lang)) \($0)" } }.joined(separator: zh ? "，" : ", ")
+            print("")
+            print(zh ? "共 \(count) 个案卷（基准日 \(asOf)，政策 \(policy.id)）：\(summary)"
+                     : "\(count) cases (as of \(asOf), policy \(policy.id)): \(summary)")
+        }
+    }
+
+    static let separator = Array(",\n".utf8)
+
+    /// A case's JSON text as an element of `cases`: every non-empty line indented by four more spaces.
+    static func indented(_ data: Data) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count + data.count / 8)
+        var lineStart = true
+        for b in data {
+            if lineStart && b != 0x0A { out += [0x20, 0x20, 0x20, 0x20] }
+            out.append(b)
+            lineStart = b == 0x0A
+        }
+        return out
     }
 }
 
@@ -164,56 +363,67 @@ struct CaseJSON: Encodable {
     static func round(_ v: Double) -> Double { (v * 10000).rounded() / 10000 }
 }
 
+
 /// The text form of `status`: one aligned row per case, reasons below.
 enum StatusText {
-    static func print(_ statuses: [CaseStatus], session: Session, lang: Language, brief: Bool) {
+    static let columns = 8
+
+    static func header(_ lang: Language) -> [String] {
+        lang == .zh ? ["案卷", "姓名", "单位职务", "状态", "任期", "指标完成", "交接清单", "待岗事项"]
+                    : ["case", "name", "post", "state", "term", "indicators", "checklist", "holds"]
+    }
+
+    /// The cells of a case's row.
+    static func row(_ s: CaseStatus, lang: Language) -> [String] {
+        let c = s.auditCase
+        let completion = s.indicators.completion.map { pct($0) } ?? "—"
+        let ind = "\(s.indicators.met.count)/\(s.indicators.total) \(completion)"
+        return [c.id, c.official.name, c.post.unit + c.post.title, s.state.label.text(lang),
+                "\(s.term.start)..\(s.term.end) #\(s.term.number)", ind,
+                "\(s.checklist.done)/\(s.checklist.total)",
+                s.holdingFindings.isEmpty ? "—" : s.holdingFindings.joined(separator: ",")]
+    }
+
+    /// The lines under a case's row, each ending with a line break: audit work, consequences, placement, reasons.
+    static func details(_ s: CaseStatus, library: Library, policy: Policy, lang: Language) -> String {
         let zh = lang == .zh
-        let header = zh ? ["案卷", "姓名", "单位职务", "状态", "任期", "指标完成", "交接清单", "待岗事项"]
-                        : ["case", "name", "post", "state", "term", "indicators", "checklist", "holds"]
-        var rows: [[String]] = []
-        for s in statuses {
-            let c = s.auditCase
-            let completion = s.indicators.completion.map { pct($0) } ?? "—"
-            let ind = "\(s.indicators.met.count)/\(s.indicators.total) \(completion)"
-            rows.append([c.id, c.official.name, c.post.unit + c.post.title, s.state.label.text(lang),
-                         "\(s.term.start)..\(s.term.end) #\(s.term.number)", ind,
-                         "\(s.checklist.done)/\(s.checklist.total)",
-                         s.holdingFindings.isEmpty ? "—" : s.holdingFindings.joined(separator: ",")])
-        }
-        var widths = header.map(DisplayWidth.of)
-        for r in rows { for (i, v) in r.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(v)) } }
-        func line(_ r: [String]) -> String {
-            r.enumerated().map { DisplayWidth.pad($0.element, to: widths[$0.offset]) }.joined(separator: "  ")
-                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        Swift.print(line(header))
-        Swift.print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
-        for (r, s) in zip(rows, statuses) {
-            Swift.print(line(r))
-            if !brief {
-                if !s.audit.departments.isEmpty {
-                    let parts = s.audit.departments.map { d -> String in
-                        let name = session.workspace.library.department(d.department)
-                        let short = zh ? String(name.zh.prefix(2)) : d.department
-                        return "\(short) \(d.done)/\(d.total)\(d.concluded ? "✓" : "")"
-                    }
-                    Swift.print("    \(zh ? "审计事项" : "audit work"): \(parts.joined(separator: "  "))")
-                }
-                let labels = s.consequences.map { session.policy.consequences[$0]?.label.text(lang) ?? $0.rawValue }
-                if !labels.isEmpty { Swift.print("    \(zh ? "后果" : "consequences"): \(labels.joined(separator: "；"))") }
-                if let p = s.placement {
-                    let rec = session.policy.placements[p.recommended]?.label.text(lang) ?? p.recommended.rawValue
-                    Swift.print("    \(zh ? "建议安置" : "placement"): \(rec)")
-                }
-                for r in s.reasons { Swift.print("    · [\(r.rule)] \(r.message.text(lang))") }
+        var out = ""
+        if !s.audit.departments.isEmpty {
+            let parts = s.audit.departments.map { d -> String in
+                let name = library.department(d.department)
+                let short = zh ? String(name.zh.prefix(2)) : d.department
+                return "\(short) \(d.done)/\(d.total)\(d.concluded ? "✓" : "")"
             }
+            out += "    \(zh ? "审计事项" : "audit work"): \(parts.joined(separator: "  "))\n"
         }
-        var counts: [CaseState: Int] = [:]
-        for s in statuses { counts[s.state, default: 0] += 1 }
-        let summary = CaseState.allCases.compactMap { st in counts[st].map { "\(st.label.text(lang)) \($0)" } }.joined(separator: zh ? "，" : ", ")
-        Swift.print("")
-        Swift.print(zh ? "共 \(statuses.count) 个案卷（基准日 \(session.evaluator.asOf)，政策 \(session.policy.id)）：\(summary)"
-                       : "\(statuses.count) cases (as of \(session.evaluator.asOf), policy \(session.policy.id)): \(summary)")
+        let labels = s.consequences.map { policy.consequences[$0]?.label.text(lang) ?? $0.rawValue }
+        if !labels.isEmpty { out += "    \(zh ? "后果" : "consequences"): \(labels.joined(separator: "；"))\n" }
+        if let p = s.placement {
+            let rec = policy.placements[p.recommended]?.label.text(lang) ?? p.recommended.rawValue
+            out += "    \(zh ? "建议安置" : "placement"): \(rec)\n"
+        }
+        for r in s.reasons { out += "    · [\(r.rule)] \(r.message.text(lang))\n" }
+        return out
+    }
+
+    /// Cells padded to the column widths, two spaces apart, without trailing white space.
+    static func line(_ r: [String], widths: [Int]) -> String {
+        trimmingTrailingSpace(r.enumerated().map { DisplayWidth.pad($0.element, to: widths[$0.offset]) }.joined(separator: "  "))
+    }
+
+    /// `s` as `replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)` gives it. A line usually ends
+    /// in padding spaces after a character that is not white space; the expression then removes exactly those spaces
+    /// (it matches the longest run of white space at the end, and `$` can only match before a line terminator, which
+    /// is white space too), so they are dropped directly. Anything else goes through the expression.
+    static func trimmingTrailingSpace(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        var end = scalars.endIndex
+        while end > scalars.startIndex, scalars[scalars.index(before: end)] == " " { end = scalars.index(before: end) }
+        if end == scalars.startIndex { return "" }
+        if !scalars[scalars.index(before: end)].properties.isWhitespace {
+            return end == scalars.endIndex ? s : String(scalars[..<end])
+        }
+        return s.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
     }
 
     static func pct(_ v: Double) -> String {

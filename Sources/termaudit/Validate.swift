@@ -16,19 +16,25 @@ struct Validate: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let result = WorkspaceLoader.load(path: workspace.path, policyOverride: workspace.policy)
-        let errors = result.diagnostics.filter { $0.severity == .error }
-        let caseCount = result.workspace?.cases.count ?? 0
+        // The case files are parsed in parallel as a stream: only each case's id and location are kept (for the
+        // duplicate-id check), so memory does not grow with the cases. The report is the one `WorkspaceLoader.load` gives.
+        let (stream, settings) = WorkspaceLoader.openForChecking(path: workspace.path, policyOverride: workspace.policy)
+        var check = CaseCheck(settings: settings)
+        stream?.forEach { c, diagnostics in check.add(c, diagnostics) }
+        let diagnostics = check.diagnostics()
+        let errors = diagnostics.filter { $0.severity == .error }
+        let caseCount = check.caseCount
+        let files = stream?.entries.count ?? 0
         switch format {
         case .json:
-            let report = ValidationReport(ok: errors.isEmpty, files: result.files.count, cases: caseCount,
-                                          errors: errors.count, diagnostics: result.diagnostics)
+            let report = ValidationReport(ok: errors.isEmpty, files: files, cases: caseCount,
+                                          errors: errors.count, diagnostics: diagnostics)
             print(try JSONOutput.string(report))
         case .text:
-            for d in result.diagnostics { Terminal.printDiagnostic(d) }
+            for d in diagnostics { Terminal.printDiagnostic(d) }
             let fileCount = Set(errors.map(\.location.file)).count
             if errors.isEmpty {
-                print("✓ \(caseCount) 个案卷无错误 (\(caseCount) cases in \(result.files.count) files, no errors)")
+                print("✓ \(caseCount) 个案卷无错误 (\(caseCount) cases in \(files) files, no errors)")
             } else {
                 print("✗ \(errors.count) 个错误，涉及 \(fileCount) 个文件 (\(errors.count) errors in \(fileCount) files)")
             }
