@@ -12,12 +12,24 @@ public protocol WorkbookBackend: AnyObject {
     /// Print and view setup of a new sheet.
     func setup(_ sheet: Int, landscape: Bool, footer: String, freezeHeader: Bool, repeatHeader: Bool, protect: Bool) throws
     func write(_ sheet: Int, row: Int, col: Int, value: ExportValue, style: ExportStyle) throws
+    /// Writes `cells` into `row` from column 0, as `write` would one by one (blank cells are skipped when
+    /// `skipBlanks`); a backend may do it in one go.
+    func writeRow(_ sheet: Int, row: Int, cells: [ExportCell], skipBlanks: Bool) throws
     func setWidth(_ sheet: Int, col: Int, width: Double, hidden: Bool) throws
     func autofilter(_ sheet: Int, lastRow: Int, lastCol: Int) throws
     func highlight(_ sheet: Int, lastRow: Int, lastCol: Int, formula: String, style: ExportStyle) throws
     func listValidation(_ sheet: Int, col: Int, lastRow: Int, listSheet: String, listCol: Int, count: Int) throws
     func hide(_ sheet: Int) throws
     func close() throws
+}
+
+extension WorkbookBackend {
+    public func writeRow(_ sheet: Int, row: Int, cells: [ExportCell], skipBlanks: Bool) throws {
+        for (col, c) in cells.enumerated() {
+            if skipBlanks, case .blank = c.value { continue }
+            try write(sheet, row: row, col: col, value: c.value, style: c.style)
+        }
+    }
 }
 
 /// A cell format, independent of the backend.
@@ -69,10 +81,17 @@ public struct StyleSpec: Sendable, Hashable, Codable {
 /// numbered sheets (`名称 (2)`…), column widths sized for CJK text, filters, highlights and dropdowns at the end.
 public final class PagedSink: WorkbookSink {
     private struct Part { var handle: Int; var rows: Int }
-    private struct Entry {
-        var spec: SheetSpec
+    /// A sheet and its continuations; a class, so that a row changes it in place (no copy-on-write of its arrays).
+    private final class Entry {
+        let spec: SheetSpec
         var parts: [Part]
         var widths: WidthTracker
+
+        init(spec: SheetSpec, part: Part) {
+            self.spec = spec
+            self.parts = [part]
+            self.widths = WidthTracker(columns: spec.columns)
+        }
     }
 
     private let backend: WorkbookBackend
@@ -103,7 +122,7 @@ public final class PagedSink: WorkbookSink {
 
     public func addSheet(_ spec: SheetSpec) throws -> Int {
         let part = try newPart(spec, name: spec.name)
-        entries.append(Entry(spec: spec, parts: [part], widths: WidthTracker(columns: spec.columns)))
+        entries.append(Entry(spec: spec, part: part))
         return entries.count - 1
     }
 
@@ -116,23 +135,19 @@ public final class PagedSink: WorkbookSink {
     }
 
     public func append(_ sheet: Int, _ cells: [ExportCell]) throws {
-        // The entry is changed in place: a copy would copy its arrays on every row (copy-on-write).
-        let spec = entries[sheet].spec
-        if entries[sheet].parts[entries[sheet].parts.count - 1].rows >= rowLimit {
-            var n = entries[sheet].parts.count + 1
-            var name = Self.pagedName(spec.name, n)
-            while names.contains(name.lowercased()) { n += 1; name = Self.pagedName(spec.name, n) }
-            let part = try newPart(spec, name: name)
-            entries[sheet].parts.append(part)
+        let entry = entries[sheet]
+        var p = entry.parts.count - 1
+        if entry.parts[p].rows >= rowLimit {
+            var n = entry.parts.count + 1
+            var name = Self.pagedName(entry.spec.name, n)
+            while names.contains(name.lowercased()) { n += 1; name = Self.pagedName(entry.spec.name, n) }
+            entry.parts.append(try newPart(entry.spec, name: name))
+            p += 1
         }
-        let p = entries[sheet].parts.count - 1
-        let part = entries[sheet].parts[p]
-        for (col, c) in cells.enumerated() {
-            if case .blank = c.value, !spec.table { continue }
-            try backend.write(part.handle, row: part.rows, col: col, value: c.value, style: c.style)
-        }
-        entries[sheet].parts[p].rows += 1
-        entries[sheet].widths.see(cells, columns: spec.columns)
+        let part = entry.parts[p]
+        try backend.writeRow(part.handle, row: part.rows, cells: cells, skipBlanks: !entry.spec.table)
+        entry.parts[p].rows += 1
+        entry.widths.see(cells)
     }
 
     public func close() throws {

@@ -6,7 +6,8 @@ import XlsxWriter
 public final class LxwBackend: WorkbookBackend {
     private let workbook: Workbook
     private var sheets: [Worksheet] = []
-    private var formats: [ExportStyle: Format] = [:]
+    /// The format of each style, indexed by `ExportStyle.ordinal`.
+    private var formats = [Format?](repeating: nil, count: ExportStyle.allCases.count)
 
     /// Opens the output; nothing appears at `url` until `close()` succeeds.
     public init(url: URL, info: DocumentInfo) throws {
@@ -33,7 +34,7 @@ public final class LxwBackend: WorkbookBackend {
         case "right": .right
         default: nil
         }
-        formats[style] = try workbook.format(FormatSpec(
+        formats[style.ordinal] = try workbook.format(FormatSpec(
             bold: s.bold, italic: s.italic, fontName: s.fontName, fontSize: s.fontSize, fontColor: s.fontColor,
             backgroundColor: s.backgroundColor, border: s.border ? .thin : nil, horizontalAlignment: h,
             verticalAlignment: s.valignTop ? .top : (s.valignCenter ? .center : nil), wrap: s.wrap,
@@ -57,7 +58,27 @@ public final class LxwBackend: WorkbookBackend {
     }
 
     public func write(_ sheet: Int, row: Int, col: Int, value: ExportValue, style: ExportStyle) throws {
-        let ws = sheets[sheet], f = formats[style]
+        try Self.write(sheets[sheet], row: row, col: col, value: value, format: formats[style.ordinal])
+    }
+
+    /// The row's cells go through the wrapper's checked writers, under one switch to the C numeric locale.
+    public func writeRow(_ sheet: Int, row: Int, cells: [ExportCell], skipBlanks: Bool) throws {
+        try sheets[sheet].writeRow(row) { w in
+            try formats.withUnsafeBufferPointer { formats in
+                for col in cells.indices {
+                    let cell = cells[col], f = formats[cell.style.ordinal]
+                    switch cell.value {
+                    case .text(let s): try w.write(s, col: col, format: f)
+                    case .number(let v): try w.write(v, col: col, format: f)
+                    case .date(let d): try w.write(ExcelDateTime(year: d.year, month: d.month, day: d.day), col: col, format: f)
+                    case .blank: if !skipBlanks { try w.writeBlank(col: col, format: f) }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func write(_ ws: Worksheet, row: Int, col: Int, value: ExportValue, format f: Format?) throws {
         switch value {
         case .text(let s): try ws.write(s, row: row, col: col, format: f)
         case .number(let v): try ws.write(v, row: row, col: col, format: f)
@@ -76,7 +97,7 @@ public final class LxwBackend: WorkbookBackend {
 
     public func highlight(_ sheet: Int, lastRow: Int, lastCol: Int, formula: String, style: ExportStyle) throws {
         try sheets[sheet].addConditionalFormat(range: CellRange(firstRow: 1, firstCol: 0, lastRow: lastRow, lastCol: lastCol),
-                                               formula: formula, format: formats[style]!)
+                                               formula: formula, format: formats[style.ordinal]!)
     }
 
     public func listValidation(_ sheet: Int, col: Int, lastRow: Int, listSheet: String, listCol: Int, count: Int) throws {

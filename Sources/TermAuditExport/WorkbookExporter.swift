@@ -49,7 +49,8 @@ public final class WorkbookExporter {
     private var hasher = SHA256()
     private var caseCount = 0
     private var stateCounts: [CaseState: Int] = [:]
-    private var rowCounts: [String: Int] = [:]
+    /// Rows written per sheet, in the order of `Counted` (reported by name in `ExportSummary.rows`).
+    private var rowCounts = [Int](repeating: 0, count: Counted.allCases.count)
     private let cover: Int
     private var summary = 0, indicators = 0, checklist = 0, findings = 0, team = 0, audit = 0
     private var signoff: Int?
@@ -58,13 +59,44 @@ public final class WorkbookExporter {
     private var edition: Edition { ctx.edition }
     private func t(_ zh: String, _ en: String) -> String { ctx.lang == .zh ? zh : en }
     private func t(_ l: Label) -> String { l.text(ctx.lang) }
-    private func has(_ f: Field) -> Bool { edition.includes(f, teamNamesAllowed: teamNames) }
+    /// Whether the edition includes `f`: decided once per field used for every case (`Edition.includes` builds a
+    /// set per call), else asked.
+    private func has(_ f: Field) -> Bool {
+        switch f {
+        case .staffID: included.staffID
+        case .serviceStart: included.serviceStart
+        case .placement: included.placement
+        case .holdIDs: included.holdIDs
+        case .indicatorNote: included.indicatorNote
+        case .findingUnsettled: included.findingUnsettled
+        case .checklistNote: included.checklistNote
+        case .findingNote: included.findingNote
+        case .teamMemberNames: included.teamMemberNames
+        case .auditItems: included.auditItems
+        default: edition.includes(f, teamNamesAllowed: teamNames)
+        }
+    }
+
+    private struct Included {
+        var staffID, serviceStart, placement, holdIDs, indicatorNote, findingUnsettled, checklistNote, findingNote: Bool
+        var teamMemberNames, auditItems: Bool
+
+        init(_ edition: Edition, teamNames: Bool) {
+            func has(_ f: Field) -> Bool { edition.includes(f, teamNamesAllowed: teamNames) }
+            (staffID, serviceStart, placement, holdIDs) = (has(.staffID), has(.serviceStart), has(.placement), has(.holdIDs))
+            (indicatorNote, findingUnsettled, checklistNote, findingNote) = (has(.indicatorNote), has(.findingUnsettled), has(.checklistNote), has(.findingNote))
+            (teamMemberNames, auditItems) = (has(.teamMemberNames), has(.auditItems))
+        }
+    }
+
+    private let included: Included
 
     /// Sets up every sheet; nothing is written to disk until `finish()`.
     public init(sink: WorkbookSink, context: ExportContext) throws {
         self.sink = sink
         self.ctx = context
         self.teamNames = context.policy.publication.teamNames
+        self.included = Included(context.edition, teamNames: context.policy.publication.teamNames)
         let lang = context.lang
         func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
         let protect = context.edition == .public
@@ -146,7 +178,11 @@ public final class WorkbookExporter {
         }
     }
 
-    private func count(_ sheet: String) { rowCounts[sheet, default: 0] += 1 }
+    private enum Counted: Int, CaseIterable {
+        case summary, indicators, checklist, findings, team, audit
+    }
+
+    private func count(_ sheet: Counted) { rowCounts[sheet.rawValue] += 1 }
 
     /// Writes the rows of one case. `digest` is the case's canonical content digest (also bound into signatures).
     public func add(_ s: CaseStatus, digest: String) throws {
@@ -175,7 +211,7 @@ public final class WorkbookExporter {
         } else {
             row.append(.text(s.holdingFindings.isEmpty ? nil : t("\(s.holdingFindings.count) 项", "\(s.holdingFindings.count)")))
         }
-        try sink.append(summary, row); count("summary")
+        try sink.append(summary, row); count(.summary)
 
         // 指标完成
         for r in s.indicators.results {
@@ -190,7 +226,7 @@ public final class WorkbookExporter {
             cells += [.number(ind.weight), .number(r.completion, .percent),
                       .text(r.met == nil ? t("未报", "not reported") : (r.met! ? t("完成", "met") : t("未完成", "not met")))]
             if has(.indicatorNote) { cells.append(.text(ind.note, .wrap)) }
-            try sink.append(indicators, cells); count("indicators")
+            try sink.append(indicators, cells); count(.indicators)
         }
 
         // 交接清单
@@ -201,7 +237,7 @@ public final class WorkbookExporter {
             let findingPublic = finding.map { has(.findingUnsettled) || !Self.unsettled($0.status, policy) } ?? true
             cells.append(.text(findingPublic ? state.finding : nil))
             if has(.checklistNote) { cells.append(.text(state.note, .wrap)) }
-            try sink.append(checklist, cells); count("checklist")
+            try sink.append(checklist, cells); count(.checklist)
         }
 
         // 问题与整改
@@ -212,13 +248,13 @@ public final class WorkbookExporter {
                                        .text(f.responsibility.map { t(lib.responsibility($0)) }), .text(t(f.status.label)),
                                        .number(f.amount, .amount), .date(f.due)]
             if has(.findingNote) { cells.append(.text(f.note, .wrap)) }
-            try sink.append(findings, cells); count("findings")
+            try sink.append(findings, cells); count(.findings)
         }
         if withheld > 0 {
             try sink.append(findings, [id, unit, name, .text(nil),
                                        .text(t("另有 \(withheld) 项问题正在核查或处理中，依规不予公开",
                                                "\(withheld) more matter(s) under investigation or handling: not published"), .wrap)])
-            count("findings")
+            count(.findings)
         }
 
         // 审计组
@@ -226,7 +262,7 @@ public final class WorkbookExporter {
             var cells: [ExportCell] = [id, unit, name]
             if has(.teamMemberNames) { cells.append(.text(m.name)) }
             cells += [.text(t(lib.department(m.department))), .text(m.unit), .text(m.leader ? t("组长", "leader") : nil)]
-            try sink.append(team, cells); count("team")
+            try sink.append(team, cells); count(.team)
         }
 
         // 审计事项 / 部门结论
@@ -238,13 +274,13 @@ public final class WorkbookExporter {
                                         .text(t(r.state.status.label)), .text(r.state.examiner), .text(r.state.findings.joined(separator: ", ")),
                                         .text(r.state.reason, .wrap), .text(r.state.note, .wrap),
                                         .text(dept?.concluded == true ? conclusion : nil)])
-                count("audit")
+                count(.audit)
             }
         } else if s.audit.complete && !s.audit.departments.isEmpty {
             for d in s.audit.departments {
                 guard let con = d.conclusion else { continue }
                 try sink.append(audit, [id, unit, name, .text(t(lib.department(d.department))), .text(t(con.result.label)), .date(con.date)])
-                count("audit")
+                count(.audit)
             }
         }
 
@@ -312,7 +348,9 @@ public final class WorkbookExporter {
         try sink.append(cover, [])
         for (k, v) in rows { try sink.append(cover, [.text(k, .label), .text(v, .wrap)]) }
         try sink.close()
-        return ExportSummary(cases: caseCount, digest: digest, rows: rowCounts)
+        var counts: [String: Int] = [:]
+        for sheet in Counted.allCases where rowCounts[sheet.rawValue] > 0 { counts["\(sheet)"] = rowCounts[sheet.rawValue] }
+        return ExportSummary(cases: caseCount, digest: digest, rows: counts)
     }
 }
 

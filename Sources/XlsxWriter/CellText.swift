@@ -11,6 +11,63 @@ enum CellText {
         return v == 0xFFFE || v == 0xFFFF
     }
 
+    /// What one pass over a text's UTF-8 finds: its length in UTF-16 code units (Excel's measure) and whether it
+    /// can go to libxlsxwriter as it is — no XML-forbidden character to replace and no `_xHHHH_` look-alike to
+    /// escape (else `sanitize` and `escapeXstring` must run).
+    struct Scan {
+        var utf16Count: Int
+        var isClean: Bool
+    }
+
+    /// Scans `count` bytes of valid UTF-8 once (as a Swift `String` holds them).
+    ///
+    /// Matches `isForbiddenInXML` (C0 controls other than tab, LF and CR are single bytes; U+FFFE and U+FFFF are
+    /// `EF BF BE` and `EF BF BF`) and the look-alike rule of `escapeXstring`, which involves only ASCII characters:
+    /// no byte of a multi-byte sequence is ASCII, so comparing bytes gives the same answer as comparing scalars
+    /// (and sanitizing first would not change it: a replaced character matches no part of the pattern either).
+    static func scan(_ p: UnsafePointer<UInt8>, count n: Int) -> Scan {
+        var units = 0
+        var clean = true
+        var i = 0
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                units &+= 1
+                if b < 0x20 {
+                    if b != 0x09 && b != 0x0A && b != 0x0D { clean = false }
+                } else if b == 0x5F, isLookalike(p, at: i, count: n) {
+                    clean = false
+                }
+                i &+= 1
+            } else if b < 0xE0 {
+                units &+= 1
+                i &+= 2
+            } else if b < 0xF0 {
+                units &+= 1
+                if b == 0xEF, i &+ 2 < n, p[i &+ 1] == 0xBF, p[i &+ 2] >= 0xBE { clean = false }
+                i &+= 3
+            } else {
+                units &+= 2
+                i &+= 4
+            }
+        }
+        return Scan(utf16Count: units, isClean: clean)
+    }
+
+    /// Whether the `_` at byte `i` starts `_xHHHH_` or `_xHHHH` + CR (see `escapeXstring`).
+    @inline(__always)
+    private static func isLookalike(_ p: UnsafePointer<UInt8>, at i: Int, count n: Int) -> Bool {
+        guard i &+ 6 < n else { return false }
+        let x = p[i &+ 1], last = p[i &+ 6]
+        return (x == 0x78 || x == 0x58) && isHexByte(p[i &+ 2]) && isHexByte(p[i &+ 3]) && isHexByte(p[i &+ 4])
+            && isHexByte(p[i &+ 5]) && (last == 0x5F || last == 0x0D)
+    }
+
+    @inline(__always)
+    private static func isHexByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
+    }
+
     /// Replaces XML-forbidden characters by U+FFFD and returns the replaced scalar values.
     static func sanitize(_ text: String) -> (text: String, replaced: [UInt32]) {
         var replaced: [UInt32] = []

@@ -199,10 +199,17 @@ public final class Workbook {
         return wb
     }
 
-    func sheetPointer(_ index: Int, operation: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_worksheet> {
-        guard pointer != nil else { throw XlsxError.closed(operation: operation()) }
-        return sheets[index].pointer
+    /// Runs `body` with the calling thread's numeric locale set to "C" once, restoring it afterwards.
+    ///
+    /// Every call that lets libxlsxwriter print numbers sets that locale itself (for a cell, twice per call),
+    /// so this is never needed for correctness; writing a row or a batch of rows inside it saves the switching.
+    /// Throws `.localeUnavailable` when the C locale cannot be created, and whatever `body` throws.
+    public func withCNumericLocale<T>(_ body: () throws -> T) throws -> T {
+        try CNumericLocale.run(cNumericLocale, body)
     }
+
+    /// `CNumericLocale.handle`, kept here so that a write does not go through `swift_once` for it.
+    private let cNumericLocale = CNumericLocale.handle
 
     func record(_ s: Sanitization) { sanitizations.append(s) }
 

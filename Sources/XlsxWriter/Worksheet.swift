@@ -39,8 +39,13 @@ public struct ExcelDateTime: Hashable, Sendable {
     var problem: String? {
         guard (1900...9999).contains(year) else { return "year \(year) is outside Excel's 1900…9999" }
         guard (1...12).contains(month) else { return "month \(month) is not 1…12" }
-        let days = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard (1...days[month - 1]).contains(day) else { return "day \(day) does not exist in \(year)-\(month)" }
+        let days: Int
+        switch month {
+        case 2: days = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: days = 30
+        default: days = 31
+        }
+        guard (1...days).contains(day) else { return "day \(day) does not exist in \(year)-\(month)" }
         guard (0...23).contains(hour), (0...59).contains(minute), second >= 0, second < 60 else {
             return "time \(hour):\(minute):\(second) is not a valid time of day"
         }
@@ -68,10 +73,14 @@ public final class Worksheet {
     /// The sheet's name as shown on its tab.
     public let name: String
 
+    /// The C sheet; valid while the workbook is open (every use checks `workbook.isOpen` first).
+    private let cSheet: UnsafeMutablePointer<lxw_worksheet>
+
     init(workbook: Workbook, index: Int, name: String) {
         self.workbook = workbook
         self.index = index
         self.name = name
+        self.cSheet = workbook.sheets[index].pointer
     }
 
     /// One more than the highest row written so far through this wrapper (0 when none).
@@ -82,16 +91,20 @@ public final class Worksheet {
 
     // MARK: - Plumbing
 
+    @inline(__always)
     private func open(_ operation: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_worksheet> {
-        try workbook.sheetPointer(index, operation: "\(operation()) on sheet '\(name)'")
+        guard workbook.isOpen else { throw XlsxError.closed(operation: "\(operation()) on sheet '\(name)'") }
+        return cSheet
     }
 
+    @inline(__always)
     private func cFormat(_ format: Format?) throws -> UnsafeMutablePointer<lxw_format>? {
         guard let format else { return nil }
         guard format.workbook === workbook else { throw XlsxError.foreignObject(what: "format") }
         return format.pointer
     }
 
+    @inline(__always)
     private func checkCell(_ row: Int, _ col: Int) throws {
         guard CellReference.isInGrid(row: row, col: col) else {
             throw XlsxError.cellOutOfRange(sheet: name, row: row, col: col)
@@ -115,16 +128,23 @@ public final class Worksheet {
         throw XlsxError.library(operation: operation(), sheet: name, cell: cell, cause: libraryMessage(err))
     }
 
-    /// Calls a libxlsxwriter cell writer under the C numeric locale (constant-memory mode prints the
-    /// previous row's numbers during the next write) and records the row.
-    private func writeCell(_ operation: @autoclosure () -> String, row: Int, col: Int, format: Format?,
-                           _ body: (UnsafeMutablePointer<lxw_worksheet>, lxw_row_t, lxw_col_t, UnsafeMutablePointer<lxw_format>?) -> lxw_error) throws {
-        let ws = try open(operation())
-        try checkCell(row, col)
-        let f = try cFormat(format)
-        let err = try CNumericLocale.run { body(ws, lxw_row_t(row), lxw_col_t(col), f) }
-        try check(err, operation(), cell: CellReference.a1(row: row, col: col))
+    /// After a cell writer returned `err`: throws for an error, naming the cell.
+    @inline(__always)
+    private func checkCellResult(_ err: lxw_error, _ operation: @autoclosure () -> String, row: Int, col: Int) throws {
+        if err != LXW_NO_ERROR { try check(err, operation(), cell: CellReference.a1(row: row, col: col)) }
+    }
+
+    /// Records that `row` was written (for `rowCount`).
+    @inline(__always)
+    fileprivate func noteRow(_ row: Int) {
         if row > workbook.sheets[index].lastRow { workbook.sheets[index].lastRow = row }
+    }
+
+    /// Calls libxlsxwriter under the C numeric locale; `inLocale` says the caller (a `RowWriter`) already set it.
+    @inline(__always)
+    private func callC(_ inLocale: Bool, _ body: () -> lxw_error) throws -> lxw_error {
+        if inLocale { return body() }
+        return try workbook.withCNumericLocale(body)
     }
 
     /// Sanitizes (recording replacements) and escapes text for an `ST_Xstring` field.
@@ -137,6 +157,11 @@ public final class Worksheet {
     }
 
     // MARK: - Cells
+    //
+    // Every cell writer calls libxlsxwriter under the C numeric locale (constant-memory mode prints the previous
+    // row's numbers during the next write). The public writers below switch to it for their one call (unless an
+    // enclosing `Workbook.withCNumericLocale` already did); `writeRow` switches once for a whole row. Both go
+    // through the same `put…` functions, so they check the same things and throw the same errors.
 
     /// Writes `text` as a string cell — never a formula, whatever it starts with (`= + - @`).
     ///
@@ -145,8 +170,78 @@ public final class Worksheet {
     /// Excel's 32,767 UTF-16 code units, `.cellOutOfRange`, `.rowAlreadyWritten` (constant memory),
     /// `.closed`. Empty text writes a blank cell (kept only with a format).
     public func write(_ text: String, row: Int, col: Int, format: Format? = nil) throws {
-        _ = try open("write text")
+        try putText(text, row: row, col: col, format: format, inLocale: false)
+        noteRow(row)
+    }
+
+    /// Writes a number; throws `.notFinite` for NaN or ±infinity (Excel cannot store them),
+    /// `.cellOutOfRange`, `.rowAlreadyWritten` (constant memory), `.closed`.
+    public func write(_ number: Double, row: Int, col: Int, format: Format? = nil) throws {
+        try putNumber(number, row: row, col: col, format: format, inLocale: false)
+        noteRow(row)
+    }
+
+    /// Writes a date-time as an Excel serial number; give it a date number format (e.g.
+    /// `yyyy-mm-dd`) or it shows as a plain number. Throws `.invalidArgument` outside Excel's
+    /// 1900-01-01…9999-12-31, `.cellOutOfRange`, `.rowAlreadyWritten`, `.closed`.
+    public func write(_ dateTime: ExcelDateTime, row: Int, col: Int, format: Format? = nil) throws {
+        try putDate(dateTime, row: row, col: col, format: format, inLocale: false)
+        noteRow(row)
+    }
+
+    /// Writes a blank cell, which Excel keeps only when it has a format; throws `.cellOutOfRange`,
+    /// `.rowAlreadyWritten`, `.closed`.
+    public func writeBlank(row: Int, col: Int, format: Format? = nil) throws {
+        try putBlank(row: row, col: col, format: format, inLocale: false)
+        noteRow(row)
+    }
+
+    /// Writes a formula (the only way to write one), e.g. `=SUM(A1:A9)`, with an optional cached
+    /// numeric result (libxlsxwriter stores 0 otherwise). Throws `.invalidArgument` when the formula
+    /// is empty, has control characters or exceeds Excel's 8,192 characters, or the result is not
+    /// finite; `.cellOutOfRange`, `.rowAlreadyWritten`, `.closed`.
+    public func writeFormula(_ formula: String, result: Double? = nil, row: Int, col: Int, format: Format? = nil) throws {
+        try putFormula(formula, result: result, row: row, col: col, format: format, inLocale: false)
+        noteRow(row)
+    }
+
+    /// Writes cells of one row through `body`, switching to the C numeric locale once for the row instead of
+    /// once per cell. Each cell is checked as by the single-cell writers and throws the same errors; the cells
+    /// written before an error stay written. The `RowWriter` cannot outlive `body`.
+    public func writeRow<T>(_ row: Int, _ body: (inout RowWriter) throws -> T) throws -> T {
+        var writer = RowWriter(sheet: self, row: row)
+        defer { if writer.wrote { noteRow(row) } }
+        return try workbook.withCNumericLocale { try body(&writer) }
+    }
+
+    // The checked writers. `inLocale` is true only from a `RowWriter`, inside `writeRow`'s switch to the C locale.
+
+    @inline(__always)
+    fileprivate func putText(_ text: String, row: Int, col: Int, format: Format?, inLocale: Bool) throws {
+        let ws = try open("write text")
         try checkCell(row, col)
+        // One pass over the UTF-8; text with nothing to replace or escape (almost all) goes to C as it is, from the
+        // string's own storage.
+        let count = text.utf8.count
+        let err: lxw_error? = try text.withCString { cText in
+            let scan = CellText.scan(UnsafeRawPointer(cText).assumingMemoryBound(to: UInt8.self), count: count)
+            guard scan.isClean else { return nil }
+            guard scan.utf16Count <= CellText.maxUTF16Length else {
+                throw XlsxError.textTooLong(sheet: name, cell: CellReference.a1(row: row, col: col), length: scan.utf16Count)
+            }
+            let f = try cFormat(format)
+            return try callC(inLocale) { worksheet_write_string(ws, lxw_row_t(row), lxw_col_t(col), cText, f) }
+        }
+        if let err {
+            try checkCellResult(err, "write text", row: row, col: col)
+        } else {
+            try putPreparedText(text, ws, row: row, col: col, format: format, inLocale: inLocale)
+        }
+    }
+
+    /// The rare path of `putText`: text with characters to replace or look-alikes to escape.
+    private func putPreparedText(_ text: String, _ ws: UnsafeMutablePointer<lxw_worksheet>, row: Int, col: Int,
+                                 format: Format?, inLocale: Bool) throws {
         var cell: String { CellReference.a1(row: row, col: col) }
         let (clean, replaced) = CellText.sanitize(text)
         let length = clean.utf16.count
@@ -154,10 +249,10 @@ public final class Worksheet {
             throw XlsxError.textTooLong(sheet: name, cell: cell, length: length)
         }
         let escaped = CellText.escapeXstring(clean)
+        let f = try cFormat(format)
         do {
-            try writeCell("write text", row: row, col: col, format: format) { ws, r, c, f in
-                worksheet_write_string(ws, r, c, escaped, f)
-            }
+            let err = try callC(inLocale) { worksheet_write_string(ws, lxw_row_t(row), lxw_col_t(col), escaped, f) }
+            try checkCellResult(err, "write text", row: row, col: col)
         } catch XlsxError.library(_, _, _, _) where escaped.unicodeScalars.count > CellText.maxUTF16Length {
             throw XlsxError.invalidArgument(sheet: name, what: "text in cell \(cell)",
                                             reason: "escaping its _xHHHH_ look-alikes makes it longer than libxlsxwriter's 32,767 characters")
@@ -167,59 +262,54 @@ public final class Worksheet {
         }
     }
 
-    /// Writes a number; throws `.notFinite` for NaN or ±infinity (Excel cannot store them),
-    /// `.cellOutOfRange`, `.rowAlreadyWritten` (constant memory), `.closed`.
-    public func write(_ number: Double, row: Int, col: Int, format: Format? = nil) throws {
-        _ = try open("write number")
+    @inline(__always)
+    fileprivate func putNumber(_ number: Double, row: Int, col: Int, format: Format?, inLocale: Bool) throws {
+        let ws = try open("write number")
         try checkCell(row, col)
         guard number.isFinite else {
             throw XlsxError.notFinite(sheet: name, cell: CellReference.a1(row: row, col: col), value: "\(number)")
         }
-        try writeCell("write number", row: row, col: col, format: format) { ws, r, c, f in
-            worksheet_write_number(ws, r, c, number, f)
-        }
+        let f = try cFormat(format)
+        let err = try callC(inLocale) { worksheet_write_number(ws, lxw_row_t(row), lxw_col_t(col), number, f) }
+        try checkCellResult(err, "write number", row: row, col: col)
     }
 
-    /// Writes a date-time as an Excel serial number; give it a date number format (e.g.
-    /// `yyyy-mm-dd`) or it shows as a plain number. Throws `.invalidArgument` outside Excel's
-    /// 1900-01-01…9999-12-31, `.cellOutOfRange`, `.rowAlreadyWritten`, `.closed`.
-    public func write(_ dateTime: ExcelDateTime, row: Int, col: Int, format: Format? = nil) throws {
-        _ = try open("write date")
+    fileprivate func putDate(_ dateTime: ExcelDateTime, row: Int, col: Int, format: Format?, inLocale: Bool) throws {
+        let ws = try open("write date")
         try checkCell(row, col)
         if let problem = dateTime.problem {
             throw XlsxError.invalidArgument(sheet: name, what: "date in cell \(CellReference.a1(row: row, col: col))", reason: problem)
         }
+        let f = try cFormat(format)
         var dt = lxw_datetime(year: Int32(dateTime.year), month: Int32(dateTime.month), day: Int32(dateTime.day),
                               hour: Int32(dateTime.hour), min: Int32(dateTime.minute), sec: dateTime.second)
-        try writeCell("write date", row: row, col: col, format: format) { ws, r, c, f in
-            worksheet_write_datetime(ws, r, c, &dt, f)
-        }
+        let err = try callC(inLocale) { worksheet_write_datetime(ws, lxw_row_t(row), lxw_col_t(col), &dt, f) }
+        try checkCellResult(err, "write date", row: row, col: col)
     }
 
-    /// Writes a blank cell, which Excel keeps only when it has a format; throws `.cellOutOfRange`,
-    /// `.rowAlreadyWritten`, `.closed`.
-    public func writeBlank(row: Int, col: Int, format: Format? = nil) throws {
-        try writeCell("write blank", row: row, col: col, format: format) { ws, r, c, f in
-            worksheet_write_blank(ws, r, c, f)
-        }
+    @inline(__always)
+    fileprivate func putBlank(row: Int, col: Int, format: Format?, inLocale: Bool) throws {
+        let ws = try open("write blank")
+        try checkCell(row, col)
+        let f = try cFormat(format)
+        let err = try callC(inLocale) { worksheet_write_blank(ws, lxw_row_t(row), lxw_col_t(col), f) }
+        try checkCellResult(err, "write blank", row: row, col: col)
     }
 
-    /// Writes a formula (the only way to write one), e.g. `=SUM(A1:A9)`, with an optional cached
-    /// numeric result (libxlsxwriter stores 0 otherwise). Throws `.invalidArgument` when the formula
-    /// is empty, has control characters or exceeds Excel's 8,192 characters, or the result is not
-    /// finite; `.cellOutOfRange`, `.rowAlreadyWritten`, `.closed`.
-    public func writeFormula(_ formula: String, result: Double? = nil, row: Int, col: Int, format: Format? = nil) throws {
-        _ = try open("write formula")
+    fileprivate func putFormula(_ formula: String, result: Double?, row: Int, col: Int, format: Format?, inLocale: Bool) throws {
+        let ws = try open("write formula")
         try checkCell(row, col)
         let cell = CellReference.a1(row: row, col: col)
         try checkFormula(formula, what: "formula in cell \(cell)", limit: 8192)
         if let result, !result.isFinite {
             throw XlsxError.notFinite(sheet: name, cell: cell, value: "\(result)")
         }
-        try writeCell("write formula", row: row, col: col, format: format) { ws, r, c, f in
-            if let result { return worksheet_write_formula_num(ws, r, c, formula, f, result) }
-            return worksheet_write_formula(ws, r, c, formula, f)
+        let f = try cFormat(format)
+        let err = try callC(inLocale) {
+            if let result { return worksheet_write_formula_num(ws, lxw_row_t(row), lxw_col_t(col), formula, f, result) }
+            return worksheet_write_formula(ws, lxw_row_t(row), lxw_col_t(col), formula, f)
         }
+        try checkCellResult(err, "write formula", row: row, col: col)
     }
 
     private func checkFormula(_ formula: String, what: String, limit: Int) throws {
@@ -420,5 +510,51 @@ public final class Worksheet {
         let err = worksheet_data_validation_range(ws, lxw_row_t(range.firstRow), lxw_col_t(range.firstCol),
                                                   lxw_row_t(range.lastRow), lxw_col_t(range.lastCol), &dv)
         try check(err, "list validation \(range)")
+    }
+}
+
+/// Writes the cells of one row inside `Worksheet.writeRow`, which has switched to the C numeric locale for it.
+///
+/// Each writer checks and throws exactly as the `Worksheet` writer of the same name. The writer cannot be copied
+/// or kept: it exists only while `writeRow`'s closure runs, that is, while the locale is set.
+public struct RowWriter: ~Copyable {
+    private let sheet: Worksheet
+    /// The row the cells go to (zero-based).
+    public let row: Int
+    fileprivate var wrote = false
+
+    fileprivate init(sheet: Worksheet, row: Int) {
+        self.sheet = sheet
+        self.row = row
+    }
+
+    /// As `Worksheet.write(_:row:col:format:)` for text.
+    public mutating func write(_ text: String, col: Int, format: Format? = nil) throws {
+        try sheet.putText(text, row: row, col: col, format: format, inLocale: true)
+        wrote = true
+    }
+
+    /// As `Worksheet.write(_:row:col:format:)` for a number.
+    public mutating func write(_ number: Double, col: Int, format: Format? = nil) throws {
+        try sheet.putNumber(number, row: row, col: col, format: format, inLocale: true)
+        wrote = true
+    }
+
+    /// As `Worksheet.write(_:row:col:format:)` for a date-time.
+    public mutating func write(_ dateTime: ExcelDateTime, col: Int, format: Format? = nil) throws {
+        try sheet.putDate(dateTime, row: row, col: col, format: format, inLocale: true)
+        wrote = true
+    }
+
+    /// As `Worksheet.writeBlank(row:col:format:)`.
+    public mutating func writeBlank(col: Int, format: Format? = nil) throws {
+        try sheet.putBlank(row: row, col: col, format: format, inLocale: true)
+        wrote = true
+    }
+
+    /// As `Worksheet.writeFormula(_:result:row:col:format:)`.
+    public mutating func writeFormula(_ formula: String, result: Double? = nil, col: Int, format: Format? = nil) throws {
+        try sheet.putFormula(formula, result: result, row: row, col: col, format: format, inLocale: true)
+        wrote = true
     }
 }

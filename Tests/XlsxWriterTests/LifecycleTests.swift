@@ -138,13 +138,17 @@ extension XlsxWriterTests {
                 try ws.setColumn(first: 0, last: 0, width: 12.5)
                 try ws.write(1234.5, row: 0, col: 0)
                 try ws.write(0.25, row: 1, col: 0)
-                try ws.write("next row flushes the previous one", row: 2, col: 0)
+                try ws.writeRow(2) { w in try w.write(2.75, col: 0) }
+                try wb.withCNumericLocale { try ws.write(-1.125, row: 3, col: 0) }
+                try ws.write("next row flushes the previous one", row: 4, col: 0)
                 try wb.close()
             }
             #expect(currentLocale() == previous)
             let sheet = try #require(try readBack(url)["Zahlen"])
             #expect(sheet["A1"]?.value == .number(1234.5))
             #expect(sheet["A2"]?.value == .number(0.25))
+            #expect(sheet["A3"]?.value == .number(2.75))
+            #expect(sheet["A4"]?.value == .number(-1.125))
             #expect(sheet.columnWidths["A"].map { abs($0 - 13.28515625) < 1e-9 } == true)
         }
 
