@@ -472,7 +472,10 @@ public struct CaseCheck: Sendable {
         if !hasErrors && diagnostics.contains(where: { $0.severity == .error }) { hasErrors = true }
         if let c {
             caseCount += 1
-            cases.append((c.id, c.location))
+            // Fresh copies, made here: keeping the parser's own strings would pin the memory around them.
+            var location = c.location
+            location.file = String(decoding: Array(location.file.utf8), as: UTF8.self)
+            cases.append((String(decoding: Array(c.id.utf8), as: UTF8.self), location))
         }
     }
 
@@ -486,13 +489,13 @@ public struct CaseCheck: Sendable {
     /// Every diagnostic, sorted for display: the same list, in the same order, as `WorkspaceLoader.load` gives.
     public func diagnostics() -> [Diagnostic] {
         var all = settings + found
-        var first: [String: SourceLocation] = [:]
+        var first: (id: String, location: SourceLocation)?
         for c in ordered {
-            if let f = first[c.id] {
-                all.append(Diagnostic(at: c.location, code: "duplicate-case", message: "case id '\(c.id)' is also used by \(f.file)",
+            if let f = first, f.id == c.id {
+                all.append(Diagnostic(at: c.location, code: "duplicate-case", message: "case id '\(c.id)' is also used by \(f.location.file)",
                                       hint: "give each case its own id"))
             } else {
-                first[c.id] = c.location
+                first = c
             }
         }
         return all.sortedForDisplay()

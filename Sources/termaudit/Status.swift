@@ -237,16 +237,23 @@ struct StatusOutput {
 
     /// A case's JSON text as an element of `cases`: every non-empty line indented by four more spaces.
     static func indented(_ data: Data) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(data.count + data.count / 8)
-        var lineStart = true
-        for b in data {
-            if lineStart && b != 0x0A { out += [0x20, 0x20, 0x20, 0x20] }
-            out.append(b)
-            lineStart = b == 0x0A
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [UInt8] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 4)
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                if end > start { out.append(contentsOf: indent) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<Swift.min(end + 1, bytes.count)]))
+                start = end + 1
+            }
+            return out
         }
-        return out
     }
+
+    private static let indent: [UInt8] = [0x20, 0x20, 0x20, 0x20]
 }
 
 /// The JSON form of `status`.
