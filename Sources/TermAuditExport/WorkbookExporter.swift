@@ -91,6 +91,13 @@ public final class WorkbookExporter {
 
     private let included: Included
 
+    /// The fixed rows and labels of every sign-off form, made once.
+    private lazy var signoffTitle: [ExportCell] = [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)]
+    private lazy var signoffHeader: [ExportCell] = [t("角色", "Role"), t("姓名", "Name"), t("职务", "Post"), t("签字（手写）", "Signature (by hand)"),
+                                                    t("日期", "Date"), t("电子签字时间", "Signed at"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) }
+    private lazy var signoffCaseLabel = ExportCell.text(t("案卷", "Case"), .label)
+    private lazy var signoffStateLabel = ExportCell.text(t("状态", "State"), .label)
+
     /// Sets up every sheet; nothing is written to disk until `finish()`.
     public init(sink: WorkbookSink, context: ExportContext) throws {
         self.sink = sink
@@ -213,30 +220,35 @@ public final class WorkbookExporter {
         }
         try sink.append(summary, row); count(.summary)
 
+        // Rows are built as one array literal each (no temporary arrays appended, no regrowth); a last column that
+        // the edition leaves out is removed again, which keeps the array.
+
         // 指标完成
         for r in s.indicators.results {
             let ind = r.indicator
-            var cells: [ExportCell] = [id, unit, name, .text(ind.id), .text(t(lib.goalArea(ind.area))), .text(ind.name, .wrap), .text(ind.unit)]
+            let target: ExportCell, actual: ExportCell, better: ExportCell
             switch ind.measure {
-            case let .quantitative(target, actual, better):
-                cells += [.number(target), .number(actual), .text(better == .higher ? t("越高越好", "higher") : t("越低越好", "lower"))]
-            case let .qualitative(target, rating):
-                cells += [.text(target, .wrap), .text(rating.map { t($0.label) }), .text(t("定性", "qualitative"))]
+            case let .quantitative(t0, a0, b0):
+                (target, actual, better) = (.number(t0), .number(a0), .text(b0 == .higher ? t("越高越好", "higher") : t("越低越好", "lower")))
+            case let .qualitative(t0, rating):
+                (target, actual, better) = (.text(t0, .wrap), .text(rating.map { t($0.label) }), .text(t("定性", "qualitative")))
             }
-            cells += [.number(ind.weight), .number(r.completion, .percent),
-                      .text(r.met == nil ? t("未报", "not reported") : (r.met! ? t("完成", "met") : t("未完成", "not met")))]
-            if has(.indicatorNote) { cells.append(.text(ind.note, .wrap)) }
+            var cells: [ExportCell] = [id, unit, name, .text(ind.id), .text(t(lib.goalArea(ind.area))), .text(ind.name, .wrap), .text(ind.unit),
+                                       target, actual, better, .number(ind.weight), .number(r.completion, .percent),
+                                       .text(r.met == nil ? t("未报", "not reported") : (r.met! ? t("完成", "met") : t("未完成", "not met"))),
+                                       .text(ind.note, .wrap)]
+            if !has(.indicatorNote) { cells.removeLast() }
             try sink.append(indicators, cells); count(.indicators)
         }
 
         // 交接清单
         for (area, item, state) in s.checklist.items {
-            var cells: [ExportCell] = [id, unit, name, .text(t(area.label)), .text(item.id), .text(t(item.label), .wrap),
-                                       .text(t(state.status.label)), .text(state.reason, .wrap)]
             let finding = state.finding.flatMap { c.finding($0) }
             let findingPublic = finding.map { has(.findingUnsettled) || !Self.unsettled($0.status, policy) } ?? true
-            cells.append(.text(findingPublic ? state.finding : nil))
-            if has(.checklistNote) { cells.append(.text(state.note, .wrap)) }
+            var cells: [ExportCell] = [id, unit, name, .text(t(area.label)), .text(item.id), .text(t(item.label), .wrap),
+                                       .text(t(state.status.label)), .text(state.reason, .wrap), .text(findingPublic ? state.finding : nil),
+                                       .text(state.note, .wrap)]
+            if !has(.checklistNote) { cells.removeLast() }
             try sink.append(checklist, cells); count(.checklist)
         }
 
@@ -259,21 +271,26 @@ public final class WorkbookExporter {
 
         // 审计组
         for m in c.team {
-            var cells: [ExportCell] = [id, unit, name]
-            if has(.teamMemberNames) { cells.append(.text(m.name)) }
-            cells += [.text(t(lib.department(m.department))), .text(m.unit), .text(m.leader ? t("组长", "leader") : nil)]
+            var cells: [ExportCell] = [id, unit, name, .text(m.name), .text(t(lib.department(m.department))), .text(m.unit),
+                                       .text(m.leader ? t("组长", "leader") : nil)]
+            if !has(.teamMemberNames) { cells.remove(at: 3) }
             try sink.append(team, cells); count(.team)
         }
 
         // 审计事项 / 部门结论
         if has(.auditItems) {
-            for r in s.audit.items {
+            // Each department's name and conclusion, made once for all its items.
+            var departments: [(id: String, name: ExportCell, conclusion: ExportCell)] = []
+            for r in s.audit.items where !departments.contains(where: { $0.id == r.department }) {
                 let dept = s.audit.departments.first { $0.department == r.department }
                 let conclusion = dept?.conclusion.map { t($0.result.label) + ($0.findings.isEmpty ? "" : "（\($0.findings.joined(separator: ", "))）") }
-                try sink.append(audit, [id, unit, name, .text(t(lib.department(r.department))), .text(r.item.id), .text(t(r.item.label), .wrap),
+                departments.append((r.department, .text(t(lib.department(r.department))), .text(dept?.concluded == true ? conclusion : nil)))
+            }
+            for r in s.audit.items {
+                let dept = departments.first { $0.id == r.department }!
+                try sink.append(audit, [id, unit, name, dept.name, .text(r.item.id), .text(t(r.item.label), .wrap),
                                         .text(t(r.state.status.label)), .text(r.state.examiner), .text(r.state.findings.joined(separator: ", ")),
-                                        .text(r.state.reason, .wrap), .text(r.state.note, .wrap),
-                                        .text(dept?.concluded == true ? conclusion : nil)])
+                                        .text(r.state.reason, .wrap), .text(r.state.note, .wrap), dept.conclusion])
                 count(.audit)
             }
         } else if s.audit.complete && !s.audit.departments.isEmpty {
@@ -292,11 +309,10 @@ public final class WorkbookExporter {
 
     private func writeSignoffForm(_ sheet: Int, _ s: CaseStatus) throws {
         let c = s.auditCase
-        try sink.append(sheet, [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)])
-        try sink.append(sheet, [.text(t("案卷", "Case"), .label), .text(c.id), .text(c.official.name), .text(c.post.unit), .text(c.post.title),
-                                .text(t("状态", "State"), .label), .text(t(s.state.label))])
-        try sink.append(sheet, [t("角色", "Role"), t("姓名", "Name"), t("职务", "Post"), t("签字（手写）", "Signature (by hand)"),
-                                t("日期", "Date"), t("电子签字时间", "Signed at"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) })
+        try sink.append(sheet, signoffTitle)
+        try sink.append(sheet, [signoffCaseLabel, .text(c.id), .text(c.official.name), .text(c.post.unit), .text(c.post.title),
+                                signoffStateLabel, .text(t(s.state.label))])
+        try sink.append(sheet, signoffHeader)
         let leader = c.team.first(where: \.leader)?.name
         for role in ctx.policy.signoff.roles {
             let record = c.signoffs.last { $0.role == role.id }
