@@ -324,7 +324,7 @@ public struct CaseStream: Sendable {
     public var root: URL
     /// Case files in case-id order.
     public var entries: [Entry]
-    /// Problems found before any case was parsed (settings, library, duplicate ids).
+    /// Problems found before any case was parsed: settings and library, and with `openStream` duplicate ids.
     public var diagnostics: [Diagnostic]
 
     /// The policy in force.
@@ -364,8 +364,9 @@ public struct CaseStream: Sendable {
         pipeline.start(workers: Swift.min(paths.count, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)))
         defer { pipeline.stop() }
         for i in 0..<paths.count {
-            let (c, diagnostics, result) = pipeline.take(i)
-            try body(c, diagnostics, result)
+            let item = pipeline.take(i)
+            try body(item.0, item.1, item.2)
+            pipeline.discard(item)
         }
     }
 }
@@ -387,6 +388,9 @@ private final class OrderedPipeline<Item: Sendable>: @unchecked Sendable {
     private var taken = 0
     private var stopped = false
     private var running = 0
+    /// Items the consumer is done with, freed by the next worker to start an item: tearing a case down is not the
+    /// consumer's work.
+    private var done: [Item] = []
 
     init(count: Int, window: Int, make: @escaping @Sendable (Int) -> Item) {
         self.count = count
@@ -410,13 +414,16 @@ private final class OrderedPipeline<Item: Sendable>: @unchecked Sendable {
     }
 
     private func work() {
+        var garbage: [Item] = []
         condition.lock()
         while true {
             while !stopped && next < count && next >= taken + window { condition.wait() }
             if stopped || next >= count { break }
             let i = next
             next += 1
+            swap(&garbage, &done)
             condition.unlock()
+            garbage.removeAll(keepingCapacity: true)
             let item = make(i)
             condition.lock()
             slots[i % window] = item
@@ -436,6 +443,13 @@ private final class OrderedPipeline<Item: Sendable>: @unchecked Sendable {
         taken = i + 1
         condition.broadcast()
         return item
+    }
+
+    /// Hands back an item the consumer is done with, to be freed on a worker thread.
+    func discard(_ item: Item) {
+        condition.lock()
+        done.append(item)
+        condition.unlock()
     }
 
     /// Stops the workers (each finishes the item it is making) and waits for them.
