@@ -52,58 +52,18 @@ public final class WorkbookExporter {
     /// Rows written per sheet, in the order of `Counted` (reported by name in `ExportSummary.rows`).
     private var rowCounts = [Int](repeating: 0, count: Counted.allCases.count)
     private let cover: Int
-    private var summary = 0, indicators = 0, checklist = 0, findings = 0, team = 0, audit = 0
-    private var signoff: Int?
-    private let teamNames: Bool
+    /// Makes the rows of a case (what `add(_:digest:)` writes). It is `Sendable`: a caller may make the rows of
+    /// later cases on other threads while this exporter writes earlier ones, and pass them to `add(_:)`.
+    public let rowMaker: RowMaker
 
     private var edition: Edition { ctx.edition }
     private func t(_ zh: String, _ en: String) -> String { ctx.lang == .zh ? zh : en }
     private func t(_ l: Label) -> String { l.text(ctx.lang) }
-    /// Whether the edition includes `f`: decided once per field used for every case (`Edition.includes` builds a
-    /// set per call), else asked.
-    private func has(_ f: Field) -> Bool {
-        switch f {
-        case .staffID: included.staffID
-        case .serviceStart: included.serviceStart
-        case .placement: included.placement
-        case .holdIDs: included.holdIDs
-        case .indicatorNote: included.indicatorNote
-        case .findingUnsettled: included.findingUnsettled
-        case .checklistNote: included.checklistNote
-        case .findingNote: included.findingNote
-        case .teamMemberNames: included.teamMemberNames
-        case .auditItems: included.auditItems
-        default: edition.includes(f, teamNamesAllowed: teamNames)
-        }
-    }
-
-    private struct Included {
-        var staffID, serviceStart, placement, holdIDs, indicatorNote, findingUnsettled, checklistNote, findingNote: Bool
-        var teamMemberNames, auditItems: Bool
-
-        init(_ edition: Edition, teamNames: Bool) {
-            func has(_ f: Field) -> Bool { edition.includes(f, teamNamesAllowed: teamNames) }
-            (staffID, serviceStart, placement, holdIDs) = (has(.staffID), has(.serviceStart), has(.placement), has(.holdIDs))
-            (indicatorNote, findingUnsettled, checklistNote, findingNote) = (has(.indicatorNote), has(.findingUnsettled), has(.checklistNote), has(.findingNote))
-            (teamMemberNames, auditItems) = (has(.teamMemberNames), has(.auditItems))
-        }
-    }
-
-    private let included: Included
-
-    /// The fixed rows and labels of every sign-off form, made once.
-    private lazy var signoffTitle: [ExportCell] = [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)]
-    private lazy var signoffHeader: [ExportCell] = [t("角色", "Role"), t("姓名", "Name"), t("职务", "Post"), t("签字（手写）", "Signature (by hand)"),
-                                                    t("日期", "Date"), t("电子签字时间", "Signed at"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) }
-    private lazy var signoffCaseLabel = ExportCell.text(t("案卷", "Case"), .label)
-    private lazy var signoffStateLabel = ExportCell.text(t("状态", "State"), .label)
 
     /// Sets up every sheet; nothing is written to disk until `finish()`.
     public init(sink: WorkbookSink, context: ExportContext) throws {
         self.sink = sink
         self.ctx = context
-        self.teamNames = context.policy.publication.teamNames
-        self.included = Included(context.edition, teamNames: context.policy.publication.teamNames)
         let lang = context.lang
         func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
         let protect = context.edition == .public
@@ -124,7 +84,7 @@ public final class WorkbookExporter {
         if ed.includes(.placement) { summaryCols.append(ColumnSpec(t("建议安置", "Placement"))) }
         summaryCols.append(ColumnSpec(t("待岗事项", "Holds")))
         let stateCol = 6 + (ed.includes(.staffID) ? 2 : 0) + (ed.includes(.serviceStart) ? 1 : 0) + 3
-        summary = try sink.addSheet(SheetSpec(name: t("汇总", "Summary"), columns: summaryCols, protect: protect,
+        let summary = try sink.addSheet(SheetSpec(name: t("汇总", "Summary"), columns: summaryCols, protect: protect,
                                               highlights: [RowHighlight(column: stateCol, equals: CaseState.onHold.label.text(lang), style: .bad)]))
 
         var indCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
@@ -133,7 +93,7 @@ public final class WorkbookExporter {
                        ColumnSpec(t("完成值", "Actual"), .number), ColumnSpec(t("方向", "Better")), ColumnSpec(t("权重", "Weight"), .number),
                        ColumnSpec(t("完成率", "Completion"), .percent), ColumnSpec(t("完成情况", "Result"))]
         if ed.includes(.indicatorNote) { indCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
-        indicators = try sink.addSheet(SheetSpec(name: t("指标完成", "Indicators"), columns: indCols, protect: protect, highlights: [
+        let indicators = try sink.addSheet(SheetSpec(name: t("指标完成", "Indicators"), columns: indCols, protect: protect, highlights: [
             RowHighlight(column: 12, equals: t("未完成", "not met"), style: .bad),
             RowHighlight(column: 12, equals: t("未报", "not reported"), style: .warn),
         ]))
@@ -142,7 +102,7 @@ public final class WorkbookExporter {
                       ColumnSpec(t("交接领域", "Area")), ColumnSpec(t("事项编号", "Item")), ColumnSpec(t("交接事项", "Item name"), .wrap, max: 30),
                       ColumnSpec(t("状态", "Status")), ColumnSpec(t("不适用理由", "Reason"), .wrap), ColumnSpec(t("关联问题", "Finding"))]
         if ed.includes(.checklistNote) { clCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
-        checklist = try sink.addSheet(SheetSpec(name: t("交接清单", "Handover"), columns: clCols, protect: protect, highlights: [
+        let checklist = try sink.addSheet(SheetSpec(name: t("交接清单", "Handover"), columns: clCols, protect: protect, highlights: [
             RowHighlight(column: 6, equals: ItemStatus.pending.label.text(lang), style: .warn),
             RowHighlight(column: 6, equals: ItemStatus.issue.label.text(lang), style: .bad),
         ]))
@@ -152,7 +112,7 @@ public final class WorkbookExporter {
                      ColumnSpec(t("责任", "Responsibility")), ColumnSpec(t("整改状态", "Status")), ColumnSpec(t("金额（万元）", "Amount (10k yuan)"), .amount),
                      ColumnSpec(t("整改期限", "Due"), .date)]
         if ed.includes(.findingNote) { fCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
-        findings = try sink.addSheet(SheetSpec(name: t("问题与整改", "Findings"), columns: fCols, protect: protect, highlights: [
+        let findings = try sink.addSheet(SheetSpec(name: t("问题与整改", "Findings"), columns: fCols, protect: protect, highlights: [
             RowHighlight(column: 7, equals: FindingStatus.unverified.label.text(lang), style: .bad),
             RowHighlight(column: 7, equals: FindingStatus.transferred.label.text(lang), style: .bad),
             RowHighlight(column: 7, equals: FindingStatus.open.label.text(lang), style: .warn),
@@ -161,8 +121,9 @@ public final class WorkbookExporter {
         var tCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("被审计人", "Official"))]
         if names { tCols.append(ColumnSpec(t("成员", "Member"))) }
         tCols += [ColumnSpec(t("部门", "Department")), ColumnSpec(t("成员单位", "Member's unit")), ColumnSpec(t("组长", "Leader"))]
-        team = try sink.addSheet(SheetSpec(name: t("审计组", "Team"), columns: tCols, protect: protect))
+        let team = try sink.addSheet(SheetSpec(name: t("审计组", "Team"), columns: tCols, protect: protect))
 
+        let audit: Int
         if ed.includes(.auditItems) {
             audit = try sink.addSheet(SheetSpec(name: t("审计事项", "Audit items"), columns: [
                 ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
@@ -176,6 +137,7 @@ public final class WorkbookExporter {
                 ColumnSpec(t("部门", "Department")), ColumnSpec(t("结论", "Conclusion")), ColumnSpec(t("结论日期", "Date"), .date),
             ], protect: protect))
         }
+        var signoff: Int?
         if ed.includes(.signatures) {
             signoff = try sink.addSheet(SheetSpec(name: t("签字", "Sign-off"), columns: [
                 ColumnSpec("", .label, min: 12, max: 14), ColumnSpec("", .text, min: 10, max: 14), ColumnSpec("", .text, min: 14, max: 30),
@@ -183,161 +145,26 @@ public final class WorkbookExporter {
                 ColumnSpec("", .text, min: 18, max: 20), ColumnSpec("", .text, min: 10, max: 16),
             ], table: false))
         }
+        rowMaker = RowMaker(context: context, sheets: RowMaker.Sheets(summary: summary, indicators: indicators, checklist: checklist,
+                                                                      findings: findings, team: team, audit: audit, signoff: signoff))
     }
-
-    private enum Counted: Int, CaseIterable {
-        case summary, indicators, checklist, findings, team, audit
-    }
-
-    private func count(_ sheet: Counted) { rowCounts[sheet.rawValue] += 1 }
 
     /// Writes the rows of one case. `digest` is the case's canonical content digest (also bound into signatures).
     public func add(_ s: CaseStatus, digest: String) throws {
-        let c = s.auditCase
+        try add(rowMaker.rows(for: s, digest: digest))
+    }
+
+    /// Writes the rows of one case made by this exporter's `rowMaker` (on any thread), in the order the cases are
+    /// to appear. The rows are only read: whoever holds them frees them.
+    public func add(_ rows: CaseRows) throws {
+        precondition(rows.maker == rowMaker.token, "rows made by another exporter's RowMaker")
         caseCount += 1
-        stateCounts[s.state, default: 0] += 1
-        hasher.update(data: Data("\(c.id)\t\(digest)\n".utf8))
-        let lib = ctx.library
-        let policy = ctx.policy
-        let id = ExportCell.text(c.id), unit = ExportCell.text(c.post.unit), name = ExportCell.text(c.official.name)
-
-        // 汇总
-        var row: [ExportCell] = [id, unit, name, .text(c.post.title), .text(t(c.post.rank.label)), .text(t(c.trigger.label))]
-        if has(.staffID) { row += [.text(c.official.staffID), .text(c.official.nationalID)] }
-        if has(.serviceStart) { row.append(.date(c.official.serviceStart)) }
-        let concluded = s.audit.departments.filter(\.concluded).count
-        row += [.date(s.term.start), .date(s.term.end), .number(Double(s.term.number), .integer), .text(t(s.state.label)),
-                .number(s.indicators.completion, .percent), .text("\(s.indicators.met.count)/\(s.indicators.total)"),
-                .text("\(s.checklist.done)/\(s.checklist.total)"),
-                .text(s.audit.departments.isEmpty ? nil : "\(concluded)/\(s.audit.departments.count)"),
-                .text(s.latestGrade.map { t($0.label) }),
-                .text(s.consequences.map { policy.consequences[$0].map { t($0.label) } ?? $0.rawValue }.joined(separator: "；"), .wrap)]
-        if has(.placement) { row.append(.text(s.placement.map { p in policy.placements[p.recommended].map { t($0.label) } ?? p.recommended.rawValue })) }
-        if has(.holdIDs) {
-            row.append(.text(s.holdingFindings.joined(separator: ", ")))
-        } else {
-            row.append(.text(s.holdingFindings.isEmpty ? nil : t("\(s.holdingFindings.count) 项", "\(s.holdingFindings.count)")))
+        stateCounts[rows.state, default: 0] += 1
+        hasher.update(data: Data("\(rows.caseID)\t\(rows.digest)\n".utf8))
+        for row in rows.rows {
+            try sink.append(row.sheet, row.cells)
+            if let counted = row.counted { rowCounts[counted.rawValue] += 1 }
         }
-        try sink.append(summary, row); count(.summary)
-
-        // Rows are built as one array literal each (no temporary arrays appended, no regrowth); a last column that
-        // the edition leaves out is removed again, which keeps the array.
-
-        // 指标完成
-        for r in s.indicators.results {
-            let ind = r.indicator
-            let target: ExportCell, actual: ExportCell, better: ExportCell
-            switch ind.measure {
-            case let .quantitative(t0, a0, b0):
-                (target, actual, better) = (.number(t0), .number(a0), .text(b0 == .higher ? t("越高越好", "higher") : t("越低越好", "lower")))
-            case let .qualitative(t0, rating):
-                (target, actual, better) = (.text(t0, .wrap), .text(rating.map { t($0.label) }), .text(t("定性", "qualitative")))
-            }
-            var cells: [ExportCell] = [id, unit, name, .text(ind.id), .text(t(lib.goalArea(ind.area))), .text(ind.name, .wrap), .text(ind.unit),
-                                       target, actual, better, .number(ind.weight), .number(r.completion, .percent),
-                                       .text(r.met == nil ? t("未报", "not reported") : (r.met! ? t("完成", "met") : t("未完成", "not met"))),
-                                       .text(ind.note, .wrap)]
-            if !has(.indicatorNote) { cells.removeLast() }
-            try sink.append(indicators, cells); count(.indicators)
-        }
-
-        // 交接清单
-        for (area, item, state) in s.checklist.items {
-            let finding = state.finding.flatMap { c.finding($0) }
-            let findingPublic = finding.map { has(.findingUnsettled) || !Self.unsettled($0.status, policy) } ?? true
-            var cells: [ExportCell] = [id, unit, name, .text(t(area.label)), .text(item.id), .text(t(item.label), .wrap),
-                                       .text(t(state.status.label)), .text(state.reason, .wrap), .text(findingPublic ? state.finding : nil),
-                                       .text(state.note, .wrap)]
-            if !has(.checklistNote) { cells.removeLast() }
-            try sink.append(checklist, cells); count(.checklist)
-        }
-
-        // 问题与整改
-        var withheld = 0
-        for f in c.findings {
-            if Self.unsettled(f.status, policy) && !has(.findingUnsettled) { withheld += 1; continue }
-            var cells: [ExportCell] = [id, unit, name, .text(f.id), .text(f.title, .wrap), .text(t(lib.findingCategory(f.category))),
-                                       .text(f.responsibility.map { t(lib.responsibility($0)) }), .text(t(f.status.label)),
-                                       .number(f.amount, .amount), .date(f.due)]
-            if has(.findingNote) { cells.append(.text(f.note, .wrap)) }
-            try sink.append(findings, cells); count(.findings)
-        }
-        if withheld > 0 {
-            try sink.append(findings, [id, unit, name, .text(nil),
-                                       .text(t("另有 \(withheld) 项问题正在核查或处理中，依规不予公开",
-                                               "\(withheld) more matter(s) under investigation or handling: not published"), .wrap)])
-            count(.findings)
-        }
-
-        // 审计组
-        for m in c.team {
-            var cells: [ExportCell] = [id, unit, name, .text(m.name), .text(t(lib.department(m.department))), .text(m.unit),
-                                       .text(m.leader ? t("组长", "leader") : nil)]
-            if !has(.teamMemberNames) { cells.remove(at: 3) }
-            try sink.append(team, cells); count(.team)
-        }
-
-        // 审计事项 / 部门结论
-        if has(.auditItems) {
-            // Each department's name and conclusion, made once for all its items.
-            var departments: [(id: String, name: ExportCell, conclusion: ExportCell)] = []
-            for r in s.audit.items where !departments.contains(where: { $0.id == r.department }) {
-                let dept = s.audit.departments.first { $0.department == r.department }
-                let conclusion = dept?.conclusion.map { t($0.result.label) + ($0.findings.isEmpty ? "" : "（\($0.findings.joined(separator: ", "))）") }
-                departments.append((r.department, .text(t(lib.department(r.department))), .text(dept?.concluded == true ? conclusion : nil)))
-            }
-            for r in s.audit.items {
-                let dept = departments.first { $0.id == r.department }!
-                try sink.append(audit, [id, unit, name, dept.name, .text(r.item.id), .text(t(r.item.label), .wrap),
-                                        .text(t(r.state.status.label)), .text(r.state.examiner), .text(r.state.findings.joined(separator: ", ")),
-                                        .text(r.state.reason, .wrap), .text(r.state.note, .wrap), dept.conclusion])
-                count(.audit)
-            }
-        } else if s.audit.complete && !s.audit.departments.isEmpty {
-            for d in s.audit.departments {
-                guard let con = d.conclusion else { continue }
-                try sink.append(audit, [id, unit, name, .text(t(lib.department(d.department))), .text(t(con.result.label)), .date(con.date)])
-                count(.audit)
-            }
-        }
-
-        // 签字
-        if let signoff {
-            try writeSignoffForm(signoff, s)
-        }
-    }
-
-    private func writeSignoffForm(_ sheet: Int, _ s: CaseStatus) throws {
-        let c = s.auditCase
-        try sink.append(sheet, signoffTitle)
-        try sink.append(sheet, [signoffCaseLabel, .text(c.id), .text(c.official.name), .text(c.post.unit), .text(c.post.title),
-                                signoffStateLabel, .text(t(s.state.label))])
-        try sink.append(sheet, signoffHeader)
-        let leader = c.team.first(where: \.leader)?.name
-        for role in ctx.policy.signoff.roles {
-            let record = c.signoffs.last { $0.role == role.id }
-            let expected: String? = switch role.id {
-            case "team_leader": leader
-            case "outgoing": c.handover?.parties["outgoing"] ?? c.official.name
-            default: c.handover?.parties[role.id]
-            }
-            let verdict = s.signatures[role.id]
-            let status: String
-            switch verdict {
-            case .valid: status = t("有效", "valid")
-            case .stale: status = t("失效（签字后内容已变动）", "stale (changed after signing)")
-            case .invalid: status = t("无效", "invalid")
-            case nil: status = record == nil ? t("未签", "not signed") : t("未验证", "not verified")
-            }
-            try sink.append(sheet, [.text(t(role.label), .label), .text(record?.name ?? expected), .text(record?.post),
-                                    .text(nil), .text(nil), .text(record?.time), .text(record.map { String($0.digest.prefix(16)) + "…" }),
-                                    .text(status, verdict == .stale || verdict == .invalid ? .wrap : .text)])
-        }
-        try sink.append(sheet, [])
-    }
-
-    static func unsettled(_ status: FindingStatus, _ policy: Policy) -> Bool {
-        status == .open || status == .unverified || status == .transferred || policy.findings.holding.contains(status)
     }
 
     /// Writes the cover and closes the workbook; returns counts and the data digest.
@@ -367,6 +194,256 @@ public final class WorkbookExporter {
         var counts: [String: Int] = [:]
         for sheet in Counted.allCases where rowCounts[sheet.rawValue] > 0 { counts["\(sheet)"] = rowCounts[sheet.rawValue] }
         return ExportSummary(cases: caseCount, digest: digest, rows: counts)
+    }
+}
+
+
+/// The rows of one case for every sheet, in the order they are written; made by `RowMaker.rows(for:digest:)`,
+/// written by `WorkbookExporter.add(_:)`.
+public struct CaseRows: Sendable {
+    fileprivate struct Row: Sendable {
+        var sheet: Int
+        var counted: Counted?
+        var cells: [ExportCell]
+    }
+
+    fileprivate let maker: UInt64
+    fileprivate let caseID: String
+    fileprivate let digest: String
+    fileprivate let state: CaseState
+    fileprivate var rows: [Row] = []
+
+    fileprivate init(maker: UInt64, caseID: String, digest: String, state: CaseState) {
+        self.maker = maker
+        self.caseID = caseID
+        self.digest = digest
+        self.state = state
+    }
+
+    fileprivate mutating func add(_ sheet: Int, _ counted: Counted?, _ cells: [ExportCell]) {
+        rows.append(Row(sheet: sheet, counted: counted, cells: cells))
+    }
+
+    /// The number of rows.
+    public var count: Int { rows.count }
+}
+
+/// The sheets whose rows are counted in `ExportSummary.rows`, under these names.
+fileprivate enum Counted: Int, CaseIterable, Sendable {
+    case summary, indicators, checklist, findings, team, audit
+}
+
+/// Makes the rows of a case for the sheets of one `WorkbookExporter`: a pure function of the case's status, the
+/// export context and the edition, so it can run on any thread.
+public struct RowMaker: Sendable {
+    struct Sheets: Sendable {
+        var summary, indicators, checklist, findings, team, audit: Int
+        var signoff: Int?
+    }
+
+    /// Ties the rows to the exporter that made this maker.
+    fileprivate let token = UInt64.random(in: 1...UInt64.max)
+    private let ctx: ExportContext
+    private let sheets: Sheets
+    private let teamNames: Bool
+    private let included: Included
+    /// The fixed rows and labels of every sign-off form, made once.
+    private let signoffTitle: [ExportCell]
+    private let signoffHeader: [ExportCell]
+    private let signoffCaseLabel: ExportCell
+    private let signoffStateLabel: ExportCell
+
+    init(context: ExportContext, sheets: Sheets) {
+        self.ctx = context
+        self.sheets = sheets
+        self.teamNames = context.policy.publication.teamNames
+        self.included = Included(context.edition, teamNames: teamNames)
+        let lang = context.lang
+        func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+        signoffTitle = [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)]
+        signoffHeader = [t("角色", "Role"), t("姓名", "Name"), t("职务", "Post"), t("签字（手写）", "Signature (by hand)"),
+                         t("日期", "Date"), t("电子签字时间", "Signed at"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) }
+        signoffCaseLabel = .text(t("案卷", "Case"), .label)
+        signoffStateLabel = .text(t("状态", "State"), .label)
+    }
+
+    private var edition: Edition { ctx.edition }
+    private func t(_ zh: String, _ en: String) -> String { ctx.lang == .zh ? zh : en }
+    private func t(_ l: Label) -> String { l.text(ctx.lang) }
+
+    /// Whether the edition includes `f`: decided once per field used for every case (`Edition.includes` builds a
+    /// set per call), else asked.
+    private func has(_ f: Field) -> Bool {
+        switch f {
+        case .staffID: included.staffID
+        case .serviceStart: included.serviceStart
+        case .placement: included.placement
+        case .holdIDs: included.holdIDs
+        case .indicatorNote: included.indicatorNote
+        case .findingUnsettled: included.findingUnsettled
+        case .checklistNote: included.checklistNote
+        case .findingNote: included.findingNote
+        case .teamMemberNames: included.teamMemberNames
+        case .auditItems: included.auditItems
+        default: edition.includes(f, teamNamesAllowed: teamNames)
+        }
+    }
+
+    fileprivate struct Included: Sendable {
+        var staffID, serviceStart, placement, holdIDs, indicatorNote, findingUnsettled, checklistNote, findingNote: Bool
+        var teamMemberNames, auditItems: Bool
+
+        init(_ edition: Edition, teamNames: Bool) {
+            func has(_ f: Field) -> Bool { edition.includes(f, teamNamesAllowed: teamNames) }
+            (staffID, serviceStart, placement, holdIDs) = (has(.staffID), has(.serviceStart), has(.placement), has(.holdIDs))
+            (indicatorNote, findingUnsettled, checklistNote, findingNote) = (has(.indicatorNote), has(.findingUnsettled), has(.checklistNote), has(.findingNote))
+            (teamMemberNames, auditItems) = (has(.teamMemberNames), has(.auditItems))
+        }
+    }
+
+    /// The rows of one case. `digest` is the case's canonical content digest (also bound into signatures).
+    public func rows(for s: CaseStatus, digest: String) -> CaseRows {
+        let c = s.auditCase
+        var out = CaseRows(maker: token, caseID: c.id, digest: digest, state: s.state)
+        let lib = ctx.library
+        let policy = ctx.policy
+        let id = ExportCell.text(c.id), unit = ExportCell.text(c.post.unit), name = ExportCell.text(c.official.name)
+
+        // 汇总
+        var row: [ExportCell] = [id, unit, name, .text(c.post.title), .text(t(c.post.rank.label)), .text(t(c.trigger.label))]
+        if has(.staffID) { row += [.text(c.official.staffID), .text(c.official.nationalID)] }
+        if has(.serviceStart) { row.append(.date(c.official.serviceStart)) }
+        let concluded = s.audit.departments.filter(\.concluded).count
+        row += [.date(s.term.start), .date(s.term.end), .number(Double(s.term.number), .integer), .text(t(s.state.label)),
+                .number(s.indicators.completion, .percent), .text("\(s.indicators.met.count)/\(s.indicators.total)"),
+                .text("\(s.checklist.done)/\(s.checklist.total)"),
+                .text(s.audit.departments.isEmpty ? nil : "\(concluded)/\(s.audit.departments.count)"),
+                .text(s.latestGrade.map { t($0.label) }),
+                .text(s.consequences.map { policy.consequences[$0].map { t($0.label) } ?? $0.rawValue }.joined(separator: "；"), .wrap)]
+        if has(.placement) { row.append(.text(s.placement.map { p in policy.placements[p.recommended].map { t($0.label) } ?? p.recommended.rawValue })) }
+        if has(.holdIDs) {
+            row.append(.text(s.holdingFindings.joined(separator: ", ")))
+        } else {
+            row.append(.text(s.holdingFindings.isEmpty ? nil : t("\(s.holdingFindings.count) 项", "\(s.holdingFindings.count)")))
+        }
+        out.add(sheets.summary, .summary, row)
+
+        // Rows are built as one array literal each (no temporary arrays appended, no regrowth); a last column that
+        // the edition leaves out is removed again, which keeps the array.
+
+        // 指标完成
+        for r in s.indicators.results {
+            let ind = r.indicator
+            let target: ExportCell, actual: ExportCell, better: ExportCell
+            switch ind.measure {
+            case let .quantitative(t0, a0, b0):
+                (target, actual, better) = (.number(t0), .number(a0), .text(b0 == .higher ? t("越高越好", "higher") : t("越低越好", "lower")))
+            case let .qualitative(t0, rating):
+                (target, actual, better) = (.text(t0, .wrap), .text(rating.map { t($0.label) }), .text(t("定性", "qualitative")))
+            }
+            var cells: [ExportCell] = [id, unit, name, .text(ind.id), .text(t(lib.goalArea(ind.area))), .text(ind.name, .wrap), .text(ind.unit),
+                                       target, actual, better, .number(ind.weight), .number(r.completion, .percent),
+                                       .text(r.met == nil ? t("未报", "not reported") : (r.met! ? t("完成", "met") : t("未完成", "not met"))),
+                                       .text(ind.note, .wrap)]
+            if !has(.indicatorNote) { cells.removeLast() }
+            out.add(sheets.indicators, .indicators, cells)
+        }
+
+        // 交接清单
+        for (area, item, state) in s.checklist.items {
+            let finding = state.finding.flatMap { c.finding($0) }
+            let findingPublic = finding.map { has(.findingUnsettled) || !Self.unsettled($0.status, policy) } ?? true
+            var cells: [ExportCell] = [id, unit, name, .text(t(area.label)), .text(item.id), .text(t(item.label), .wrap),
+                                       .text(t(state.status.label)), .text(state.reason, .wrap), .text(findingPublic ? state.finding : nil),
+                                       .text(state.note, .wrap)]
+            if !has(.checklistNote) { cells.removeLast() }
+            out.add(sheets.checklist, .checklist, cells)
+        }
+
+        // 问题与整改
+        var withheld = 0
+        for f in c.findings {
+            if Self.unsettled(f.status, policy) && !has(.findingUnsettled) { withheld += 1; continue }
+            var cells: [ExportCell] = [id, unit, name, .text(f.id), .text(f.title, .wrap), .text(t(lib.findingCategory(f.category))),
+                                       .text(f.responsibility.map { t(lib.responsibility($0)) }), .text(t(f.status.label)),
+                                       .number(f.amount, .amount), .date(f.due)]
+            if has(.findingNote) { cells.append(.text(f.note, .wrap)) }
+            out.add(sheets.findings, .findings, cells)
+        }
+        if withheld > 0 {
+            out.add(sheets.findings, .findings, [id, unit, name, .text(nil),
+                                                 .text(t("另有 \(withheld) 项问题正在核查或处理中，依规不予公开",
+                                                         "\(withheld) more matter(s) under investigation or handling: not published"), .wrap)])
+        }
+
+        // 审计组
+        for m in c.team {
+            var cells: [ExportCell] = [id, unit, name, .text(m.name), .text(t(lib.department(m.department))), .text(m.unit),
+                                       .text(m.leader ? t("组长", "leader") : nil)]
+            if !has(.teamMemberNames) { cells.remove(at: 3) }
+            out.add(sheets.team, .team, cells)
+        }
+
+        // 审计事项 / 部门结论
+        if has(.auditItems) {
+            // Each department's name and conclusion, made once for all its items.
+            var departments: [(id: String, name: ExportCell, conclusion: ExportCell)] = []
+            for r in s.audit.items where !departments.contains(where: { $0.id == r.department }) {
+                let dept = s.audit.departments.first { $0.department == r.department }
+                let conclusion = dept?.conclusion.map { t($0.result.label) + ($0.findings.isEmpty ? "" : "（\($0.findings.joined(separator: ", "))）") }
+                departments.append((r.department, .text(t(lib.department(r.department))), .text(dept?.concluded == true ? conclusion : nil)))
+            }
+            for r in s.audit.items {
+                let dept = departments.first { $0.id == r.department }!
+                out.add(sheets.audit, .audit, [id, unit, name, dept.name, .text(r.item.id), .text(t(r.item.label), .wrap),
+                                               .text(t(r.state.status.label)), .text(r.state.examiner), .text(r.state.findings.joined(separator: ", ")),
+                                               .text(r.state.reason, .wrap), .text(r.state.note, .wrap), dept.conclusion])
+            }
+        } else if s.audit.complete && !s.audit.departments.isEmpty {
+            for d in s.audit.departments {
+                guard let con = d.conclusion else { continue }
+                out.add(sheets.audit, .audit, [id, unit, name, .text(t(lib.department(d.department))), .text(t(con.result.label)), .date(con.date)])
+            }
+        }
+
+        // 签字
+        if let signoff = sheets.signoff {
+            signoffForm(signoff, s, into: &out)
+        }
+        return out
+    }
+
+    private func signoffForm(_ sheet: Int, _ s: CaseStatus, into out: inout CaseRows) {
+        let c = s.auditCase
+        out.add(sheet, nil, signoffTitle)
+        out.add(sheet, nil, [signoffCaseLabel, .text(c.id), .text(c.official.name), .text(c.post.unit), .text(c.post.title),
+                             signoffStateLabel, .text(t(s.state.label))])
+        out.add(sheet, nil, signoffHeader)
+        let leader = c.team.first(where: \.leader)?.name
+        for role in ctx.policy.signoff.roles {
+            let record = c.signoffs.last { $0.role == role.id }
+            let expected: String? = switch role.id {
+            case "team_leader": leader
+            case "outgoing": c.handover?.parties["outgoing"] ?? c.official.name
+            default: c.handover?.parties[role.id]
+            }
+            let verdict = s.signatures[role.id]
+            let status: String
+            switch verdict {
+            case .valid: status = t("有效", "valid")
+            case .stale: status = t("失效（签字后内容已变动）", "stale (changed after signing)")
+            case .invalid: status = t("无效", "invalid")
+            case nil: status = record == nil ? t("未签", "not signed") : t("未验证", "not verified")
+            }
+            out.add(sheet, nil, [.text(t(role.label), .label), .text(record?.name ?? expected), .text(record?.post),
+                                 .text(nil), .text(nil), .text(record?.time), .text(record.map { String($0.digest.prefix(16)) + "…" }),
+                                 .text(status, verdict == .stale || verdict == .invalid ? .wrap : .text)])
+        }
+        out.add(sheet, nil, [])
+    }
+
+    static func unsettled(_ status: FindingStatus, _ policy: Policy) -> Bool {
+        status == .open || status == .unverified || status == .transferred || policy.findings.holding.contains(status)
     }
 }
 
