@@ -88,11 +88,14 @@ struct Export: ParsableCommand {
             let progress = Progress(total: stream.entries.count, enabled: !quiet)
             var n = 0
             let defaultTemplate = stream.config.handoverChecklists.first
-            // The digest and the rules run on the parse threads; only the writing, which needs the sink, runs here.
-            let fillInEdition = fillIn != nil
+            // The digest, the rules and the rows are made on the parse threads; only the writing, which needs the
+            // sink, runs here.
+            let rowMaker = exporter?.rowMaker
             try stream.forEach(transform: { c in
-                ExportedCase(digest: CaseDigest(c).digest,
-                             status: fillInEdition ? nil : evaluator.evaluate(c, signatures: c.signoffs.isEmpty ? [:] : verifier?.verdicts(c) ?? [:]))
+                let digest = CaseDigest(c).digest
+                guard let rowMaker else { return ExportedCase(digest: digest, rows: nil) }
+                let status = evaluator.evaluate(c, signatures: c.signoffs.isEmpty ? [:] : verifier?.verdicts(c) ?? [:])
+                return ExportedCase(digest: digest, rows: rowMaker.rows(for: status, digest: digest))
             }) { c, diagnostics, prepared in
                 errors += diagnostics.filter { $0.severity == .error }
                 n += 1
@@ -101,8 +104,8 @@ struct Export: ParsableCommand {
                 if let fillIn {
                     let template = (c.handover?.checklist ?? defaultTemplate).flatMap { stream.library.handoverTemplates[$0] }
                     try fillIn.add(c, template: template, digest: prepared.digest)
-                } else if let status = prepared.status {
-                    try exporter?.add(status, digest: prepared.digest)
+                } else if let rows = prepared.rows {
+                    try exporter?.add(rows)
                 }
             }
             progress.done()
@@ -128,10 +131,10 @@ struct Export: ParsableCommand {
     }
 }
 
-/// What the parse threads prepare for the export of one case: its digest and, except for the fill-in edition, its status.
+/// What the parse threads prepare for the export of one case: its digest and, except for the fill-in edition, its rows.
 struct ExportedCase: Sendable {
     var digest: String
-    var status: CaseStatus?
+    var rows: CaseRows?
 }
 
 /// The edition argument.
