@@ -30,7 +30,7 @@ enum X {
         let ev = CaseEvaluator(workspace: ws, policy: policy, asOf: ws.config.asOf!)
         let ctx = ExportContext(jurisdiction: ws.config.jurisdiction, period: ws.config.period, policy: policy, library: ws.library,
                                 asOf: ev.asOf, edition: edition, lang: lang, generator: "termaudit test")
-        let (sink, backend) = try XlsxSink.make(url: url, info: DocumentInfo(title: "t", subject: "s", company: ws.config.jurisdiction, comments: "c", created: ev.asOf),
+        let (sink, _) = try XlsxSink.make(url: url, info: DocumentInfo(title: "t", subject: "s", company: ws.config.jurisdiction, comments: "c", created: ev.asOf),
                                 footer: "&C第 &P 页 共 &N 页", rowLimit: rowLimit)
         let exporter = try WorkbookExporter(sink: sink, context: ctx)
         for c in cases ?? ws.cases { try exporter.add(ev.evaluate(c), digest: CaseDigest(c).digest) }
