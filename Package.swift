@@ -66,6 +66,7 @@ let package = Package(
         ]),
         .testTarget(name: "TermAuditExportTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxWriter",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "TermAuditLoaderTests", dependencies: ["TermAudit", "TermAuditLoader", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TermAuditSampleTests", dependencies: [
