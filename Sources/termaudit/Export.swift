@@ -91,7 +91,7 @@ struct Export: ParsableCommand {
             // The digest, the rules and the rows are made on the parse threads; only the writing, which needs the
             // sink, runs here.
             let rowMaker = exporter?.rowMaker
-            try stream.forEach(batch: 256, callerFirst: true, transform: { c in
+            try stream.forEach(callerFirst: true, transform: { c in
                 let digest = CaseDigest(c).digest
                 guard let rowMaker else { return ExportedCase(digest: digest, rows: nil) }
                 let status = evaluator.evaluate(c, signatures: c.signoffs.isEmpty ? [:] : verifier?.verdicts(c) ?? [:])
