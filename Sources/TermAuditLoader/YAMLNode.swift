@@ -104,16 +104,7 @@ struct Tag: Equatable, CustomStringConvertible {
     private static let prefix = "tag:yaml.org,2002:"
     private static let names = ["str", "null", "bool", "int", "float", "timestamp", "merge", "value", "map", "seq"]
     private static let raws = names.map { prefix + $0 }
-    private static let kinds: [String: Kind] = [
-        "str": .str, "null": .null, "bool": .bool, "int": .int, "float": .float, "timestamp": .timestamp,
-        "merge": .merge, "value": .value, "map": .map, "seq": .seq,
-    ]
-
-    /// The standard tags by name, as in `Tag.Name.null`.
-    enum Name {
-        static let str = Tag(.str), null = Tag(.null), bool = Tag(.bool), int = Tag(.int), float = Tag(.float)
-        static let timestamp = Tag(.timestamp), merge = Tag(.merge), value = Tag(.value), map = Tag(.map), seq = Tag(.seq)
-    }
+    private static let kinds = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Kind(rawValue: UInt8($0))!) })
 }
 
 /// A syntax error from composing a document.
@@ -220,6 +211,8 @@ enum YAMLComposer {
                 } else {
                     tag = Tag(ImplicitTags.resolve(bytes: UnsafeBufferPointer(start: s.value, count: s.length)))
                 }
+                count += 1
+                if count > maxNodes { throw tooMany(maxNodes, start) }
                 done = .scalar(Node.Scalar(string: value, tag: tag, style: style, mark: start, explicitTag: explicit))
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -233,27 +226,23 @@ enum YAMLComposer {
                 if stack.count >= maxDepth {
                     throw YAMLError.limit(code: "too-deep", message: "the document nests deeper than \(maxDepth) levels", start)
                 }
-                count += 1
+                count += 1   // every value is counted where it starts
                 if count > maxNodes { throw tooMany(maxNodes, start) }
                 stack.append(Frame(isMapping: isMapping, tag: tag, mark: start))
                 continue
             case YAML_SEQUENCE_END_EVENT:
                 let f = stack.removeLast()
                 done = .sequence(Node.Sequence(nodes: f.nodes, tag: f.tag, mark: f.mark))
-                count -= 1   // counted at the start
             case YAML_MAPPING_END_EVENT:
                 let f = stack.removeLast()
                 try checkDuplicates(f.pairs)
                 done = .mapping(Node.Mapping(pairs: f.pairs, tag: f.tag, mark: f.mark))
-                count -= 1
             case YAML_ALIAS_EVENT:
                 throw YAMLError.composer(context: nil, problem: "found undefined alias", start)
             default:
                 continue
             }
             guard let node = done else { continue }
-            count += 1
-            if count > maxNodes { throw tooMany(maxNodes, start) }
             if stack.isEmpty {
                 root = node
             } else if stack[stack.count - 1].isMapping {
