@@ -48,13 +48,68 @@ public struct Official: Sendable, Hashable {
     public var serviceStart: Day?
     /// 出生日期 (optional; used for the retirement-age check).
     public var born: Day?
+    /// 性别 (optional; retirement ages may differ by sex).
+    public var sex: Sex?
+    /// 诫勉、组织处理、处分 on record (选拔任用条例 Art. 24: no promotion while one is in force).
+    public var sanctions: [Sanction]
 
-    public init(name: String, staffID: String? = nil, nationalID: String? = nil, serviceStart: Day? = nil, born: Day? = nil) {
+    public init(name: String, staffID: String? = nil, nationalID: String? = nil, serviceStart: Day? = nil, born: Day? = nil,
+                sex: Sex? = nil, sanctions: [Sanction] = []) {
         self.name = name
         self.staffID = staffID
         self.nationalID = nationalID
         self.serviceStart = serviceStart
         self.born = born
+        self.sex = sex
+        self.sanctions = sanctions
+    }
+}
+
+/// 性别.
+public enum Sex: String, Sendable, Hashable, CaseIterable {
+    case male, female
+
+    public var label: Label {
+        switch self {
+        case .male: Label(zh: "男", en: "male")
+        case .female: Label(zh: "女", en: "female")
+        }
+    }
+}
+
+/// The kind of a sanction on record.
+public enum SanctionKind: String, Sendable, Hashable, CaseIterable {
+    /// 诫勉.
+    case admonishment
+    /// 组织处理 (调离岗位、引咎辞职、责令辞职、免职、降职).
+    case organizational
+    /// 党纪政务处分.
+    case disciplinary
+
+    public var label: Label {
+        switch self {
+        case .admonishment: Label(zh: "诫勉", en: "admonishment")
+        case .organizational: Label(zh: "组织处理", en: "organizational measure")
+        case .disciplinary: Label(zh: "处分", en: "disciplinary sanction")
+        }
+    }
+}
+
+/// A sanction on record: decided on `date`, in force until `until` (or the policy's default period).
+public struct Sanction: Sendable, Hashable {
+    public var kind: SanctionKind
+    public var date: Day
+    public var until: Day?
+    public var note: String?
+    public var location: SourceLocation
+
+    public init(kind: SanctionKind, date: Day, until: Day? = nil, note: String? = nil,
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.kind = kind
+        self.date = date
+        self.until = until
+        self.note = note
+        self.location = location
     }
 }
 
@@ -308,11 +363,14 @@ public struct Finding: Sendable, Hashable {
     public var note: String?
     /// Rectification or feedback due date.
     public var due: Day?
+    /// The department that found it, when no audit item links it (a department id).
+    public var department: String?
     public var location: SourceLocation
 
     public init(id: String, title: String, category: String, responsibility: String? = nil, status: FindingStatus,
-                amount: Double? = nil, note: String? = nil, due: Day? = nil,
+                amount: Double? = nil, note: String? = nil, due: Day? = nil, department: String? = nil,
                 location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.department = department
         self.id = id
         self.title = title
         self.category = category

@@ -74,6 +74,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     /// This date moved by a number of days.
     public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
 
+    /// This date moved by whole months; the day is clamped to the target month (31 January + 1 month = 28/29 February).
+    public func adding(months: Int) -> Day {
+        let total = year * 12 + (month - 1) + months
+        let y = total / 12, m = total % 12 + 1
+        return Day(year: y, month: m, day: min(day, Day.daysIn(month: m, year: y)))!
+    }
+
     /// 1 January of a year.
     public static func januaryFirst(_ year: Int) -> Day { Day(year: year, month: 1, day: 1)! }
 

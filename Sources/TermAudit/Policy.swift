@@ -12,6 +12,12 @@ public struct Policy: Sendable, Hashable {
     public var indicators: IndicatorPolicy
     public var assessment: AssessmentPolicy
     public var earlyLeave: EarlyLeavePolicy?
+    /// Retirement ages (退休); nil: not checked.
+    public var retirement: RetirementPolicy?
+    /// What bars a promotion (选拔任用条例 Art. 24); nil: nothing beyond the personnel gate.
+    public var promotionBar: PromotionBarPolicy?
+    /// Which posts are under the term system and which under the appointment system, by unit kind and rank.
+    public var postSystems: PostSystemsPolicy?
     public var signoff: SignoffPolicy
     public var publication: PublicationPolicy
     /// Labels and citations of every consequence code.
@@ -22,7 +28,11 @@ public struct Policy: Sendable, Hashable {
     public init(id: String, version: Int, title: Label, term: TermPolicy, team: TeamPolicy, findings: FindingsPolicy,
                 indicators: IndicatorPolicy, assessment: AssessmentPolicy, earlyLeave: EarlyLeavePolicy?,
                 signoff: SignoffPolicy, publication: PublicationPolicy,
-                consequences: [Consequence: ConsequenceDefinition], placements: [Placement: ConsequenceDefinition]) {
+                consequences: [Consequence: ConsequenceDefinition], placements: [Placement: ConsequenceDefinition],
+                retirement: RetirementPolicy? = nil, promotionBar: PromotionBarPolicy? = nil, postSystems: PostSystemsPolicy? = nil) {
+        self.retirement = retirement
+        self.promotionBar = promotionBar
+        self.postSystems = postSystems
         self.id = id
         self.version = version
         self.title = title
@@ -208,13 +218,133 @@ public struct AssessmentPolicy: Sendable, Hashable {
 /// Early leave: 30 years of service, below retirement age, at the official's wish.
 public struct EarlyLeavePolicy: Sendable, Hashable {
     public var serviceYears: Int
-    public var retirementAge: Int
+    /// The retirement age when the policy has no `retirement` section (older policies); otherwise unused.
+    public var retirementAge: Int?
     public var citation: Citation
 
-    public init(serviceYears: Int, retirementAge: Int, citation: Citation) {
+    public init(serviceYears: Int, retirementAge: Int? = nil, citation: Citation) {
         self.serviceYears = serviceYears
         self.retirementAge = retirementAge
         self.citation = citation
+    }
+}
+
+/// Retirement ages (退休年龄): the first entry whose sex and levels match gives the age.
+public struct RetirementPolicy: Sendable, Hashable {
+    public struct Age: Sendable, Hashable {
+        /// nil: either sex.
+        public var sex: Sex?
+        /// nil: every level; otherwise the post levels (as written in `post.level`) it applies to.
+        public var levels: Set<String>?
+        public var age: Int
+
+        public init(sex: Sex? = nil, levels: Set<String>? = nil, age: Int) {
+            self.sex = sex
+            self.levels = levels
+            self.age = age
+        }
+    }
+
+    public var ages: [Age]
+    public var citation: Citation
+
+    public init(ages: [Age], citation: Citation) {
+        self.ages = ages
+        self.citation = citation
+    }
+
+    /// The retirement age of an official of `sex` (nil: unknown) in a post at `level`; nil when no entry applies.
+    /// With the sex unknown, only entries that do not depend on it apply.
+    public func age(sex: Sex?, level: String) -> Int? {
+        for a in ages {
+            if let s = a.sex, s != sex { continue }
+            if let l = a.levels, !l.contains(level) { continue }
+            return a.age
+        }
+        return nil
+    }
+}
+
+/// What bars a promotion (选拔任用条例 2019 Art. 24): a grade at or below `grade` in the previous year,
+/// or a sanction still in force (its `until`, or its date plus the default period for its kind).
+public struct PromotionBarPolicy: Sendable, Hashable {
+    public var grade: Grade
+    public var sanctionMonths: [SanctionKind: Int]
+    public var citation: Citation
+    public var periodsCitation: Citation
+
+    public init(grade: Grade, sanctionMonths: [SanctionKind: Int], citation: Citation, periodsCitation: Citation) {
+        self.grade = grade
+        self.sanctionMonths = sanctionMonths
+        self.citation = citation
+        self.periodsCitation = periodsCitation
+    }
+}
+
+/// The kind of a registered unit (units.yaml).
+public enum UnitKind: String, Sendable, Hashable, CaseIterable {
+    case partyCommittee = "party_committee"
+    case government
+    case governmentDepartment = "government_department"
+    case partyMassDepartment = "party_mass_department"
+    case institution
+    case soe
+
+    public var label: Label {
+        switch self {
+        case .partyCommittee: Label(zh: "党委", en: "Party committee")
+        case .government: Label(zh: "政府", en: "government")
+        case .governmentDepartment: Label(zh: "政府部门", en: "government department")
+        case .partyMassDepartment: Label(zh: "党群部门", en: "Party or mass-organization department")
+        case .institution: Label(zh: "事业单位", en: "public institution")
+        case .soe: Label(zh: "国有企业", en: "state-owned enterprise")
+        }
+    }
+}
+
+/// Under which system a post falls (任期制 or 聘任制).
+public enum PostSystem: String, Sendable, Hashable, CaseIterable {
+    case term
+    case appointment
+    case neither
+
+    public var label: Label {
+        switch self {
+        case .term: Label(zh: "任期制", en: "term system")
+        case .appointment: Label(zh: "聘任制", en: "appointment system")
+        case .neither: Label(zh: "不属任期制或聘任制", en: "neither term nor appointment system")
+        }
+    }
+}
+
+/// Which posts fall under the term system and which under the appointment system, by unit kind and rank.
+public struct PostSystemsPolicy: Sendable, Hashable {
+    public struct Scope: Sendable, Hashable {
+        public var kinds: Set<UnitKind>
+        public var ranks: Set<Rank>
+
+        public init(kinds: Set<UnitKind>, ranks: Set<Rank>) {
+            self.kinds = kinds
+            self.ranks = ranks
+        }
+
+        public func contains(kind: UnitKind, rank: Rank) -> Bool { kinds.contains(kind) && ranks.contains(rank) }
+    }
+
+    public var term: [Scope]
+    public var appointment: [Scope]
+    public var citation: Citation
+
+    public init(term: [Scope], appointment: [Scope], citation: Citation) {
+        self.term = term
+        self.appointment = appointment
+        self.citation = citation
+    }
+
+    public func system(kind: UnitKind, rank: Rank) -> PostSystem {
+        if term.contains(where: { $0.contains(kind: kind, rank: rank) }) { return .term }
+        if appointment.contains(where: { $0.contains(kind: kind, rank: rank) }) { return .appointment }
+        return .neither
     }
 }
 
@@ -273,6 +403,8 @@ public enum Consequence: String, Sendable, Hashable, CaseIterable, Codable {
     case exchangeOrNonLeadership = "exchange_or_non_leadership"
     case reappointmentDue = "reappointment_due"
     case earlyLeaveEligible = "early_leave_eligible"
+    case retirementDue = "retirement_due"
+    case promotionBarred = "promotion_barred"
     case onHold = "on_hold"
     case levelYearsLimit = "level_years_limit"
     case teamCommendation = "team_commendation"
@@ -288,5 +420,7 @@ public enum Placement: String, Sendable, Hashable, CaseIterable, Codable {
     case earlyLeave = "early_leave"
     case nonLeadership = "non_leadership"
     case subordinateUnit = "subordinate_unit"
+    case demote
+    case retire
     case waiting
 }

@@ -320,7 +320,7 @@ public struct RowMaker: Sendable {
                 .text(s.audit.departments.isEmpty ? nil : "\(concluded)/\(s.audit.departments.count)"),
                 .text(s.latestGrade.map { t($0.label) }),
                 .text(s.consequences.map { policy.consequences[$0].map { t($0.label) } ?? $0.rawValue }.joined(separator: "；"), .wrap)]
-        if has(.placement) { row.append(.text(s.placement.map { p in policy.placements[p.recommended].map { t($0.label) } ?? p.recommended.rawValue })) }
+        if has(.placement) { row.append(.text(s.placement.map { t($0.summary(policy: policy)) })) }
         if has(.holdIDs) {
             row.append(.text(s.holdingFindings.joined(separator: ", ")))
         } else {

@@ -38,7 +38,7 @@ struct CaseReader {
     }
 
     func readOfficial(_ node: Node) -> Official? {
-        guard let f = r.mapping(node, of: "official", keys: ["name", "staff_id", "national_id", "service_start", "born"]) else { return nil }
+        guard let f = r.mapping(node, of: "official", keys: ["name", "staff_id", "national_id", "service_start", "born", "sex", "sanctions"]) else { return nil }
         let name = f.required("name") { r.text($0, "official.name") }
         let staff = f.optional("staff_id") { r.text($0, "official.staff_id") }
         let nid = f.optional("national_id") { n -> String? in
@@ -60,8 +60,38 @@ struct CaseReader {
         if let start, let born, start < born {
             r.report(node, code: "bad-value", "official.service_start \(start) is before official.born \(born)")
         }
+        let sex = f.optional("sex") { n -> Sex? in
+            guard let t = r.text(n, "official.sex") else { return nil }
+            switch t {
+            case "male", "男": return .male
+            case "female", "女": return .female
+            default:
+                r.report(n, code: "bad-value", "official.sex '\(t)' is not allowed", hint: "write male (男) or female (女)")
+                return nil
+            }
+        }
+        let sanctions = f.optional("sanctions") { readSanctions($0) } ?? []
         guard let name else { return nil }
-        return Official(name: name, staffID: staff, nationalID: nid, serviceStart: start, born: born)
+        return Official(name: name, staffID: staff, nationalID: nid, serviceStart: start, born: born, sex: sex, sanctions: sanctions)
+    }
+
+    /// `official.sanctions`: 诫勉、组织处理、处分 on record, each `{kind, date, until?, note?}`.
+    func readSanctions(_ node: Node) -> [Sanction]? {
+        var out: [Sanction] = []
+        r.sequence(node, of: "official.sanctions") { n, i in
+            guard let f = r.mapping(n, of: "official.sanctions[\(i)]", keys: ["kind", "date", "until", "note"]) else { return }
+            let kind = f.required("kind") { r.choice($0, "sanction kind", SanctionKind.self) }
+            let date = f.required("date") { r.day($0, "sanction date") }
+            let until = f.optional("until") { r.day($0, "sanction until") }
+            let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
+            guard let kind, let date else { return }
+            if let until, until <= date {
+                r.report(f.node("until") ?? n, code: "bad-value", "sanction until \(until) is not after its date \(date)",
+                         hint: "until is the first day the sanction no longer applies")
+            }
+            out.append(Sanction(kind: kind, date: date, until: until, note: note, location: r.location(n)))
+        }
+        return out
     }
 
     func readPost(_ node: Node) -> Post? {
@@ -268,7 +298,7 @@ struct CaseReader {
         let responsibilities = library.responsibilities.map(\.id)
         r.sequence(node, of: "findings") { n, i in
             guard let f = r.mapping(n, of: "findings[\(i)]", keys: ["id", "title", "category", "responsibility", "status",
-                                                                    "amount", "note", "due"]) else { return }
+                                                                    "amount", "note", "due", "department"]) else { return }
             let id = f.required("id") { r.identifier($0, "finding id") }
             if let id { declared.insert(id) }
             let title = f.required("title") { r.text($0, "finding title") }
@@ -282,6 +312,7 @@ struct CaseReader {
             }
             let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
             let due = f.optional("due") { r.day($0, "finding due date") }
+            let dept = f.optional("department") { r.oneOf($0, "finding department", library.departments.map(\.id)) }
             guard let id, let title, let category, let status else { return }
             if let first = ids[id] {
                 r.report(n, code: "duplicate-id", "finding id '\(id)' is used twice", hint: "the first is at line \(first)")
@@ -289,7 +320,7 @@ struct CaseReader {
                 ids[id] = r.location(n).line
             }
             out.append(Finding(id: id, title: title, category: category, responsibility: resp, status: status, amount: amount,
-                               note: note, due: due, location: r.location(n)))
+                               note: note, due: due, department: dept, location: r.location(n)))
         }
         return (out, declared)
     }

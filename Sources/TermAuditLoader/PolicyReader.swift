@@ -6,7 +6,7 @@ struct PolicyReader {
     let departments: [String]
 
     static let keys = ["kind", "id", "version", "title", "term", "team", "findings", "indicators", "assessment",
-                       "early_leave", "signoff", "publication", "consequences", "placements"]
+                       "early_leave", "retirement", "promotion_bar", "post_systems", "signoff", "publication", "consequences", "placements"]
 
     private var r: YAMLReader { reader }
 
@@ -18,6 +18,8 @@ struct PolicyReader {
         let indicators = f.required("indicators") { readIndicators($0) }
         let assessment = f.required("assessment") { readAssessment($0) }
         let early = f.optional("early_leave") { readEarlyLeave($0) }
+        let retirement = f.optional("retirement") { readRetirement($0) }
+        let bar = f.optional("promotion_bar") { readPromotionBar($0) }
         let signoff = f.required("signoff") { readSignoff($0) }
         let publication = f.required("publication") { readPublication($0) }
         let consequences = f.required("consequences") { readDefinitions($0, "consequences", Consequence.self) }
@@ -26,7 +28,8 @@ struct PolicyReader {
               let consequences, let placements else { return nil }
         return Policy(id: h.id, version: h.version, title: h.title, term: term, team: team, findings: findings,
                       indicators: indicators, assessment: assessment, earlyLeave: early, signoff: signoff,
-                      publication: publication, consequences: consequences, placements: placements)
+                      publication: publication, consequences: consequences, placements: placements,
+                      retirement: retirement, promotionBar: bar)
     }
 
     private func cite(_ f: Fields, _ key: String = "citation") -> Citation? {
@@ -195,9 +198,55 @@ struct PolicyReader {
     func readEarlyLeave(_ node: Node) -> EarlyLeavePolicy? {
         guard let f = r.mapping(node, of: "early_leave", keys: ["service_years", "retirement_age", "citation"]) else { return nil }
         let s = f.required("service_years") { r.integer($0, "service_years", in: 1...60) }
-        let a = f.required("retirement_age") { r.integer($0, "retirement_age", in: 40...80) }
-        guard let s, let a, let c = cite(f) else { return nil }
+        let a = f.optional("retirement_age") { r.integer($0, "retirement_age", in: 40...80) }
+        guard let s, let c = cite(f) else { return nil }
         return EarlyLeavePolicy(serviceYears: s, retirementAge: a, citation: c)
+    }
+
+    /// `retirement: {ages: [{sex?, levels?, age}], citation}`: the first matching entry gives the age.
+    func readRetirement(_ node: Node) -> RetirementPolicy? {
+        guard let f = r.mapping(node, of: "retirement", keys: ["ages", "citation"]) else { return nil }
+        var ages: [RetirementPolicy.Age] = []
+        _ = f.required("ages") { n -> Bool? in
+            r.sequence(n, of: "retirement.ages") { x, i in
+                guard let m = r.mapping(x, of: "retirement.ages[\(i)]", keys: ["sex", "levels", "age"]) else { return }
+                let sex = m.optional("sex") { r.choice($0, "sex", Sex.self) }
+                var levels: Set<String>?
+                _ = m.optional("levels") { l -> Bool? in
+                    var set = Set<String>()
+                    r.sequence(l, of: "levels") { y, _ in if let t = r.text(y, "level") { set.insert(t) } }
+                    levels = set
+                    return true
+                }
+                guard let age = m.required("age", { r.integer($0, "age", in: 40...80) }) else { return }
+                ages.append(RetirementPolicy.Age(sex: sex, levels: levels, age: age))
+            }
+            return true
+        }
+        guard let c = cite(f) else { return nil }
+        if ages.isEmpty { r.report(node, code: "bad-value", "retirement.ages is empty", hint: "give at least one {age: N}") }
+        return RetirementPolicy(ages: ages, citation: c)
+    }
+
+    /// `promotion_bar: {grade, sanction_months: {admonishment, organizational, disciplinary}, citation, periods_citation}`.
+    func readPromotionBar(_ node: Node) -> PromotionBarPolicy? {
+        guard let f = r.mapping(node, of: "promotion_bar", keys: ["grade", "sanction_months", "citation", "periods_citation"]) else { return nil }
+        let grade = f.required("grade") { n -> Grade? in
+            guard let t = r.text(n, "promotion_bar.grade") else { return nil }
+            if let g = Grade(text: t) { return g }
+            r.report(n, code: "bad-value", "grade '\(t)' is not one of 优秀, 称职, 基本称职, 不称职")
+            return nil
+        }
+        var months: [SanctionKind: Int] = [:]
+        _ = f.required("sanction_months") { n -> Bool? in
+            guard let m = r.mapping(n, of: "sanction_months", keys: SanctionKind.allCases.map(\.rawValue)) else { return nil }
+            for k in SanctionKind.allCases {
+                months[k] = m.required(k.rawValue) { r.integer($0, k.rawValue, in: 1...120) }
+            }
+            return true
+        }
+        guard let grade, let c = cite(f), let pc = cite(f, "periods_citation") else { return nil }
+        return PromotionBarPolicy(grade: grade, sanctionMonths: months, citation: c, periodsCitation: pc)
     }
 
     func readSignoff(_ node: Node) -> SignoffPolicy? {

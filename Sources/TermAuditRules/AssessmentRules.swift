@@ -44,6 +44,19 @@ public enum AssessmentRules {
         }
     }
 
+    /// The first run of `n` consecutive calendar years graded 基本称职, if any (any years of the term, not only the latest).
+    public static func basicRun(_ outcomes: [YearOutcome], n: Int) -> [YearOutcome]? {
+        let graded = outcomes.filter { $0.grade != nil }
+        guard n >= 1, graded.count >= n else { return nil }
+        for i in 0...(graded.count - n) {
+            let run = Array(graded[i..<(i + n)])
+            if run.allSatisfy({ $0.grade == .basicallyCompetent }) && zip(run, run.dropFirst()).allSatisfy({ $1.year == $0.year + 1 }) {
+                return run
+            }
+        }
+        return nil
+    }
+
     /// Consequences of the assessments, with reasons.
     public static func consequences(_ outcomes: [YearOutcome], policy: AssessmentPolicy) -> [(Consequence, Reason)] {
         var out: [(Consequence, Reason)] = []
@@ -59,30 +72,29 @@ public enum AssessmentRules {
                                                        citation: c)))
             case .basicallyCompetent:
                 out.append((.admonishment, Reason(rule: "assessment.basically-competent",
-                                                  message: Label(zh: "\(latest.year) 年度考核基本称职\(how)，诫勉谈话、限期整改", en: "\(latest.year): basically competent\(howEn); admonishing talk"),
+                                                  message: Label(zh: "\(latest.year) 年度考核基本称职\(how)，诫勉谈话，限期改正", en: "\(latest.year): basically competent\(howEn); admonishing talk, correct within a deadline"),
                                                   citation: c)))
-                let n = policy.basicYearsInARow
-                let tail = Array(graded.suffix(n))
-                let consecutive = tail.count == n && tail.allSatisfy { $0.grade == .basicallyCompetent }
-                    && zip(tail, tail.dropFirst()).allSatisfy { $1.year == $0.year + 1 }
-                if consecutive {
-                    out.append((.notReappointed, Reason(rule: "assessment.basic-in-a-row",
-                                                        message: Label(zh: "连续 \(n) 年基本称职（\(tail.map { String($0.year) }.joined(separator: "、"))），不再聘任",
-                                                                       en: "Basically competent \(n) years running (\(tail.map { String($0.year) }.joined(separator: ", "))): not appointed again"),
-                                                        citation: c)))
-                }
             case .incompetent:
                 out.append((.notReappointed, Reason(rule: "assessment.incompetent",
-                                                    message: Label(zh: "\(latest.year) 年度考核不称职\(how)，不再聘任", en: "\(latest.year): incompetent\(howEn); not appointed again"),
+                                                    message: Label(zh: "\(latest.year) 年度考核不称职\(how)，不再任用（改任非领导职务、降职使用，或待岗、培训）",
+                                                                   en: "\(latest.year): incompetent\(howEn); not appointed again (non-leadership post, demotion, waiting or training)"),
                                                     citation: c)))
             case .competent:
                 break
             }
         }
+        let n = policy.basicYearsInARow
+        if let run = basicRun(outcomes, n: n) {
+            let years = run.map { String($0.year) }
+            out.append((.notReappointed, Reason(rule: "assessment.basic-in-a-row",
+                                                message: Label(zh: "连续 \(n) 年基本称职（\(years.joined(separator: "、"))），不再任用（改任非领导职务、降职使用，或待岗、培训）",
+                                                               en: "Basically competent \(n) years running (\(years.joined(separator: ", "))): not appointed again"),
+                                                citation: c)))
+        }
         if let latest = outcomes.last(where: { $0.teamClass != nil }), let k = latest.teamClass {
             let tc = policy.teamClassesCitation
             switch k {
-            case 1: out.append((.teamCommendation, Reason(rule: "assessment.team-class", message: Label(zh: "\(latest.year) 年领导班子评为一类，通报表彰、物质奖励", en: "\(latest.year): class-one team; commendation"), citation: tc)))
+            case 1: out.append((.teamCommendation, Reason(rule: "assessment.team-class", message: Label(zh: "\(latest.year) 年领导班子评为一类，通报表扬，实行物质奖励", en: "\(latest.year): class-one team; commendation"), citation: tc)))
             case 3: out.append((.teamTalk, Reason(rule: "assessment.team-class", message: Label(zh: "\(latest.year) 年领导班子评为三类，对班子诫勉或提醒谈话", en: "\(latest.year): class-three team; admonishing or reminding talk"), citation: tc)))
             case 4: out.append((.teamReorganization, Reason(rule: "assessment.team-class", message: Label(zh: "\(latest.year) 年领导班子评为四类，进行组织调整", en: "\(latest.year): class-four team; reorganization"), citation: tc)))
             default: break

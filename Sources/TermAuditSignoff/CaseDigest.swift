@@ -106,7 +106,13 @@ public struct CaseDigest: Sendable, Hashable {
 
     static func official(_ o: Official) -> CanonicalJSON {
         object([("name", .string(o.name)), ("staff_id", str(o.staffID)), ("national_id", str(o.nationalID)),
-                ("service_start", day(o.serviceStart)), ("born", day(o.born))])
+                ("service_start", day(o.serviceStart)), ("born", day(o.born)), ("sex", str(o.sex?.rawValue)),
+                // Present only when there are sanctions, so that the digests of cases without them are as before.
+                ("sanctions", o.sanctions.isEmpty ? nil : .array(o.sanctions.map(sanction)))])
+    }
+
+    static func sanction(_ s: Sanction) -> CanonicalJSON {
+        object([("kind", .string(s.kind.rawValue)), ("date", day(s.date)), ("until", day(s.until)), ("note", str(s.note))])
     }
 
     static func post(_ p: Post) -> CanonicalJSON {
@@ -148,7 +154,7 @@ public struct CaseDigest: Sendable, Hashable {
     static func finding(_ f: Finding) -> CanonicalJSON {
         object([("id", .string(f.id)), ("title", .string(f.title)), ("category", .string(f.category)),
                 ("responsibility", str(f.responsibility)), ("status", .string(f.status.rawValue)),
-                ("amount", num(f.amount)), ("note", str(f.note)), ("due", day(f.due))])
+                ("amount", num(f.amount)), ("note", str(f.note)), ("due", day(f.due)), ("department", str(f.department))])
     }
 
     static func audit(_ a: AuditWork) -> CanonicalJSON {

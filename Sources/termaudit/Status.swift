@@ -291,7 +291,7 @@ struct CaseJSON: Encodable {
         var incomplete: [String]
         var areas: [ChecklistArea]
     }
-    struct Findings: Encodable { var holding: [String]; var blocking: [String] }
+    struct Findings: Encodable { var holding: [String]; var blocking: [String]; var uncleared: [String]; var overdue: [String] }
     struct Department: Encodable {
         var department: String
         var done: Int
@@ -306,7 +306,25 @@ struct CaseJSON: Encodable {
         var teamClass: Int?
         enum CodingKeys: String, CodingKey { case year, grade, gradeGiven = "grade_given", teamClass = "team_class" }
     }
-    struct PlacementJSON: Encodable { var recommended: String; var alternatives: [String] }
+    struct PlacementJSON: Encodable {
+        var recommended: String?
+        var onceCleared: String?
+        var blockingFindings: [String]
+        var awaitsConclusion: Bool
+        var alternatives: [String]
+        enum CodingKeys: String, CodingKey {
+            case recommended, onceCleared = "once_cleared", blockingFindings = "blocking_findings", awaitsConclusion = "awaits_conclusion", alternatives
+        }
+        // `recommended` and `once_cleared` are always present (null when not set), so readers need not guess.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(recommended, forKey: .recommended)
+            try c.encode(onceCleared, forKey: .onceCleared)
+            try c.encode(blockingFindings, forKey: .blockingFindings)
+            try c.encode(awaitsConclusion, forKey: .awaitsConclusion)
+            try c.encode(alternatives, forKey: .alternatives)
+        }
+    }
 
     var id: String
     var name: String
@@ -353,14 +371,17 @@ struct CaseJSON: Encodable {
         checklist = Checklist(template: s.checklist.template?.id, total: s.checklist.total, done: s.checklist.done,
                               pending: s.checklist.pending, incomplete: s.checklist.incomplete,
                               areas: s.checklist.areas.map { ChecklistArea(area: $0.area.id, total: $0.total, done: $0.done) })
-        findings = Findings(holding: s.holdingFindings, blocking: s.blockingFindings)
+        findings = Findings(holding: s.holdingFindings, blocking: s.blockingFindings, uncleared: s.unclearedFindings, overdue: s.overdueFindings)
         auditProgram = s.audit.program?.id
         departments = s.audit.departments.map {
             Department(department: $0.department, done: $0.done, total: $0.total, concluded: $0.concluded, result: $0.conclusion?.result.rawValue)
         }
         assessment = s.assessment.map { Year(year: $0.year, grade: $0.grade?.rawValue, gradeGiven: $0.gradeGiven, teamClass: $0.teamClass) }
         consequences = s.consequences
-        placement = s.placement.map { PlacementJSON(recommended: $0.recommended.rawValue, alternatives: $0.alternatives.map(\.rawValue)) }
+        placement = s.placement.map {
+            PlacementJSON(recommended: $0.recommended?.rawValue, onceCleared: $0.onceCleared?.rawValue, blockingFindings: $0.blockingFindings,
+                          awaitsConclusion: $0.awaitsConclusion, alternatives: $0.alternatives.map(\.rawValue))
+        }
         signatures = s.signatures
         missingSignatures = s.missingSignatures
         reasons = s.reasons
@@ -406,8 +427,7 @@ enum StatusText {
         let labels = s.consequences.map { policy.consequences[$0]?.label.text(lang) ?? $0.rawValue }
         if !labels.isEmpty { out += "    \(zh ? "后果" : "consequences"): \(labels.joined(separator: "；"))\n" }
         if let p = s.placement {
-            let rec = policy.placements[p.recommended]?.label.text(lang) ?? p.recommended.rawValue
-            out += "    \(zh ? "建议安置" : "placement"): \(rec)\n"
+            out += "    \(zh ? "建议安置" : "placement"): \(p.summary(policy: policy).text(lang))\n"
         }
         for r in s.reasons { out += "    · [\(r.rule)] \(r.message.text(lang))\n" }
         return out

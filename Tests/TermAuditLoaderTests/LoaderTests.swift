@@ -61,6 +61,32 @@ struct LoaderTests {
         #expect(d[8].hint == "did you mean 'seals'?")
     }
 
+    @Test("sex and sanctions are read; a bad sex, an unknown kind and an until before the date are located errors")
+    func sexAndSanctions() throws {
+        let base = Fixtures.valid.replacingOccurrences(of: "  service_start: 1990-08-01\n", with: """
+          service_start: 1990-08-01
+          sex: 女
+          sanctions:
+            - {kind: admonishment, date: 2024-03-01, note: 诫勉}
+            - {kind: disciplinary, date: 2023-05-01, until: 2025-05-01}
+
+        """)
+        let (c, d) = Fixtures.parse(base)
+        #expect(d.isEmpty, "\(d)")
+        let o = try #require(c?.official)
+        #expect(o.sex == .female)
+        #expect(o.sanctions.map(\.kind) == [.admonishment, .disciplinary])
+        #expect(o.sanctions[1].until == Day(iso: "2025-05-01"))
+        let bad = base.replacingOccurrences(of: "sex: 女", with: "sex: F")
+            .replacingOccurrences(of: "kind: admonishment", with: "kind: admonishmnt")
+            .replacingOccurrences(of: "until: 2025-05-01", with: "until: 2023-04-30")
+        let (_, e) = Fixtures.parse(bad)
+        #expect(e.count == 3)
+        #expect(e.contains { $0.message.contains("official.sex 'F'") && $0.hint.contains("male") && $0.location.line == 7 })
+        #expect(e.contains { $0.hint.contains("did you mean 'admonishment'?") && $0.location.line == 9 })
+        #expect(e.contains { $0.message.contains("until 2023-04-30 is not after its date 2023-05-01") && $0.location.line == 10 })
+    }
+
     @Test("unknown template ids are refused with a suggestion")
     func unknownTemplate() {
         let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "checklist: handover-standard", with: "checklist: handover-standrd"))

@@ -35,12 +35,13 @@ struct AssessmentTests {
         #expect(s.placement?.recommended == .promote)
     }
 
-    @Test("basically competent gives an admonishing talk")
+    @Test("basically competent gives an admonishing talk (and, Art. 24, bars a promotion next year)")
     func admonishment() {
         var c = R.clean()
         c.assessment = [AssessmentYear(year: 2023, grade: .competent), AssessmentYear(year: 2024, grade: .basicallyCompetent)]
         let s = R.evaluator().evaluate(c)
-        #expect(s.consequences == [.admonishment])
+        #expect(s.consequences == [.admonishment, .promotionBarred])
+        #expect(s.reasons.contains { $0.rule == "assessment.basically-competent" && $0.message.zh.contains("限期改正") })
     }
 
     @Test("two consecutive 基本称职 mean not appointed again")
@@ -67,7 +68,8 @@ struct AssessmentTests {
         let s = R.evaluator().evaluate(c)
         #expect(s.consequences.contains(.notReappointed))
         #expect(!s.consequences.contains(.priorityPromotion))
-        #expect(s.placement?.recommended == .waiting)
+        #expect(s.placement?.recommended == .nonLeadership)
+        #expect(s.placement?.alternatives == [.demote, .waiting])
     }
 
     @Test("team classes one, three and four carry their consequences")

@@ -38,7 +38,7 @@ struct TermRulesTests {
         #expect(w.reasons.first?.citation?.source == .seed)
     }
 
-    @Test("a national term counts from the decision date and lasts five years")
+    @Test("a national term counts from the decision date and lasts five years; a term counted from 29 February ends 28 February")
     func nationalTerm() {
         let w = TermRules.window(post: post("2019-07-15"), policy: R.national)
         #expect(w.start == R.day("2019-07-15"))

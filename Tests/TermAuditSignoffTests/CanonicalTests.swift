@@ -25,7 +25,8 @@ struct CanonicalTests {
     /// A case with every optional value present.
     static let full = AuditCase(
         id: "T-1",
-        official: Official(name: "甲", staffID: "A-1", nationalID: "990101198001010011", serviceStart: Day(iso: "2000-01-01"), born: Day(iso: "1980-01-01")),
+        official: Official(name: "甲", staffID: "A-1", nationalID: "990101198001010011", serviceStart: Day(iso: "2000-01-01"), born: Day(iso: "1980-01-01"),
+                           sex: .female, sanctions: [Sanction(kind: .admonishment, date: Day(iso: "2024-03-01")!, until: Day(iso: "2024-09-01"), note: "n")]),
         post: Post(unit: "县局", title: "局长", rank: .principal, level: "科级", system: "县直", basis: .appointed, decided: Day(iso: "2020-01-02")!,
                    inherits: DayRange(start: Day(iso: "2018-01-01")!, end: Day(iso: "2022-12-31")!), termsBefore: 1, yearsAtLevel: 3),
         trigger: .termEnd,
@@ -34,7 +35,7 @@ struct CanonicalTests {
                      Indicator(id: "q", area: "duties", name: "党建", measure: .qualitative(target: "达标", rating: .partial))],
         handover: Handover(checklist: "handover-standard", items: ["seals": ItemState(status: .issue, note: "n", reason: "r", finding: "F1")],
                            parties: ["outgoing": "甲"], notified: Day(iso: "2024-12-01"), due: Day(iso: "2024-12-10")),
-        findings: [Finding(id: "F1", title: "问题", category: "funds", responsibility: "direct", status: .resolved, amount: 1.5, note: "n", due: Day(iso: "2025-01-01"))],
+        findings: [Finding(id: "F1", title: "问题", category: "funds", responsibility: "direct", status: .resolved, amount: 1.5, note: "n", due: Day(iso: "2025-01-01"), department: "audit")],
         assessment: [AssessmentYear(year: 2024, performance: 90, opinion: 85.5, grade: .excellent, teamClass: 1, teamScore: 91)],
         signoffs: [],
         audit: AuditWork(program: "p", items: ["x": AuditItemState(status: .problem, findings: ["F1"], examiner: "乙", reason: "r", note: "n")],
@@ -89,6 +90,7 @@ struct CanonicalTests {
         #expect(Self.keys(c) == Set(CaseDigest.sectionNames + ["id", "signoffs"]))
         #expect(Set(d.sections.keys) == Set(CaseDigest.sectionNames))
         #expect(Self.members(d.sections["official"]) == Self.keys(c.official))
+        #expect(Self.members(Self.member(d.sections["official"], "sanctions")) == Self.keys(c.official.sanctions[0]))
         #expect(Self.members(d.sections["post"]) == Self.keys(c.post))
         #expect(Self.members(d.sections["team"]) == Self.keys(c.team[0]))
         #expect(Self.keys(c.indicators[0]) == ["id", "area", "name", "unit", "measure", "weight", "note"])
