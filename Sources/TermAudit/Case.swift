@@ -65,6 +65,32 @@ public struct Official: Sendable, Hashable {
     }
 }
 
+/// What is wrong with an inherited window (`post.inherits`, the predecessor's counted term) for a decision date:
+/// each problem with what would be right. One check for the loader and `termaudit term`.
+public enum InheritedTermCheck {
+    public struct Problem: Sendable, Hashable {
+        public var message: String
+        public var hint: String
+    }
+
+    public static func problems(inherits: DayRange, decided: Day, termYears: Int?) -> [Problem] {
+        var out: [Problem] = []
+        if inherits.start > decided {
+            out.append(Problem(message: "post.inherits starts \(inherits.start), after the decision \(decided)",
+                               hint: "a mid-term replacement takes over a term already under way: the predecessor's term starts before the decision"))
+        }
+        if decided > inherits.end {
+            out.append(Problem(message: "post.inherits ends \(inherits.end), before the decision \(decided)",
+                               hint: "a mid-term replacement is decided inside the predecessor's term"))
+        }
+        if let years = termYears, inherits.end > inherits.start.termEnd(years: years) {
+            out.append(Problem(message: "post.inherits \(inherits) is longer than one term of \(years) years (a term from \(inherits.start) ends \(inherits.start.termEnd(years: years)))",
+                               hint: "give the predecessor's counted term, at most \(years) years"))
+        }
+        return out
+    }
+}
+
 /// 性别.
 public enum Sex: String, Sendable, Hashable, CaseIterable {
     case male, female

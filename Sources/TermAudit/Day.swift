@@ -81,6 +81,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
         return Day(year: y, month: m, day: min(day, Day.daysIn(month: m, year: y)))!
     }
 
+    /// The last day of a term of `years` counted years starting on this day: 31 December of the last year for a
+    /// term counted from 1 January; otherwise the day before the anniversary, where 29 February's anniversary in a
+    /// common year is 1 March (the term runs through 28 February; docs/rules.md §1.2).
+    public func termEnd(years: Int) -> Day {
+        if month == 1 && day == 1 { return Day.decemberLast(year + years - 1) }
+        let y = year + years
+        let anniversary = Day(year: y, month: month, day: day) ?? Day(year: y, month: 3, day: 1)!
+        return anniversary.adding(days: -1)
+    }
+
     /// 1 January of a year.
     public static func januaryFirst(_ year: Int) -> Day { Day(year: year, month: 1, day: 1)! }
 

@@ -28,6 +28,7 @@ public enum Field: String, Sendable, CaseIterable {
     case findingUnsettled        // open, unverified, transferred findings: anything beyond a count
     case findingNote
     case holdIDs
+    case overdue                 // findings past their due date and handover items past the handover's due date
     case teamDepartments, teamMemberNames
     case auditItems              // every audit item, examiner and status
     case departmentConclusions   // per-department conclusions of concluded cases
@@ -42,7 +43,7 @@ public enum Field: String, Sendable, CaseIterable {
              .departmentConclusions, .assessment, .consequences, .teamMemberNames:
             return [.internal, .public]
         case .staffID, .nationalID, .serviceStart, .born, .indicatorNote, .checklistNote, .handoverParties,
-             .findingUnsettled, .findingNote, .holdIDs, .auditItems, .placement, .signatures:
+             .findingUnsettled, .findingNote, .holdIDs, .overdue, .auditItems, .placement, .signatures:
             return [.internal]
         }
     }

@@ -83,6 +83,7 @@ public final class WorkbookExporter {
                         ColumnSpec(t("考核等次", "Grade")), ColumnSpec(t("处理意见", "Consequences"), .wrap, max: 60)]
         if ed.includes(.placement) { summaryCols.append(ColumnSpec(t("建议安置", "Placement"))) }
         summaryCols.append(ColumnSpec(t("待岗事项", "Holds")))
+        if ed.includes(.overdue) { summaryCols.append(ColumnSpec(t("逾期事项", "Overdue"), .wrap, max: 40)) }
         let stateCol = 6 + (ed.includes(.staffID) ? 2 : 0) + (ed.includes(.serviceStart) ? 1 : 0) + 3
         let summary = try sink.addSheet(SheetSpec(name: t("汇总", "Summary"), columns: summaryCols, protect: protect,
                                               highlights: [RowHighlight(column: stateCol, equals: CaseState.onHold.label.text(lang), style: .bad)]))
@@ -279,6 +280,7 @@ public struct RowMaker: Sendable {
         case .serviceStart: included.serviceStart
         case .placement: included.placement
         case .holdIDs: included.holdIDs
+        case .overdue: included.overdue
         case .indicatorNote: included.indicatorNote
         case .findingUnsettled: included.findingUnsettled
         case .checklistNote: included.checklistNote
@@ -291,13 +293,13 @@ public struct RowMaker: Sendable {
 
     fileprivate struct Included: Sendable {
         var staffID, serviceStart, placement, holdIDs, indicatorNote, findingUnsettled, checklistNote, findingNote: Bool
-        var teamMemberNames, auditItems: Bool
+        var teamMemberNames, auditItems, overdue: Bool
 
         init(_ edition: Edition, teamNames: Bool) {
             func has(_ f: Field) -> Bool { edition.includes(f, teamNamesAllowed: teamNames) }
             (staffID, serviceStart, placement, holdIDs) = (has(.staffID), has(.serviceStart), has(.placement), has(.holdIDs))
             (indicatorNote, findingUnsettled, checklistNote, findingNote) = (has(.indicatorNote), has(.findingUnsettled), has(.checklistNote), has(.findingNote))
-            (teamMemberNames, auditItems) = (has(.teamMemberNames), has(.auditItems))
+            (teamMemberNames, auditItems, overdue) = (has(.teamMemberNames), has(.auditItems), has(.overdue))
         }
     }
 
@@ -326,6 +328,7 @@ public struct RowMaker: Sendable {
         } else {
             row.append(.text(s.holdingFindings.isEmpty ? nil : t("\(s.holdingFindings.count) 项", "\(s.holdingFindings.count)")))
         }
+        if has(.overdue) { row.append(.text(overdueText(s), .wrap)) }
         out.add(sheets.summary, .summary, row)
 
         // Rows are built as one array literal each (no temporary arrays appended, no regrowth); a last column that
@@ -411,6 +414,16 @@ public struct RowMaker: Sendable {
             signoffForm(signoff, s, into: &out)
         }
         return out
+    }
+
+    /// The summary's 逾期事项: overdue findings, then the handover items past the handover's due date.
+    private func overdueText(_ s: CaseStatus) -> String? {
+        var parts: [String] = []
+        if !s.overdueFindings.isEmpty { parts.append(t("问题 ", "findings ") + s.overdueFindings.joined(separator: ", ")) }
+        if !s.checklist.overdue.isEmpty {
+            parts.append(t("交接 ", "handover ") + s.checklist.overdue.joined(separator: ", "))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: t("；", "; "))
     }
 
     private func signoffForm(_ sheet: Int, _ s: CaseStatus, into out: inout CaseRows) {

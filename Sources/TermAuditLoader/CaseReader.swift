@@ -6,6 +6,8 @@ struct CaseReader {
     let reader: YAMLReader
     let library: Library
     let policy: Policy?
+    /// The workspace's reference date: decisions, conclusions, signatures and assessment years after it are errors.
+    var asOf: Day? = nil
 
     private var r: YAMLReader { reader }
 
@@ -85,6 +87,7 @@ struct CaseReader {
             let until = f.optional("until") { r.day($0, "sanction until") }
             let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
             guard let kind, let date else { return }
+            afterAsOf(f.node("date"), date, "sanction date")
             if let until, until <= date {
                 r.report(f.node("until") ?? n, code: "bad-value", "sanction until \(until) is not after its date \(date)",
                          hint: "until is the first day the sanction no longer applies")
@@ -92,6 +95,13 @@ struct CaseReader {
             out.append(Sanction(kind: kind, date: date, until: until, note: note, location: r.location(n)))
         }
         return out
+    }
+
+    /// Reports a date after the workspace's `as_of` at `node` (nothing without an `as_of`).
+    func afterAsOf(_ node: Node?, _ day: Day, _ what: String, shown: Bool = true) {
+        guard let asOf, day > asOf, let node else { return }
+        r.report(node, code: "after-as-of", "\(what)\(shown ? " \(day)" : "") is after the workspace's as_of \(asOf)",
+                 hint: "a record cannot postdate the reference date; check the date, or move as_of in termaudit.yaml")
     }
 
     func readPost(_ node: Node) -> Post? {
@@ -131,10 +141,12 @@ struct CaseReader {
         }
         let before = f.optional("terms_before") { r.integer($0, "post.terms_before", in: 0...20) } ?? 0
         let years = f.optional("years_at_level") { r.integer($0, "post.years_at_level", in: 0...60) }
-        if let inherits, let decided, decided > inherits.end, let n = f.node("inherits") {
-            r.report(n, code: "bad-value", "post.inherits ends \(inherits.end), before the decision \(decided)",
-                     hint: "a mid-term replacement is decided inside the predecessor's term")
+        if let inherits, let decided, let n = f.node("inherits") {
+            for p in InheritedTermCheck.problems(inherits: inherits, decided: decided, termYears: policy?.term.years) {
+                r.report(n, code: "bad-value", p.message, hint: p.hint)
+            }
         }
+        if let decided { afterAsOf(f.node("decided"), decided, "post.decided") }
         guard let unit, let title, let rank, let level, let system, let basis, let decided else { return nil }
         return Post(unit: unit, title: title, rank: rank, level: level, system: system, basis: basis, decided: decided,
                     inherits: inherits, termsBefore: before, yearsAtLevel: years)
@@ -332,6 +344,10 @@ struct CaseReader {
         r.sequence(node, of: "assessment") { n, i in
             guard let f = r.mapping(n, of: "assessment[\(i)]", keys: ["year", "performance", "opinion", "grade", "team_class", "team_score"]) else { return }
             let year = f.required("year") { r.integer($0, "year", in: 1949...2100) }
+            if let year, let asOf, year > asOf.year, let n = f.node("year") {
+                r.report(n, code: "after-as-of", "assessment year \(year) is after the workspace's as_of \(asOf)",
+                         hint: "a year cannot be assessed before it has begun; check the year, or move as_of in termaudit.yaml")
+            }
             func score(_ key: String) -> Double? {
                 f.optional(key) { s -> Double? in
                     guard let v = r.number(s, key) else { return nil }
@@ -445,6 +461,7 @@ struct CaseReader {
                 let fs = c.optional("findings") { findingList($0, "conclusion of \(dept)", findingIDs: findingIDs) } ?? []
                 let by = c.required("by") { member($0, "conclusion given by", team: team) }
                 let date = c.required("date") { r.day($0, "conclusion date") }
+                if let date { afterAsOf(c.node("date"), date, "conclusion date of \(dept)") }
                 if let result, let by, let date {
                     conclusions[dept] = Conclusion(result: result, findings: fs, by: by, date: date, location: r.location(v))
                 }
@@ -464,6 +481,7 @@ struct CaseReader {
             let name = f.required("name") { r.text($0, "name") }
             let post = f.optional("post") { r.text($0, "post", allowEmpty: true) } ?? ""
             let time = f.required("time") { r.text($0, "time") }
+            if let time, let day = Day(iso: String(time.prefix(10))) { afterAsOf(f.node("time"), day, "signature time \(time)", shown: false) }
             let digest = f.required("digest") { r.text($0, "digest") }
             let signature = f.required("signature") { r.text($0, "signature") }
             let key = f.required("public_key") { r.text($0, "public_key") }

@@ -99,7 +99,7 @@ public enum WorkspaceLoader {
                               root: root, files: [])
         }
         let files = casePaths(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL).map { URL(fileURLWithPath: $0, isDirectory: false) }
-        let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy])
+        let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy], asOf: config.asOf)
         let cases = loaded.sorted { ($0.id, $0.location.file) < ($1.id, $1.location.file) }
         diagnostics += caseDiagnostics
 
@@ -129,7 +129,8 @@ public enum WorkspaceLoader {
     }
 
     /// Parses case files in parallel; results keep the order of `files`.
-    public static func loadCases(_ files: [URL], library: Library, policy: Policy?) -> ([AuditCase], [Diagnostic]) {
+    /// `asOf`: the workspace's reference date; dates after it are errors (see `CaseReader.asOf`).
+    public static func loadCases(_ files: [URL], library: Library, policy: Policy?, asOf: Day? = nil) -> ([AuditCase], [Diagnostic]) {
         let results = ParallelMap.map(files) { file -> (AuditCase?, [Diagnostic]) in
             let reader = YAMLReader(file: YAMLFiles.display(file))
             guard let data = try? Data(contentsOf: file) else {
@@ -137,26 +138,26 @@ public enum WorkspaceLoader {
                 return (nil, reader.diagnostics)
             }
             guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-            let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+            let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
             return (c, reader.diagnostics)
         }
         return (results.compactMap(\.0), results.flatMap(\.1))
     }
 
     /// Parses one case from text (for tests and tools); the file name is used in diagnostics.
-    public static func parseCase(text: String, file: String, library: Library, policy: Policy?) -> (AuditCase?, [Diagnostic]) {
+    public static func parseCase(text: String, file: String, library: Library, policy: Policy?, asOf: Day? = nil) -> (AuditCase?, [Diagnostic]) {
         let reader = YAMLReader(file: file)
         guard let root = reader.parse(data: Data(text.utf8)) else { return (nil, reader.diagnostics) }
-        let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+        let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
         return (c, reader.diagnostics)
     }
 
     /// Parses one case from a file's bytes, with the same checks as a file (size, encoding, BOM, NUL); for tools and
     /// the fuzz target.
-    public static func parseCase(data: Data, file: String, library: Library, policy: Policy?) -> (AuditCase?, [Diagnostic]) {
+    public static func parseCase(data: Data, file: String, library: Library, policy: Policy?, asOf: Day? = nil) -> (AuditCase?, [Diagnostic]) {
         let reader = YAMLReader(file: file)
         guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-        let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+        let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
         return (c, reader.diagnostics)
     }
 
@@ -357,11 +358,11 @@ public struct CaseStream: Sendable {
     /// the pace, is not made to take turns with them; they use every CPU time it leaves.
     public func forEach<T: Sendable>(batch: Int = 64, callerFirst: Bool = false, transform: @escaping @Sendable (AuditCase) -> T,
                                      _ body: (AuditCase?, [Diagnostic], T?) throws -> Void) rethrows {
-        let policy = self.policy, library = self.library
+        let policy = self.policy, library = self.library, asOf = config.asOf
         let paths = entries.map(\.path)
         guard !paths.isEmpty else { return }
         let pipeline = OrderedPipeline<(AuditCase?, [Diagnostic], T?)>(count: paths.count, window: Swift.max(1, 2 * batch)) { i in
-            let (c, diagnostics) = WorkspaceLoader.parseFile(URL(fileURLWithPath: paths[i]), library: library, policy: policy)
+            let (c, diagnostics) = WorkspaceLoader.parseFile(URL(fileURLWithPath: paths[i]), library: library, policy: policy, asOf: asOf)
             guard let c, !diagnostics.contains(where: { $0.severity == .error }) else { return (c, diagnostics, nil) }
             return (c, diagnostics, transform(c))
         }
@@ -591,14 +592,14 @@ extension WorkspaceLoader {
     }
 
     /// Parses one case file.
-    static func parseFile(_ file: URL, library: Library, policy: Policy?) -> (AuditCase?, [Diagnostic]) {
+    static func parseFile(_ file: URL, library: Library, policy: Policy?, asOf: Day? = nil) -> (AuditCase?, [Diagnostic]) {
         let reader = YAMLReader(file: YAMLFiles.display(file))
         guard let data = try? Data(contentsOf: file) else {
             reader.report(line: 1, column: 1, code: "unreadable", "cannot read the file")
             return (nil, reader.diagnostics)
         }
         guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-        let c = CaseReader(reader: reader, library: library, policy: policy).read(root)
+        let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
         return (c, reader.diagnostics)
     }
 

@@ -95,7 +95,7 @@ public struct CaseEvaluator: Sendable {
         reasons += team.reasons
         let indicators = IndicatorRules.summarize(c.indicators, policy: policy, library: library)
         reasons += indicators.reasons
-        let checklist = ChecklistRules.summarize(c, defaultTemplate: defaultTemplate, library: library)
+        let checklist = ChecklistRules.summarize(c, defaultTemplate: defaultTemplate, library: library, asOf: asOf)
         reasons += checklist.reasons
         let audit = AuditWorkRules.summarize(c, library: library, defaultProgram: defaultProgram, reassign: reassign,
                                              requiredOrder: policy.team.requiredDepartments)

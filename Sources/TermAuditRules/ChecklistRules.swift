@@ -20,6 +20,8 @@ public struct ChecklistSummary: Sendable, Hashable {
     public var pending: [String]
     /// Items whose status is incomplete (`not_applicable` without reason, `issue` without finding).
     public var incomplete: [String]
+    /// Items not done by the handover's `due` date, when it has passed at the reference date (pending, then incomplete).
+    public var overdue: [String] = []
     public var reasons: [Reason]
 
     public static func == (a: ChecklistSummary, b: ChecklistSummary) -> Bool {
@@ -33,7 +35,11 @@ public struct ChecklistSummary: Sendable, Hashable {
 public enum ChecklistRules {
     public static let citation = Citation(source: .local, ref: "handover checklist practice: every item handed over, not applicable with a reason, or an issue recorded as a finding")
 
-    public static func summarize(_ c: AuditCase, defaultTemplate: String?, library: Library) -> ChecklistSummary {
+    /// 交接期限: a handover past its `due` date with items not done (local practice: 3 days to 15 working days after notice).
+    public static let overdueCitation = Citation(source: .local, ref: "交接期限: the handover's own due date (3 days to 15 working days after notice in local practice); checked at as_of")
+
+    /// `asOf`: the reference date; a handover whose `due` is before it and has items not done is overdue.
+    public static func summarize(_ c: AuditCase, defaultTemplate: String?, library: Library, asOf: Day? = nil) -> ChecklistSummary {
         let templateID = c.handover?.checklist ?? defaultTemplate
         guard let id = templateID, let template = library.handoverTemplates[id] else {
             return ChecklistSummary(template: nil, items: [], areas: [], total: 0, done: 0, pending: [], incomplete: [],
@@ -78,8 +84,19 @@ public enum ChecklistRules {
                                   message: Label(zh: "交接清单尚有 \(pending.count) 项待办", en: "\(pending.count) handover item(s) pending"),
                                   citation: citation))
         }
+        var overdue: [String] = []
+        if let due = c.handover?.due, let asOf, due < asOf, !(pending.isEmpty && incomplete.isEmpty) {
+            overdue = pending + incomplete
+            let names = items.filter { overdue.contains($0.1.id) }.map(\.1.label.zh)
+            let shown = names.prefix(5).joined(separator: "、") + (names.count > 5 ? " 等 \(names.count) 项" : "")
+            let shownEn = overdue.prefix(5).joined(separator: ", ") + (overdue.count > 5 ? " and \(overdue.count - 5) more" : "")
+            reasons.append(Reason(rule: "handover.overdue",
+                                  message: Label(zh: "交接期限 \(due) 已过，尚未完成：\(shown)",
+                                                 en: "The handover was due \(due); not done: \(shownEn)"),
+                                  citation: overdueCitation))
+        }
         let total = items.count
         return ChecklistSummary(template: template, items: items.map { (area: $0.0, item: $0.1, state: $0.2) }, areas: areas,
-                                total: total, done: done, pending: pending, incomplete: incomplete, reasons: reasons)
+                                total: total, done: done, pending: pending, incomplete: incomplete, overdue: overdue, reasons: reasons)
     }
 }

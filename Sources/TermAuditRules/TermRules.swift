@@ -29,13 +29,7 @@ public enum TermRules {
     }
 
     /// The last day of a term of `years` counted years starting on `start`.
-    public static func end(start: Day, years: Int) -> Day {
-        if start.month == 1 && start.day == 1 { return Day.decemberLast(start.year + years - 1) }
-        let y = start.year + years
-        // 29 February's anniversary in a common year is 1 March (the term runs through 28 February).
-        let anniversary = Day(year: y, month: start.month, day: start.day) ?? Day(year: y, month: 3, day: 1)!
-        return anniversary.adding(days: -1)
-    }
+    public static func end(start: Day, years: Int) -> Day { start.termEnd(years: years) }
 
     /// The counted window of a post's current term.
     public static func window(post: Post, policy: Policy) -> TermWindow {

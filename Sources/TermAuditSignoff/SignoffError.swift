@@ -34,6 +34,8 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
     case cannotEdit(file: String, Label)
     /// The file changed while signing.
     case fileChanged(String)
+    /// The signing time is after the workspace's reference date (as_of).
+    case afterAsOf(time: String, asOf: Day)
     case io(String, String)
     case message(Label)
 
@@ -55,6 +57,7 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
         case .keyFileExists: "file-exists"
         case .cannotEdit: "cannot-edit"
         case .fileChanged: "file-changed"
+        case .afterAsOf: "after-as-of"
         case .io: "io"
         case .message: "error"
         }
@@ -102,6 +105,9 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
             return Label(zh: "无法在 \(file) 中写入签字记录：\(why.zh)", en: "cannot add the sign-off record to \(file): \(why.en)")
         case .fileChanged(let file):
             return Label(zh: "\(file) 在签字过程中被修改，未写入；请重试", en: "\(file) changed while signing; nothing written, try again")
+        case let .afterAsOf(time, asOf):
+            return Label(zh: "签字时间 \(time) 晚于工作区基准日 as_of \(asOf)，签字不能晚于基准日；请在 termaudit.yaml 中把 as_of 改为今天（或删去 as_of）后再签字",
+                         en: "the signing time \(time) is after the workspace's as_of \(asOf); a signature cannot postdate the reference date: set as_of in termaudit.yaml to today (or remove it), then sign")
         case let .io(path, why):
             return Label(zh: "\(path)：\(why)", en: "\(path): \(why)")
         case .message(let l):

@@ -86,6 +86,9 @@ public struct SignoffWorkspace: Sendable {
             throw SignoffError.message(Label(zh: "签字时间 '\(time)' 应为 UTC 时间 YYYY-MM-DDTHH:MM:SSZ",
                                              en: "the time '\(time)' should be UTC YYYY-MM-DDTHH:MM:SSZ"))
         }
+        if let asOf = workspace.config.asOf, let day = Day(iso: String(time.prefix(10))), day > asOf {
+            throw SignoffError.afterAsOf(time: time, asOf: asOf)
+        }
         let checks = verifier.check(c)
         let verdicts = SignoffVerifier.verdicts(checks)
         let state = evaluator.evaluate(c, signatures: verdicts).state
@@ -137,7 +140,7 @@ public struct SignoffWorkspace: Sendable {
             throw SignoffError.fileChanged(file)
         }
         let edited = try SignoffEditor.append(record, to: text, file: file)
-        let (after, diags) = WorkspaceLoader.parseCase(text: edited, file: file, library: library, policy: policy)
+        let (after, diags) = WorkspaceLoader.parseCase(text: edited, file: file, library: library, policy: policy, asOf: workspace.config.asOf)
         let errors = diags.filter { $0.severity == .error }
         guard errors.isEmpty, let after else {
             throw SignoffError.cannotEdit(file: file, Label(zh: "修改后的文件无法读取：\(errors.map(\.description).joined(separator: "; "))",

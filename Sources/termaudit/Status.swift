@@ -289,6 +289,7 @@ struct CaseJSON: Encodable {
         var done: Int
         var pending: [String]
         var incomplete: [String]
+        var overdue: [String]
         var areas: [ChecklistArea]
     }
     struct Findings: Encodable { var holding: [String]; var blocking: [String]; var uncleared: [String]; var overdue: [String] }
@@ -369,7 +370,7 @@ struct CaseJSON: Encodable {
                                 notReported: s.indicators.notReported, completion: s.indicators.completion.map(Self.round),
                                 areas: s.indicators.areas.map { Area(area: $0.area, total: $0.total, met: $0.met, completion: $0.completion.map(Self.round)) })
         checklist = Checklist(template: s.checklist.template?.id, total: s.checklist.total, done: s.checklist.done,
-                              pending: s.checklist.pending, incomplete: s.checklist.incomplete,
+                              pending: s.checklist.pending, incomplete: s.checklist.incomplete, overdue: s.checklist.overdue,
                               areas: s.checklist.areas.map { ChecklistArea(area: $0.area.id, total: $0.total, done: $0.done) })
         findings = Findings(holding: s.holdingFindings, blocking: s.blockingFindings, uncleared: s.unclearedFindings, overdue: s.overdueFindings)
         auditProgram = s.audit.program?.id

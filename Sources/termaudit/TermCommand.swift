@@ -54,6 +54,17 @@ struct TermCommand: ParsableCommand {
         guard let p = library.policies[policyID] else {
             throw ValidationError("unknown policy '\(policyID)'; known: \(library.policies.keys.sorted().joined(separator: ", "))")
         }
+        if let range {
+            // The loader's checks on post.inherits, named by the option.
+            let problems = InheritedTermCheck.problems(inherits: range, decided: day, termYears: p.term.years)
+            if !problems.isEmpty {
+                for q in problems {
+                    Terminal.eprint("error: --inherits: \(q.message.replacingOccurrences(of: "post.inherits", with: "the inherited term"))")
+                    Terminal.eprint("    → \(q.hint)")
+                }
+                throw ExitCode(1)
+            }
+        }
         let post = Post(unit: "", title: "", rank: rk, level: "", system: "", basis: bs, decided: day, inherits: range, termsBefore: termsBefore)
         let w = TermRules.window(post: post, policy: p)
         var consequences: [String] = []

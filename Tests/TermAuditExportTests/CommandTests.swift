@@ -27,6 +27,22 @@ struct CommandTests {
         #expect(rev?["完成值"]?.number == 5.2)
     }
 
+    @Test("term applies the loader's checks to --inherits: after the decision, before it, longer than a term")
+    func termInherits() throws {
+        let dir = X.samples   // a workspace: `term` finds the checklists and the policy from it
+        for (window, message) in [("2020-01-01..2024-12-31", "starts 2020-01-01, after the decision 2019-07-15"),
+                                  ("2013-01-01..2017-12-31", "ends 2017-12-31, before the decision 2019-07-15"),
+                                  ("2018-01-01..2023-12-31", "is longer than one term of 5 years")] {
+            let r = try X.run([X.termaudit, "term", "--decided", "2019-07-15", "--inherits", window], cwd: dir)
+            #expect(r.status == 1, "\(window)")
+            #expect(r.err.contains("error: --inherits: the inherited term ") && r.err.contains(message), "\(r.err)")
+            #expect(r.out.isEmpty)
+        }
+        let ok = try X.run([X.termaudit, "term", "--decided", "2019-07-15", "--inherits", "2018-01-01..2022-12-31"], cwd: dir)
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(String(decoding: ok.out, as: UTF8.self).contains("2018-01-01 .. 2022-12-31"))
+    }
+
     @Test("a missing output folder is a clear error and creates nothing")
     func missingFolder() throws {
         let dir = try X.tempDir()

@@ -31,7 +31,14 @@ struct ExportTests {
             #expect(r["任期止"]?.text == s.term.end.description)
             if let completion = s.indicators.completion { #expect(abs((r["指标完成率"]?.number ?? -1) - completion) < 1e-9) }
             #expect(r["交接进度"]?.text == "\(s.checklist.done)/\(s.checklist.total)")
+            // 逾期事项: overdue findings, then handover items past the handover's due date.
+            let overdue = r["逾期事项"]?.text
+            #expect((overdue == nil) == (s.overdueFindings.isEmpty && s.checklist.overdue.isEmpty), "\(c.id)")
+            for id in s.overdueFindings { #expect(overdue?.contains(id) == true, "\(c.id)") }
         }
+        #expect(rows.first { $0["案卷编号"]?.text == "2024-031" }?["逾期事项"]?.text == "问题 F2")
+        // 暂不任免 while the gate is shut, naming what it waits for.
+        #expect(rows.first { $0["案卷编号"]?.text == "2024-031" }?["建议安置"]?.text == "暂不任免（问题未清：F2），届时提拔使用")
 
         let ind = try #require(book.sheet("指标完成")).records
         let allIndicators = ws.cases.flatMap { c in c.indicators.map { (c, $0) } }

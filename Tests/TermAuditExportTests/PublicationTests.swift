@@ -82,6 +82,7 @@ struct PublicationTests {
         #expect(c7.contains { $0["问题"]?.text?.contains("另有 1 项问题正在核查或处理中") == true })
         #expect(book.sheet("审计组")!.records.allSatisfy { $0["成员"] == nil })
         #expect(!book.sheet("汇总")!.cells.contains { $0.value.text == "110101196805010000" })
+        #expect(book.sheet("汇总")!.records.allSatisfy { $0["逾期事项"] == nil && $0["建议安置"] == nil })
         // Conclusions only for concluded cases.
         let ev = CaseEvaluator(workspace: ws, policy: ws.policy!, asOf: ws.config.asOf!)
         let concluded = Set(ws.cases.filter { ev.evaluate($0).audit.complete && $0.audit != nil }.map(\.id))
@@ -92,7 +93,7 @@ struct PublicationTests {
 
     @Test("the publication table keeps identifiers and unsettled matters internal")
     func table() {
-        for f in [Field.nationalID, .staffID, .findingUnsettled, .findingNote, .checklistNote, .signatures, .auditItems] {
+        for f in [Field.nationalID, .staffID, .findingUnsettled, .findingNote, .checklistNote, .signatures, .auditItems, .overdue] {
             #expect(!Edition.public.includes(f, teamNamesAllowed: true), "\(f)")
             #expect(Edition.internal.includes(f))
         }

@@ -292,3 +292,71 @@ struct LoaderLimitTests {
         #expect(Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "title: 借款待查", with: "title: \(fits)")).1.isEmpty)
     }
 }
+
+/// Dates after the workspace's `as_of`, and inherited windows that cannot be (issue 13, "Dates and deadlines").
+@Suite("Dates against as_of and inherited windows")
+struct DateChecksTests {
+    static let asOf = Day(iso: "2024-12-31")!
+
+    static func parse(_ text: String) -> [Diagnostic] {
+        WorkspaceLoader.parseCase(text: text, file: "case.yaml", library: Fixtures.library, policy: Fixtures.policy, asOf: asOf).1
+    }
+
+    static let withAudit = Fixtures.valid.replacingOccurrences(of: "signoffs: []\n", with: """
+    audit:
+      program: department-heads
+      conclusions:
+        audit: {result: 未发现问题, by: 甲, date: 2024-12-20}
+    signoffs:
+      - {role: team_leader, name: 甲, time: "2024-12-30T08:00:00Z", digest: "sha256:00", signature: "AA==", public_key: "AA=="}
+
+    """)
+
+    @Test("after-as-of: nothing is reported for records on or before as_of")
+    func onOrBefore() {
+        #expect(Self.parse(Self.withAudit).filter { $0.code == "after-as-of" }.isEmpty)
+    }
+
+    @Test("after-as-of: a decision, a conclusion, a signature, an assessment year and a sanction after as_of are located errors",
+          arguments: [
+            ("decided: 2019-07-15", "decided: 2025-01-02", "post.decided 2025-01-02"),
+            ("date: 2024-12-20}", "date: 2025-01-06}", "conclusion date of audit 2025-01-06"),
+            ("2024-12-30T08:00:00Z", "2025-01-01T08:00:00Z", "signature time 2025-01-01T08:00:00Z"),
+            ("{year: 2024, performance: 86", "{year: 2025, performance: 86", "assessment year 2025"),
+            ("  service_start: 1990-08-01\n", "  service_start: 1990-08-01\n  sanctions: [{kind: admonishment, date: 2025-02-01}]\n", "sanction date 2025-02-01"),
+          ])
+    func afterAsOf(_ from: String, _ to: String, _ what: String) throws {
+        #expect(Self.withAudit.contains(from))
+        let d = Self.parse(Self.withAudit.replacingOccurrences(of: from, with: to)).filter { $0.code == "after-as-of" }
+        #expect(d.count == 1)
+        let e = try #require(d.first)
+        #expect(e.message == "\(what) is after the workspace's as_of 2024-12-31")
+        #expect(e.location.file == "case.yaml" && e.location.line > 1)
+        #expect(e.hint.contains("as_of"))
+        // Without an as_of nothing is checked.
+        let none = WorkspaceLoader.parseCase(text: Self.withAudit.replacingOccurrences(of: from, with: to), file: "case.yaml",
+                                             library: Fixtures.library, policy: Fixtures.policy).1
+        #expect(!none.contains { $0.code == "after-as-of" })
+    }
+
+    @Test("post.inherits: a window that starts after the decision, ends before it, or is longer than one term is refused",
+          arguments: [
+            ("2020-01-01..2024-12-31", "starts 2020-01-01, after the decision 2019-07-15"),
+            ("2014-01-01..2018-12-31", "ends 2018-12-31, before the decision 2019-07-15"),
+            ("2018-01-01..2023-12-31", "is longer than one term of 5 years (a term from 2018-01-01 ends 2022-12-31)"),
+          ])
+    func inheritsChecks(_ window: String, _ message: String) throws {
+        let text = Fixtures.valid.replacingOccurrences(of: "  terms_before: 0\n", with: "  terms_before: 0\n  inherits: \(window)\n")
+        let d = Self.parse(text)
+        #expect(d.count == 1, "\(d)")
+        #expect(d.first?.message.contains(message) == true, "\(d)")
+        #expect(d.first?.code == "bad-value")
+        #expect(d.first?.location.line == 16)
+    }
+
+    @Test("post.inherits: the predecessor's whole term, decided inside it, is accepted")
+    func inheritsFine() {
+        let text = Fixtures.valid.replacingOccurrences(of: "  terms_before: 0\n", with: "  terms_before: 0\n  inherits: 2018-01-01..2022-12-31\n")
+        #expect(Self.parse(text).isEmpty)
+    }
+}

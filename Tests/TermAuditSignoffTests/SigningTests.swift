@@ -55,6 +55,19 @@ struct SigningTests {
         #expect(refusal { try w.sign("2024-002", "incoming", as: "潘建") } == .outOfOrder(role: "incoming", missing: ["outgoing"]))
     }
 
+    @Test("a signing time after the workspace's as_of is refused and nothing is written")
+    func afterAsOf() throws {
+        let w = try TempWorkspace(cases: ["2024-002"])
+        try w.register(people)
+        let before = try w.bytes("2024-002")
+        let e = refusal { try w.sign("2024-002", "team_leader", as: "陆佳", time: "2025-01-01T00:00:00Z") }
+        #expect(e == .afterAsOf(time: "2025-01-01T00:00:00Z", asOf: Day(iso: "2024-12-31")!))
+        #expect(e?.code == "after-as-of")
+        #expect(e?.label.zh.contains("as_of") == true)
+        #expect(try w.bytes("2024-002") == before)
+        try w.sign("2024-002", "team_leader", as: "陆佳", time: "2024-12-31T23:59:59Z")   // on the day itself: fine
+    }
+
     @Test("a key registered for another role is refused (wrong role)")
     func wrongRole() throws {
         let w = try TempWorkspace(cases: ["2024-002"])
