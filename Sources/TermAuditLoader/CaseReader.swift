@@ -6,8 +6,9 @@ struct CaseReader {
     let reader: YAMLReader
     let library: Library
     let policy: Policy?
-    /// The workspace's reference date: decisions, conclusions, signatures and assessment years after it are errors.
-    var asOf: Day? = nil
+    /// What the workspace settings add to the checks.
+    var context = CaseContext()
+    private var asOf: Day? { context.asOf }
 
     private var r: YAMLReader { reader }
 
@@ -33,10 +34,42 @@ struct CaseReader {
         var signoffs: [Signoff] = []
         _ = f.optional("signoffs") { n -> Bool? in signoffs = readSignoffs(n); return true }
         let audit = f.optional("audit") { readAudit($0, team: team, findingIDs: findingIDs) }
+        checkFindingOwners(findings, audit)
         guard let id, let official, let post, let trigger else { return nil }
         return AuditCase(id: id, official: official, post: post, trigger: trigger, team: team, indicators: indicators,
                          handover: handover, findings: findings, assessment: assessment, signoffs: signoffs, audit: audit,
                          location: idLocation)
+    }
+
+    /// Every finding belongs to the department that found it — through an audit item or a conclusion that lists it,
+    /// or its own `department` — wherever departments are tracked (the case's audit program or the workspace's). A
+    /// department that concludes 未发现问题 may not own a finding.
+    func checkFindingOwners(_ findings: [Finding], _ audit: AuditWork?) {
+        guard !findings.isEmpty, let pid = audit?.program ?? context.auditProgram, let program = library.auditPrograms[pid] else { return }
+        var owners: [String: Set<String>] = [:]
+        for f in findings { if let d = f.department { owners[f.id, default: []].insert(d) } }
+        if let audit {
+            for item in program.items {
+                guard let state = audit.items[item.id] else { continue }
+                let d = context.auditReassign[pid]?[item.id] ?? item.department
+                for id in state.findings { owners[id, default: []].insert(d) }
+            }
+            for (d, c) in audit.conclusions { for id in c.findings { owners[id, default: []].insert(d) } }
+        }
+        let departments = library.departments.map(\.id)
+        for f in findings where owners[f.id] == nil {
+            r.report(line: f.location.line, column: f.location.column, code: "no-department",
+                     "finding \(f.id) belongs to no department",
+                     hint: "list it under the audit item that found it (audit.items.ITEM.findings: [\(f.id)]), or give it department: one of \(departments.joined(separator: ", "))")
+        }
+        guard let audit else { return }
+        for (d, c) in audit.conclusions.sorted(by: { $0.key < $1.key }) where c.result == .noProblem {
+            let owned = findings.filter { owners[$0.id]?.contains(d) == true }.map(\.id)
+            guard !owned.isEmpty else { continue }
+            r.report(line: c.location.line, column: c.location.column, code: "inconsistent-conclusion",
+                     "the conclusion of \(d) is 未发现问题, but \(owned.count == 1 ? "finding \(owned[0]) belongs" : "findings \(owned.joined(separator: ", ")) belong") to \(d)",
+                     hint: "conclude 发现问题 listing \(owned.joined(separator: ", ")), or give each finding to the department that found it")
+        }
     }
 
     func readOfficial(_ node: Node) -> Official? {

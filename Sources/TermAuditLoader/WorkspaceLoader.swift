@@ -99,7 +99,7 @@ public enum WorkspaceLoader {
                               root: root, files: [])
         }
         let files = casePaths(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL).map { URL(fileURLWithPath: $0, isDirectory: false) }
-        let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy], asOf: config.asOf)
+        let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy], context: CaseContext(config))
         let cases = loaded.sorted { ($0.id, $0.location.file) < ($1.id, $1.location.file) }
         diagnostics += caseDiagnostics
 
@@ -129,8 +129,8 @@ public enum WorkspaceLoader {
     }
 
     /// Parses case files in parallel; results keep the order of `files`.
-    /// `asOf`: the workspace's reference date; dates after it are errors (see `CaseReader.asOf`).
-    public static func loadCases(_ files: [URL], library: Library, policy: Policy?, asOf: Day? = nil) -> ([AuditCase], [Diagnostic]) {
+    /// `context`: what the workspace settings add to the checks of each case (`CaseContext`).
+    public static func loadCases(_ files: [URL], library: Library, policy: Policy?, context: CaseContext = CaseContext()) -> ([AuditCase], [Diagnostic]) {
         let results = ParallelMap.map(files) { file -> (AuditCase?, [Diagnostic]) in
             let reader = YAMLReader(file: YAMLFiles.display(file))
             guard let data = try? Data(contentsOf: file) else {
@@ -138,26 +138,26 @@ public enum WorkspaceLoader {
                 return (nil, reader.diagnostics)
             }
             guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-            let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
+            let c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
             return (c, reader.diagnostics)
         }
         return (results.compactMap(\.0), results.flatMap(\.1))
     }
 
     /// Parses one case from text (for tests and tools); the file name is used in diagnostics.
-    public static func parseCase(text: String, file: String, library: Library, policy: Policy?, asOf: Day? = nil) -> (AuditCase?, [Diagnostic]) {
+    public static func parseCase(text: String, file: String, library: Library, policy: Policy?, context: CaseContext = CaseContext()) -> (AuditCase?, [Diagnostic]) {
         let reader = YAMLReader(file: file)
         guard let root = reader.parse(data: Data(text.utf8)) else { return (nil, reader.diagnostics) }
-        let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
+        let c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
         return (c, reader.diagnostics)
     }
 
     /// Parses one case from a file's bytes, with the same checks as a file (size, encoding, BOM, NUL); for tools and
     /// the fuzz target.
-    public static func parseCase(data: Data, file: String, library: Library, policy: Policy?, asOf: Day? = nil) -> (AuditCase?, [Diagnostic]) {
+    public static func parseCase(data: Data, file: String, library: Library, policy: Policy?, context: CaseContext = CaseContext()) -> (AuditCase?, [Diagnostic]) {
         let reader = YAMLReader(file: file)
         guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-        let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
+        let c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
         return (c, reader.diagnostics)
     }
 
@@ -311,6 +311,28 @@ private final class ResultBox<R: Sendable>: @unchecked Sendable {
     func values() -> [R] { storage.map { $0! } }
 }
 
+/// What the workspace settings add to the checks of one case file.
+public struct CaseContext: Sendable {
+    /// The workspace's reference date: decisions, conclusions, signatures, assessment years and sanctions after it
+    /// are errors. nil: not checked.
+    public var asOf: Day?
+    /// The audit program that applies to cases without an `audit:` section. With a program (the case's own or this
+    /// one) departments are tracked, and every finding must belong to a department.
+    public var auditProgram: String?
+    /// The workspace's reassignment of audit items to departments (program → item → department).
+    public var auditReassign: [String: [String: String]]
+
+    public init(asOf: Day? = nil, auditProgram: String? = nil, auditReassign: [String: [String: String]] = [:]) {
+        self.asOf = asOf
+        self.auditProgram = auditProgram
+        self.auditReassign = auditReassign
+    }
+
+    public init(_ config: WorkspaceConfig) {
+        self.init(asOf: config.asOf, auditProgram: config.auditProgram, auditReassign: config.auditReassign)
+    }
+}
+
 /// A workspace opened for streaming: settings and library loaded, case files listed and ordered by case id,
 /// cases parsed in parallel a few at a time so that memory does not grow with the number of cases.
 public struct CaseStream: Sendable {
@@ -358,11 +380,11 @@ public struct CaseStream: Sendable {
     /// the pace, is not made to take turns with them; they use every CPU time it leaves.
     public func forEach<T: Sendable>(batch: Int = 64, callerFirst: Bool = false, transform: @escaping @Sendable (AuditCase) -> T,
                                      _ body: (AuditCase?, [Diagnostic], T?) throws -> Void) rethrows {
-        let policy = self.policy, library = self.library, asOf = config.asOf
+        let policy = self.policy, library = self.library, context = CaseContext(config)
         let paths = entries.map(\.path)
         guard !paths.isEmpty else { return }
         let pipeline = OrderedPipeline<(AuditCase?, [Diagnostic], T?)>(count: paths.count, window: Swift.max(1, 2 * batch)) { i in
-            let (c, diagnostics) = WorkspaceLoader.parseFile(URL(fileURLWithPath: paths[i]), library: library, policy: policy, asOf: asOf)
+            let (c, diagnostics) = WorkspaceLoader.parseFile(URL(fileURLWithPath: paths[i]), library: library, policy: policy, context: context)
             guard let c, !diagnostics.contains(where: { $0.severity == .error }) else { return (c, diagnostics, nil) }
             return (c, diagnostics, transform(c))
         }
@@ -592,14 +614,14 @@ extension WorkspaceLoader {
     }
 
     /// Parses one case file.
-    static func parseFile(_ file: URL, library: Library, policy: Policy?, asOf: Day? = nil) -> (AuditCase?, [Diagnostic]) {
+    static func parseFile(_ file: URL, library: Library, policy: Policy?, context: CaseContext = CaseContext()) -> (AuditCase?, [Diagnostic]) {
         let reader = YAMLReader(file: YAMLFiles.display(file))
         guard let data = try? Data(contentsOf: file) else {
             reader.report(line: 1, column: 1, code: "unreadable", "cannot read the file")
             return (nil, reader.diagnostics)
         }
         guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-        let c = CaseReader(reader: reader, library: library, policy: policy, asOf: asOf).read(root)
+        let c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
         return (c, reader.diagnostics)
     }
 

@@ -112,6 +112,15 @@ public enum AuditWorkRules {
                                                          en: "\(name.en) concludes no problem, but items \(problems.map(\.item.id).joined(separator: ", ")) found problems"),
                                           citation: citation))
                 }
+                // Findings the department found directly (a finding's own `department`).
+                let owned = c.findings.filter { $0.department == d }.map(\.id)
+                if conclusion.result == .noProblem && !owned.isEmpty {
+                    concluded = false
+                    reasons.append(Reason(rule: "audit.conclusion-consistent",
+                                          message: Label(zh: "\(name.zh)结论为未发现问题，但问题\(owned.joined(separator: "、"))由该部门发现",
+                                                         en: "\(name.en) concludes no problem, but it found \(owned.joined(separator: ", "))"),
+                                          citation: citation))
+                }
                 if conclusion.result == .problemsFound && conclusion.findings.isEmpty && problems.isEmpty {
                     concluded = false
                     reasons.append(Reason(rule: "audit.conclusion-findings",

@@ -116,7 +116,7 @@ public struct CaseEvaluator: Sendable {
             state = .auditing
         } else if !missingSignatures.isEmpty {
             state = .readyForSignoff
-            reasons.append(SignoffRules.missingReason(missingSignatures, uncleared: findings.uncleared, policy: policy))
+            reasons.append(SignoffRules.missingReason(missingSignatures, findings: c.findings, uncleared: findings.uncleared, policy: policy))
         } else {
             state = .signedOff
         }

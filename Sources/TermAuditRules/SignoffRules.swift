@@ -25,12 +25,20 @@ public enum SignoffRules {
 
     /// Why a case whose audit is concluded waits for signatures. "审计无问题" only when every finding is cleared;
     /// a finding still 持续整改 that the policy lets through is named instead.
-    public static func missingReason(_ missing: [String], uncleared: [Finding], policy: Policy) -> Reason {
+    /// "审计无问题" only when the audit found nothing at all; findings all resolved say so instead.
+    public static func missingReason(_ missing: [String], findings: [Finding], uncleared: [Finding], policy: Policy) -> Reason {
         let names = missing.map { r in policy.signoff.roles.first { $0.id == r }?.label.zh ?? r }
         let zhWait = "待签字：\(names.joined(separator: "、"))"
         let enWait = "awaiting signatures: \(missing.joined(separator: ", "))"
-        if uncleared.isEmpty {
+        if findings.isEmpty {
             return Reason(rule: "signoff.missing", message: Label(zh: "审计无问题，\(zhWait)", en: "Audit clean; \(enWait)"),
+                          citation: policy.signoff.citation)
+        }
+        if uncleared.isEmpty {
+            let ids = findings.map(\.id).joined(separator: "、")
+            return Reason(rule: "signoff.missing",
+                          message: Label(zh: "审计已办结，发现的问题（\(ids)）均已整改，\(zhWait)",
+                                         en: "Audit concluded; every finding (\(findings.map(\.id).joined(separator: ", "))) is resolved; \(enWait)"),
                           citation: policy.signoff.citation)
         }
         let list = uncleared.map { "\($0.id)（\($0.status.label.zh)）" }.joined(separator: "、")

@@ -34,6 +34,8 @@ struct CaseGenerator {
     private var r: SampleRandom
     private var out = ""
     private var usedNames: Set<String> = []
+    /// The department that found each finding of the case being made (by its category), for the conclusions.
+    private var findingDepartments: [(id: String, department: String)] = []
 
     init(workspace: SampleWorkspace, index: Int) {
         w = workspace
@@ -82,6 +84,7 @@ struct CaseGenerator {
     // MARK: - The case
 
     mutating func make() -> SampleCase {
+        findingDepartments = []
         let state = SampleWorkspace.plannedState(index, &r)
         let id = w.caseID(index)
         let county = r.pick(w.counties)
@@ -314,7 +317,10 @@ struct CaseGenerator {
             let templates = r.shuffled(w.findingTemplates)
             for (k, f) in findings.enumerated() {
                 let t = templates[k % templates.count]
-                var s = "  - {id: \(f.id), title: \(t.title), category: \(t.category)"
+                // Every finding belongs to the department that found it (integrity → discipline, staffing → personnel).
+                let department = t.category == "integrity" ? "discipline" : t.category == "staffing" ? "personnel" : "audit"
+                findingDepartments.append((f.id, department))
+                var s = "  - {id: \(f.id), title: \(t.title), category: \(t.category), department: \(department)"
                 if !w.responsibilities.isEmpty && r.chance(80) { s += ", responsibility: \(r.pick(w.responsibilities))" }
                 s += ", status: \(f.status)"
                 if r.chance(60) { s += ", amount: \(Self.tenths(r.int(5...30_000)))" }
@@ -405,7 +411,8 @@ struct CaseGenerator {
         for d in departments where examined[d] == true {
             guard let by = team.first(where: { $0.department == d })?.name else { continue }
             let date = Self.date(2024, 12, r.int(10...28))
-            if let fs = problems[d] {
+            let owned = findingDepartments.filter { $0.department == d }.map(\.id)
+            if let fs = problems[d].map({ $0 + owned }) ?? (owned.isEmpty ? nil : owned) {
                 var unique: [String] = []
                 for f in fs where !unique.contains(f) { unique.append(f) }
                 conclusions.append("    \(d): {result: 发现问题, findings: [\(unique.joined(separator: ", "))], by: \(by), date: \(date)}")

@@ -152,7 +152,7 @@ struct ImportTests {
         let kept = Set(new)
         let gone = old.filter { !kept.contains($0) }
         #expect(gone.count <= 7, "\(gone)")
-        #expect(new.contains("  - {id: F1, title: 专项资金未按期拨付, category: finance, responsibility: leadership, status: resolved}"))
+        #expect(new.contains("  - {id: F1, title: 专项资金未按期拨付, category: finance, responsibility: leadership, status: resolved, department: audit}"))
         // Status reflects the import: F2 no longer holds the case.
         let status = try I.run([I.termaudit, "status", ws.path, "--case", "2024-007", "--format", "json"])
         #expect(!status.out.contains("\"state\" : \"on_hold\""))

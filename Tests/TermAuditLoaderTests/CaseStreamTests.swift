@@ -23,7 +23,9 @@ struct CaseStreamTests {
 
     /// The valid fixture case with another id line.
     static func valid(idLine: String) -> String {
+        // The samples' settings track departments (audit_program): the finding names the department that found it.
         Fixtures.valid.replacingOccurrences(of: "id: T-1\n", with: idLine + "\n")
+            .replacingOccurrences(of: "status: resolved}", with: "status: resolved, department: audit}")
     }
 
     /// Counts calls from any thread.

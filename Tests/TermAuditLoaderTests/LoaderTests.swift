@@ -299,7 +299,7 @@ struct DateChecksTests {
     static let asOf = Day(iso: "2024-12-31")!
 
     static func parse(_ text: String) -> [Diagnostic] {
-        WorkspaceLoader.parseCase(text: text, file: "case.yaml", library: Fixtures.library, policy: Fixtures.policy, asOf: asOf).1
+        WorkspaceLoader.parseCase(text: text, file: "case.yaml", library: Fixtures.library, policy: Fixtures.policy, context: CaseContext(asOf: asOf)).1
     }
 
     static let withAudit = Fixtures.valid.replacingOccurrences(of: "signoffs: []\n", with: """
@@ -358,5 +358,63 @@ struct DateChecksTests {
     func inheritsFine() {
         let text = Fixtures.valid.replacingOccurrences(of: "  terms_before: 0\n", with: "  terms_before: 0\n  inherits: 2018-01-01..2022-12-31\n")
         #expect(Self.parse(text).isEmpty)
+    }
+}
+
+/// Every finding belongs to the department that found it (issue 13, "Department conclusions and findings").
+@Suite("Findings belong to departments")
+struct FindingOwnerTests {
+    static func parse(_ text: String, program: String? = nil) -> [Diagnostic] {
+        WorkspaceLoader.parseCase(text: text, file: "case.yaml", library: Fixtures.library, policy: Fixtures.policy,
+                                  context: CaseContext(auditProgram: program)).1
+    }
+
+    static func withAudit(item: String, conclusion: String) -> String {
+        Fixtures.valid.replacingOccurrences(of: "signoffs: []\n", with: """
+        audit:
+          program: department-heads
+          items:
+            special-funds: \(item)
+          conclusions:
+            audit: \(conclusion)
+
+        """)
+    }
+
+    @Test("no-department: with the workspace's audit program, an unlinked finding without a department is a located error")
+    func unlinked() throws {
+        #expect(Self.parse(Fixtures.valid).isEmpty)                              // no program: departments are not tracked
+        let d = Self.parse(Fixtures.valid, program: "department-heads")
+        #expect(d.count == 1)
+        let e = try #require(d.first)
+        #expect(e.code == "no-department")
+        #expect(e.message == "finding F1 belongs to no department")
+        #expect(e.location.line == 31)
+        #expect(e.hint.contains("audit.items.ITEM.findings: [F1]") && e.hint.contains("department: one of"))
+        let owned = Fixtures.valid.replacingOccurrences(of: "status: resolved}", with: "status: resolved, department: audit}")
+        #expect(Self.parse(owned, program: "department-heads").isEmpty)
+    }
+
+    @Test("a finding listed by an audit item belongs to that item's department")
+    func linkedByItem() {
+        let text = Self.withAudit(item: "{status: problem, findings: [F1], examiner: 甲}",
+                                  conclusion: "{result: 发现问题, findings: [F1], by: 甲, date: 2024-12-20}")
+        #expect(Self.parse(text).isEmpty)
+    }
+
+    @Test("inconsistent-conclusion: 未发现问题 from a department that owns a finding (through an item, or the finding's department)")
+    func inconsistent() throws {
+        let byItem = Self.withAudit(item: "{status: problem, findings: [F1], examiner: 甲}",
+                                    conclusion: "{result: 未发现问题, by: 甲, date: 2024-12-20}")
+        let d = Self.parse(byItem)
+        #expect(d.map(\.code) == ["inconsistent-conclusion"])
+        #expect(d.first?.message == "the conclusion of audit is 未发现问题, but finding F1 belongs to audit")
+        #expect(d.first?.location.line == 39)
+        let direct = Self.withAudit(item: "{status: no_problem, examiner: 甲}", conclusion: "{result: 未发现问题, by: 甲, date: 2024-12-20}")
+            .replacingOccurrences(of: "status: resolved}", with: "status: resolved, department: audit}")
+        #expect(Self.parse(direct).map(\.code) == ["inconsistent-conclusion"])
+        // Owned by another department: this one's 未发现问题 stands.
+        let other = direct.replacingOccurrences(of: "department: audit}", with: "department: discipline}")
+        #expect(Self.parse(other).isEmpty)
     }
 }

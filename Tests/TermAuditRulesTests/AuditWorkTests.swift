@@ -115,7 +115,7 @@ struct AuditWorkTests {
         team:
           - {name: 甲, department: audit, unit: 县审计局, leader: true}
         findings:
-          - {id: F1, title: t, category: finance, status: resolved}
+          - {id: F1, title: t, category: finance, status: resolved, department: audit}
         audit:
           program: department-heads
           items:

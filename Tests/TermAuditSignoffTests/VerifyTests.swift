@@ -28,7 +28,7 @@ struct VerifyTests {
         Change(section: "team", old: "unit: 青山县人力资源和社会保障局}", new: "unit: 青山县人社局}"),
         Change(section: "handover", old: "    duties: done\n", new: "    duties: pending\n"),      // a status
         Change(section: "handover", old: "incoming: 潘建", new: "incoming: 潘健"),
-        Change(section: "findings", old: "findings: []", new: "findings:\n  - {id: F1, title: 补记问题, category: funds, status: resolved, amount: 3.5}"),
+        Change(section: "findings", old: "findings: []", new: "findings:\n  - {id: F1, title: 补记问题, category: funds, status: resolved, amount: 3.5, department: finance}"),
         Change(section: "assessment", old: "performance: 84", new: "performance: 84.5"),
         Change(section: "audit", old: "audit: {result: 未发现问题, by: 陆佳, date: 2024-12-15}", new: "audit: {result: 未发现问题, by: 陆佳, date: 2024-12-14}"),
     ]
