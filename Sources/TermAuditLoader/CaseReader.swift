@@ -28,7 +28,7 @@ struct CaseReader {
         _ = f.optional("findings") { n -> Bool? in (findings, findingIDs) = readFindings(n); return true }
         var indicators: [Indicator] = []
         _ = f.optional("indicators") { n -> Bool? in indicators = readIndicators(n); return true }
-        let handover = f.optional("handover") { readHandover($0, findingIDs: findingIDs) }
+        let handover = f.optional("handover") { readHandover($0, findingIDs: findingIDs, official: official?.name) }
         var assessment: [AssessmentYear] = []
         _ = f.optional("assessment") { n -> Bool? in assessment = readAssessment(n); return true }
         var signoffs: [Signoff] = []
@@ -266,7 +266,7 @@ struct CaseReader {
         return out
     }
 
-    func readHandover(_ node: Node, findingIDs: Set<String>) -> Handover? {
+    func readHandover(_ node: Node, findingIDs: Set<String>, official: String?) -> Handover? {
         guard let f = r.mapping(node, of: "handover", keys: ["checklist", "items", "parties", "notified", "due"]) else { return nil }
         let templates = library.handoverTemplates.keys.sorted()
         let checklist = f.required("checklist") { r.oneOf($0, "handover.checklist", templates) }
@@ -291,6 +291,20 @@ struct CaseReader {
         _ = f.optional("parties") { n -> Bool? in
             guard let p = r.mapping(n, of: "handover.parties", keys: ["outgoing", "incoming", "supervisor"]) else { return nil }
             for k in ["outgoing", "incoming", "supervisor"] { parties[k] = p.optional(k) { r.text($0, "handover.parties.\(k)") } }
+            // Who may hold which part of the handover (移交人 is the audited official; 监交人 is neither party).
+            if let o = parties["outgoing"], let official, o != official, let at = p.node("outgoing") {
+                r.report(at, code: "party-conflict", "handover.parties.outgoing '\(o)' is not the audited official '\(official)'",
+                         hint: "the outgoing party (移交人) is the official whose case this is: write outgoing: \(official)")
+            }
+            if let i = parties["incoming"], let at = p.node("incoming"), i == official || i == parties["outgoing"] {
+                r.report(at, code: "party-conflict", "handover.parties.incoming '\(i)' is the outgoing official",
+                         hint: "the incoming party (接交人) is the successor who takes over the post")
+            }
+            if let sv = parties["supervisor"], let at = p.node("supervisor"),
+               [parties["outgoing"], parties["incoming"], official].contains(sv) {
+                r.report(at, code: "party-conflict", "handover.parties.supervisor '\(sv)' is also \(sv == parties["incoming"] ? "the incoming" : "the outgoing") party",
+                         hint: "the supervisor (监交人) oversees the handover and may be neither the outgoing nor the incoming official")
+            }
             return true
         }
         let notified = f.optional("notified") { r.day($0, "handover.notified") }

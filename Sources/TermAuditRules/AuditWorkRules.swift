@@ -37,7 +37,8 @@ public enum AuditWorkRules {
 
     /// Summarizes the audit work of a case; `defaultProgram` applies when the case names none.
     public static func summarize(_ c: AuditCase, library: Library, defaultProgram: String?,
-                                 reassign: [String: [String: String]], requiredOrder: [String]) -> AuditWorkSummary {
+                                 reassign: [String: [String: String]], requiredOrder: [String],
+                                 conflicted: Set<String> = []) -> AuditWorkSummary {
         guard let pid = c.audit?.program ?? defaultProgram, let program = library.auditPrograms[pid] else {
             return AuditWorkSummary(program: nil, items: [], departments: [], complete: true, reasons: [])
         }
@@ -51,7 +52,13 @@ public enum AuditWorkRules {
             var done = state.status != .pending
             if done {
                 if let ex = state.examiner {
-                    if teamDept[ex] != dept {
+                    if conflicted.contains(ex) {
+                        done = false
+                        reasons.append(Reason(rule: "audit.examiner-conflict",
+                                              message: Label(zh: "审计事项「\(item.label.zh)」的审核人\(ex)应当回避，该事项不计为已审",
+                                                             en: "Item \(item.id) was examined by \(ex), who must stand aside: it does not count as examined"),
+                                              citation: citation))
+                    } else if teamDept[ex] != dept {
                         done = false
                         reasons.append(Reason(rule: "audit.examiner-department",
                                               message: Label(zh: "审计事项「\(item.label.zh)」由\(library.department(dept).zh)负责，但审核人\(ex)不是该部门成员",
@@ -97,7 +104,13 @@ public enum AuditWorkRules {
                                                          en: "\(name.en) concluded with \(mine.count - done) of its items not examined: the conclusion does not stand yet"),
                                           citation: citation))
                 }
-                if teamDept[conclusion.by] != d {
+                if conflicted.contains(conclusion.by) {
+                    concluded = false
+                    reasons.append(Reason(rule: "audit.conclusion-conflict",
+                                          message: Label(zh: "\(name.zh)的结论由应当回避的\(conclusion.by)作出，结论不成立",
+                                                         en: "\(name.en)'s conclusion is given by \(conclusion.by), who must stand aside: it does not stand"),
+                                          citation: citation))
+                } else if teamDept[conclusion.by] != d {
                     concluded = false
                     reasons.append(Reason(rule: "audit.conclusion-by",
                                           message: Label(zh: "\(name.zh)的结论由\(conclusion.by)作出，但其不是该部门成员",

@@ -98,7 +98,7 @@ public struct CaseEvaluator: Sendable {
         let checklist = ChecklistRules.summarize(c, defaultTemplate: defaultTemplate, library: library, asOf: asOf)
         reasons += checklist.reasons
         let audit = AuditWorkRules.summarize(c, library: library, defaultProgram: defaultProgram, reassign: reassign,
-                                             requiredOrder: policy.team.requiredDepartments)
+                                             requiredOrder: policy.team.requiredDepartments, conflicted: Set(team.conflicts))
         reasons += audit.reasons
 
         let findings = FindingRules.check(c, policy: policy, asOf: asOf)

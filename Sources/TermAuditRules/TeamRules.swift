@@ -45,6 +45,13 @@ public enum TeamRules {
                 reasons.append(Reason(rule: "team.independence",
                                       message: Label(zh: "被审计人\(m.name)本人不得为审计组成员", en: "The audited official \(m.name) cannot be on the team"),
                                       citation: p.independenceCitation))
+            } else if let role = ["incoming", "outgoing"].first(where: { c.handover?.parties[$0] == m.name }) {
+                conflicts.append(m.name)
+                let zh = role == "incoming" ? "接交人" : "移交人", en = role == "incoming" ? "incoming" : "outgoing"
+                reasons.append(Reason(rule: "team.independence",
+                                      message: Label(zh: "\(zh)\(m.name)是交接一方，不得为审计组成员",
+                                                     en: "\(m.name) is the \(en) party of the handover and cannot be on the team"),
+                                      citation: p.independenceCitation))
             } else if m.unit == c.post.unit {
                 conflicts.append(m.name)
                 reasons.append(Reason(rule: "team.independence",

@@ -21,7 +21,7 @@ struct VerifyTests {
     static let changes: [Change] = [
         Change(section: "indicators", old: "actual: 1.25", new: "actual: 1.26"),                  // a number
         Change(section: "indicators", old: "note: 2023年汛期缺2次记录", new: "note: 2023年汛期缺3次记录"),
-        Change(section: "official", old: "  name: 刘晓燕\n", new: "  name: 刘晓艳\n"),              // a name
+        Change(section: "official", old: "staff_id: A-0102", new: "staff_id: A-0103"),              // a text
         Change(section: "official", old: "born: 1981-09-23", new: "born: 1981-09-24"),              // a date
         Change(section: "post", old: "title: 副镇长", new: "title: 副镇长（主持工作）"),
         Change(section: "trigger", old: "trigger: term_end", new: "trigger: transfer"),
