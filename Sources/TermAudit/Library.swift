@@ -180,13 +180,62 @@ public struct Workspace: Sendable {
     public var config: WorkspaceConfig
     public var library: Library
     public var cases: [AuditCase]
+    /// The unit registry (`units.yaml`); nil when the workspace has none (unit kinds are then unknown).
+    public var units: UnitRegistry?
 
-    public init(config: WorkspaceConfig, library: Library, cases: [AuditCase]) {
+    public init(config: WorkspaceConfig, library: Library, cases: [AuditCase], units: UnitRegistry? = nil) {
         self.config = config
         self.library = library
         self.cases = cases
+        self.units = units
     }
 
     /// The policy in force.
     public var policy: Policy? { library.policies[config.policy] }
+}
+
+/// A unit of the registry (`units.yaml`): its official name, the other names it goes by, and its kind.
+public struct RegisteredUnit: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var aliases: [String]
+    public var kind: UnitKind
+    public var location: SourceLocation
+
+    public init(id: String, name: String, aliases: [String] = [], kind: UnitKind,
+                location: SourceLocation = SourceLocation(file: "<memory>", line: 1, column: 1)) {
+        self.id = id
+        self.name = name
+        self.aliases = aliases
+        self.kind = kind
+        self.location = location
+    }
+}
+
+/// The workspace's unit registry (`units.yaml`): units are told apart by identity, not by how their name is written.
+public struct UnitRegistry: Sendable, Hashable {
+    public private(set) var units: [RegisteredUnit]
+    private var byName: [String: Int]
+
+    /// Units in the order given; a name or alias used twice keeps its first unit (the loader reports the second).
+    public init(units: [RegisteredUnit]) {
+        self.units = units
+        var byName: [String: Int] = [:]
+        for (i, u) in units.enumerated() {
+            for n in [u.name] + u.aliases where byName[n] == nil { byName[n] = i }
+        }
+        self.byName = byName
+    }
+
+    /// The unit a name or alias refers to.
+    public func unit(named name: String) -> RegisteredUnit? { byName[name].map { units[$0] } }
+
+    /// Every name and alias, for suggestions.
+    public var allNames: [String] { units.flatMap { [$0.name] + $0.aliases } }
+
+    /// Whether two written names refer to the same unit: by identity when both are registered, else by the text.
+    public func same(_ a: String, _ b: String) -> Bool {
+        if let x = byName[a], let y = byName[b] { return x == y }
+        return a == b
+    }
 }

@@ -180,7 +180,7 @@ struct Planner {
                 for e in list { try editor.set(e.path, to: e.value) }
                 let newText = try editor.result()
                 let (reread, diags) = WorkspaceLoader.parseCase(text: newText, file: display, library: workspace.library, policy: workspace.policy,
-                                                                context: CaseContext(workspace.config))
+                                                                context: CaseContext(workspace))
                 guard let reread, diags.isEmpty else {
                     problems.append(ImportProblem(sheet: display, cell: "", message: "the edited file would not load: \(diags.first.map(\.description) ?? "unknown")",
                                                   expected: "nothing was written; please report this"))

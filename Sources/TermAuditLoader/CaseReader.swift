@@ -137,6 +137,14 @@ struct CaseReader {
                  hint: "a record cannot postdate the reference date; check the date, or move as_of in termaudit.yaml")
     }
 
+    /// With a unit registry, `name` must be a registered unit's name or alias.
+    func registered(_ node: Node?, _ name: String, _ what: String) {
+        guard let units = context.units, units.unit(named: name) == nil, let node else { return }
+        r.report(node, code: "unknown-unit", "\(what) '\(name)' is not a unit of \(UnitsReader.fileName)",
+                 hint: Suggest.closest(to: name, in: units.allNames).map { "did you mean '\($0)'?" }
+                    ?? "write a registered unit's name or alias, or add the unit to \(UnitsReader.fileName)")
+    }
+
     func readPost(_ node: Node) -> Post? {
         guard let f = r.mapping(node, of: "post", keys: ["unit", "title", "rank", "level", "system", "basis", "decided",
                                                           "inherits", "terms_before", "years_at_level"]) else { return nil }
@@ -180,6 +188,7 @@ struct CaseReader {
             }
         }
         if let decided { afterAsOf(f.node("decided"), decided, "post.decided") }
+        if let unit { registered(f.node("unit"), unit, "post.unit") }
         guard let unit, let title, let rank, let level, let system, let basis, let decided else { return nil }
         return Post(unit: unit, title: title, rank: rank, level: level, system: system, basis: basis, decided: decided,
                     inherits: inherits, termsBefore: before, yearsAtLevel: years)
@@ -194,6 +203,7 @@ struct CaseReader {
             let name = f.required("name") { r.text($0, "team member name") }
             let dept = f.required("department") { r.oneOf($0, "department", departments) }
             let unit = f.required("unit") { r.text($0, "team member unit") }
+            if let unit { registered(f.node("unit"), unit, "team member unit") }
             let leader = f.optional("leader") { r.bool($0, "leader") } ?? false
             guard let name, let dept, let unit else { return }
             if let first = names[name] {

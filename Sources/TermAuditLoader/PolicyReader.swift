@@ -20,6 +20,7 @@ struct PolicyReader {
         let early = f.optional("early_leave") { readEarlyLeave($0) }
         let retirement = f.optional("retirement") { readRetirement($0) }
         let bar = f.optional("promotion_bar") { readPromotionBar($0) }
+        let systems = f.optional("post_systems") { readPostSystems($0) }
         let signoff = f.required("signoff") { readSignoff($0) }
         let publication = f.required("publication") { readPublication($0) }
         let consequences = f.required("consequences") { readDefinitions($0, "consequences", Consequence.self) }
@@ -29,7 +30,7 @@ struct PolicyReader {
         return Policy(id: h.id, version: h.version, title: h.title, term: term, team: team, findings: findings,
                       indicators: indicators, assessment: assessment, earlyLeave: early, signoff: signoff,
                       publication: publication, consequences: consequences, placements: placements,
-                      retirement: retirement, promotionBar: bar)
+                      retirement: retirement, promotionBar: bar, postSystems: systems)
     }
 
     private func cite(_ f: Fields, _ key: String = "citation") -> Citation? {
@@ -226,6 +227,35 @@ struct PolicyReader {
         guard let c = cite(f) else { return nil }
         if ages.isEmpty { r.report(node, code: "bad-value", "retirement.ages is empty", hint: "give at least one {age: N}") }
         return RetirementPolicy(ages: ages, citation: c)
+    }
+
+    /// `post_systems: {term: [{kinds: [...], ranks: [...]}], appointment: [...], citation}`: which posts are under the
+    /// term system and which under the appointment system, by unit kind and rank.
+    func readPostSystems(_ node: Node) -> PostSystemsPolicy? {
+        guard let f = r.mapping(node, of: "post_systems", keys: ["term", "appointment", "citation"]) else { return nil }
+        func scopes(_ key: String) -> [PostSystemsPolicy.Scope] {
+            var out: [PostSystemsPolicy.Scope] = []
+            _ = f.optional(key) { n -> Bool? in
+                r.sequence(n, of: "post_systems.\(key)") { x, i in
+                    guard let m = r.mapping(x, of: "post_systems.\(key)[\(i)]", keys: ["kinds", "ranks"]) else { return }
+                    var kinds = Set<UnitKind>(), ranks = Set<Rank>()
+                    _ = m.required("kinds") { k -> Bool? in
+                        r.sequence(k, of: "kinds") { y, _ in if let v = r.choice(y, "unit kind", UnitKind.self) { kinds.insert(v) } }
+                        return true
+                    }
+                    _ = m.required("ranks") { k -> Bool? in
+                        r.sequence(k, of: "ranks") { y, _ in if let v = r.choice(y, "rank", Rank.self) { ranks.insert(v) } }
+                        return true
+                    }
+                    out.append(PostSystemsPolicy.Scope(kinds: kinds, ranks: ranks))
+                }
+                return true
+            }
+            return out
+        }
+        let term = scopes("term"), appointment = scopes("appointment")
+        guard let c = cite(f) else { return nil }
+        return PostSystemsPolicy(term: term, appointment: appointment, citation: c)
     }
 
     /// `promotion_bar: {grade, sanction_months: {admonishment, organizational, disciplinary}, citation, periods_citation}`.

@@ -88,6 +88,14 @@ public enum WorkspaceLoader {
                 }
             }
         }
+        // The unit registry, when the workspace has one.
+        var units: UnitRegistry?
+        let unitsURL = root.appendingPathComponent(UnitsReader.fileName)
+        if FileManager.default.fileExists(atPath: unitsURL.path) {
+            let unitsReader = YAMLReader(file: YAMLFiles.display(unitsURL))
+            units = UnitsReader.read(unitsURL, unitsReader)
+            diagnostics += unitsReader.diagnostics
+        }
         for t in config.handoverChecklists where library.handoverTemplates[t] == nil {
             diagnostics.append(Diagnostic(at: configLoc, code: "unknown-template", message: "handover checklist '\(t)' is not defined",
                                           hint: Suggest.hint(for: t, in: library.handoverTemplates.keys.sorted())))
@@ -95,11 +103,11 @@ public enum WorkspaceLoader {
 
         if !casesToo {
             // `openStream` lists the case files itself, as paths.
-            return LoadResult(workspace: Workspace(config: config, library: library, cases: []), diagnostics: diagnostics.sortedForDisplay(),
+            return LoadResult(workspace: Workspace(config: config, library: library, cases: [], units: units), diagnostics: diagnostics.sortedForDisplay(),
                               root: root, files: [])
         }
         let files = casePaths(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL).map { URL(fileURLWithPath: $0, isDirectory: false) }
-        let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy], context: CaseContext(config))
+        let (loaded, caseDiagnostics) = loadCases(files, library: library, policy: library.policies[config.policy], context: CaseContext(config, units: units))
         let cases = loaded.sorted { ($0.id, $0.location.file) < ($1.id, $1.location.file) }
         diagnostics += caseDiagnostics
 
@@ -113,7 +121,7 @@ public enum WorkspaceLoader {
                 byID[c.id] = c
             }
         }
-        let workspace = Workspace(config: config, library: library, cases: cases)
+        let workspace = Workspace(config: config, library: library, cases: cases, units: units)
         return LoadResult(workspace: workspace, diagnostics: diagnostics.sortedForDisplay(), root: root, files: files)
     }
 
@@ -321,16 +329,23 @@ public struct CaseContext: Sendable {
     public var auditProgram: String?
     /// The workspace's reassignment of audit items to departments (program → item → department).
     public var auditReassign: [String: [String: String]]
+    /// The unit registry: with one, every `post.unit` and team member's `unit` must name a registered unit.
+    public var units: UnitRegistry?
 
-    public init(asOf: Day? = nil, auditProgram: String? = nil, auditReassign: [String: [String: String]] = [:]) {
+    public init(asOf: Day? = nil, auditProgram: String? = nil, auditReassign: [String: [String: String]] = [:],
+                units: UnitRegistry? = nil) {
         self.asOf = asOf
         self.auditProgram = auditProgram
         self.auditReassign = auditReassign
+        self.units = units
     }
 
-    public init(_ config: WorkspaceConfig) {
-        self.init(asOf: config.asOf, auditProgram: config.auditProgram, auditReassign: config.auditReassign)
+    public init(_ config: WorkspaceConfig, units: UnitRegistry? = nil) {
+        self.init(asOf: config.asOf, auditProgram: config.auditProgram, auditReassign: config.auditReassign, units: units)
     }
+
+    /// The context of a loaded workspace.
+    public init(_ workspace: Workspace) { self.init(workspace.config, units: workspace.units) }
 }
 
 /// A workspace opened for streaming: settings and library loaded, case files listed and ordered by case id,
@@ -345,6 +360,8 @@ public struct CaseStream: Sendable {
     public var config: WorkspaceConfig
     public var library: Library
     public var root: URL
+    /// The unit registry (`units.yaml`), when the workspace has one.
+    public var units: UnitRegistry? = nil
     /// Case files in case-id order.
     public var entries: [Entry]
     /// Problems found before any case was parsed: settings and library, and with `openStream` duplicate ids.
@@ -380,7 +397,7 @@ public struct CaseStream: Sendable {
     /// the pace, is not made to take turns with them; they use every CPU time it leaves.
     public func forEach<T: Sendable>(batch: Int = 64, callerFirst: Bool = false, transform: @escaping @Sendable (AuditCase) -> T,
                                      _ body: (AuditCase?, [Diagnostic], T?) throws -> Void) rethrows {
-        let policy = self.policy, library = self.library, context = CaseContext(config)
+        let policy = self.policy, library = self.library, context = CaseContext(config, units: units)
         let paths = entries.map(\.path)
         guard !paths.isEmpty else { return }
         let pipeline = OrderedPipeline<(AuditCase?, [Diagnostic], T?)>(count: paths.count, window: Swift.max(1, 2 * batch)) { i in
@@ -577,7 +594,7 @@ extension WorkspaceLoader {
             }
             previous = e
         }
-        return (CaseStream(config: ws.config, library: ws.library, root: root, entries: entries, diagnostics: diagnostics), diagnostics)
+        return (CaseStream(config: ws.config, library: ws.library, root: root, units: ws.units, entries: entries, diagnostics: diagnostics), diagnostics)
     }
 
     /// Opens a workspace to read every case, for commands that report as `load` does (`validate`, `status`) but stream:
@@ -591,7 +608,7 @@ extension WorkspaceLoader {
         guard let ws = probe.workspace, let root = probe.root, let libraryURL = findLibrary(root: root, config: ws.config),
               FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { return (nil, probe.diagnostics) }
         let entries = orderedEntries(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL, library: ws.library)
-        return (CaseStream(config: ws.config, library: ws.library, root: root, entries: entries, diagnostics: probe.diagnostics), probe.diagnostics)
+        return (CaseStream(config: ws.config, library: ws.library, root: root, units: ws.units, entries: entries, diagnostics: probe.diagnostics), probe.diagnostics)
     }
 
     /// The case files for `url` in case-id order. A quick scan finds each file's id; a file whose id the scan cannot

@@ -45,6 +45,8 @@ public struct CaseStatus: Sendable {
     public var unclearedFindings: [String]
     /// Findings past their due date and not cleared.
     public var overdueFindings: [String]
+    /// Under which system the post falls; nil when unit kinds are unknown.
+    public var postSystem: PostSystem?
     public var assessment: [YearOutcome]
     public var consequences: [Consequence]
     public var placement: PlacementAdvice?
@@ -69,9 +71,13 @@ public struct CaseEvaluator: Sendable {
     public var defaultProgram: String?
     /// Audit program items reassigned to another department: program → item → department.
     public var reassign: [String: [String: String]]
+    /// The unit registry: units are told apart by identity and their kind decides the post's system; nil when the
+    /// workspace has none (unit kinds unknown: principals count as term-system and deputies as appointment-system posts).
+    public var units: UnitRegistry?
 
     public init(library: Library, policy: Policy, asOf: Day, defaultTemplate: String? = nil, defaultProgram: String? = nil,
-                reassign: [String: [String: String]] = [:]) {
+                reassign: [String: [String: String]] = [:], units: UnitRegistry? = nil) {
+        self.units = units
         self.library = library
         self.policy = policy
         self.asOf = asOf
@@ -83,7 +89,14 @@ public struct CaseEvaluator: Sendable {
     /// An evaluator for a workspace, with its settings.
     public init(workspace: Workspace, policy: Policy, asOf: Day) {
         self.init(library: workspace.library, policy: policy, asOf: asOf, defaultTemplate: workspace.config.handoverChecklists.first,
-                  defaultProgram: workspace.config.auditProgram, reassign: workspace.config.auditReassign)
+                  defaultProgram: workspace.config.auditProgram, reassign: workspace.config.auditReassign, units: workspace.units)
+    }
+
+    /// The post's system (任期制 / 聘任制 / neither) from its unit's kind and the rank; nil when the unit kinds are
+    /// unknown (no registry, or the policy has no `post_systems`).
+    public static func postSystem(_ c: AuditCase, policy: Policy, units: UnitRegistry?) -> PostSystem? {
+        guard let unit = units?.unit(named: c.post.unit), let systems = policy.postSystems else { return nil }
+        return systems.system(kind: unit.kind, rank: c.post.rank)
     }
 
     /// Evaluates one case; `signatures` gives the verdict of each signed role (verified elsewhere).
@@ -91,7 +104,7 @@ public struct CaseEvaluator: Sendable {
         var reasons: [Reason] = []
         let term = TermRules.window(post: c.post, policy: policy)
         reasons += term.reasons
-        let team = TeamRules.check(c, policy: policy, library: library)
+        let team = TeamRules.check(c, policy: policy, library: library, units: units)
         reasons += team.reasons
         let indicators = IndicatorRules.summarize(c.indicators, policy: policy, library: library)
         reasons += indicators.reasons
@@ -123,8 +136,15 @@ public struct CaseEvaluator: Sendable {
         reasons += signoff.reasons
 
         let outcomes = AssessmentRules.outcomes(c.assessment, policy: policy.assessment)
+        let system = Self.postSystem(c, policy: policy, units: units)
+        if system == .neither, let unit = units?.unit(named: c.post.unit) {
+            reasons.append(Reason(rule: "term.system",
+                                  message: Label(zh: "\(unit.name)（\(unit.kind.label.zh)）\(c.post.rank.label.zh)不属任期制或聘任制：不适用两个任期上限和副职重新聘任",
+                                                 en: "A \(c.post.rank.rawValue) of \(unit.name) (\(unit.kind.label.en)) is under neither the term nor the appointment system: no two-term limit, no re-appointment"),
+                                  citation: policy.postSystems?.citation))
+        }
         let consequences = ConsequenceRules.check(c, policy: policy, asOf: asOf, term: term, outcomes: outcomes,
-                                                  onHold: state == .onHold, system: nil)
+                                                  onHold: state == .onHold, system: system)
         reasons += consequences.reasons
         let placement = PlacementRules.advise(c, state: state, consequences: consequences,
                                               latest: outcomes.last(where: { $0.grade != nil })?.grade, findings: findings,
@@ -132,7 +152,7 @@ public struct CaseEvaluator: Sendable {
         if let placement { reasons += placement.reasons }
         return CaseStatus(auditCase: c, state: state, term: term, team: team, indicators: indicators, checklist: checklist, audit: audit,
                           holdingFindings: findings.holding.map(\.id), blockingFindings: findings.blocking.map(\.id),
-                          unclearedFindings: findings.uncleared.map(\.id), overdueFindings: findings.overdue.map(\.id),
+                          unclearedFindings: findings.uncleared.map(\.id), overdueFindings: findings.overdue.map(\.id), postSystem: system,
                           assessment: outcomes, consequences: consequences.consequences, placement: placement,
                           missingSignatures: missingSignatures, signatures: signatures, reasons: reasons)
     }

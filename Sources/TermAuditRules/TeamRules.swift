@@ -12,7 +12,8 @@ public struct TeamCheck: Sendable, Hashable {
 
 /// Audit team rules (审计组): required departments, one leader, nobody twice, independence.
 public enum TeamRules {
-    public static func check(_ c: AuditCase, policy: Policy, library: Library) -> TeamCheck {
+    /// `units`: with a registry, a member's unit and the audited unit are compared by identity (name or alias).
+    public static func check(_ c: AuditCase, policy: Policy, library: Library, units: UnitRegistry? = nil) -> TeamCheck {
         let p = policy.team
         var reasons: [Reason] = []
         let present = Set(c.team.map(\.department))
@@ -52,11 +53,11 @@ public enum TeamRules {
                                       message: Label(zh: "\(zh)\(m.name)是交接一方，不得为审计组成员",
                                                      en: "\(m.name) is the \(en) party of the handover and cannot be on the team"),
                                       citation: p.independenceCitation))
-            } else if m.unit == c.post.unit {
+            } else if units?.same(m.unit, c.post.unit) ?? (m.unit == c.post.unit) {
                 conflicts.append(m.name)
                 reasons.append(Reason(rule: "team.independence",
-                                      message: Label(zh: "成员\(m.name)来自被审计单位（\(m.unit)），应当回避",
-                                                     en: "Member \(m.name) is from the audited unit (\(m.unit)) and must stand aside"),
+                                      message: Label(zh: "成员\(m.name)来自被审计单位（\(m.unit)\(m.unit == c.post.unit ? "" : "，即\(c.post.unit)")），应当回避",
+                                                     en: "Member \(m.name) is from the audited unit (\(m.unit)\(m.unit == c.post.unit ? "" : ", that is \(c.post.unit)")) and must stand aside"),
                                       citation: p.independenceCitation))
             }
         }

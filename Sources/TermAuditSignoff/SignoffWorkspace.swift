@@ -140,7 +140,7 @@ public struct SignoffWorkspace: Sendable {
             throw SignoffError.fileChanged(file)
         }
         let edited = try SignoffEditor.append(record, to: text, file: file)
-        let (after, diags) = WorkspaceLoader.parseCase(text: edited, file: file, library: library, policy: policy, context: CaseContext(workspace.config))
+        let (after, diags) = WorkspaceLoader.parseCase(text: edited, file: file, library: library, policy: policy, context: CaseContext(workspace))
         let errors = diags.filter { $0.severity == .error }
         guard errors.isEmpty, let after else {
             throw SignoffError.cannotEdit(file: file, Label(zh: "修改后的文件无法读取：\(errors.map(\.description).joined(separator: "; "))",

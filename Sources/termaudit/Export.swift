@@ -60,7 +60,7 @@ struct Export: ParsableCommand {
             guard let d = Day(iso: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
             day = d
         }
-        let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: []), policy: policy, asOf: day)
+        let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units), policy: policy, asOf: day)
         let verifier = SignoffStatus.verifier(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id))
         let ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
                                 library: stream.library, asOf: day, edition: edition.edition, lang: lang,

@@ -43,7 +43,7 @@ struct Status: ParsableCommand {
         let day: Day? = asOf.map { Day(iso: $0) } ?? stream.config.asOf ?? Session.today()
         let renderer: StatusRenderer? = stream.policy.flatMap { policy in
             day.map { day in
-                StatusRenderer(evaluator: CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: []),
+                StatusRenderer(evaluator: CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units),
                                                         policy: policy, asOf: day),
                                signoffs: StatusSignoffs(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id)),
                                library: stream.library, policy: policy, format: format, lang: lang, brief: brief)
@@ -81,7 +81,7 @@ struct Status: ParsableCommand {
         }
         if let failure = output.failure { throw failure }
         if output.signed { renderer.signoffs.report() }
-        try output.write(asOf: renderer.evaluator.asOf, policy: renderer.policy)
+        try output.write(asOf: renderer.evaluator.asOf, policy: renderer.policy, unitKindsKnown: stream.units != nil && renderer.policy.postSystems != nil)
     }
 }
 
@@ -205,17 +205,17 @@ struct StatusOutput {
         signed = signed || r.signed
     }
 
-    func write(asOf: Day, policy: Policy) throws {
+    func write(asOf: Day, policy: Policy, unitKindsKnown: Bool) throws {
         switch format {
         case .json:
             guard count > 0 else {
-                print(try JSONOutput.string(StatusJSON(asOf: asOf, policy: policy.id, cases: [])))
+                print(try JSONOutput.string(StatusJSON(asOf: asOf, policy: policy.id, cases: [], unitKindsKnown: unitKindsKnown)))
                 return
             }
             // The text `JSONOutput.string(StatusJSON(…))` gives, with the cases' objects from the spool.
             print("{\n  \"as_of\" : \(try JSONOutput.string(asOf)),\n  \"cases\" : [")
             spool.copyToStandardOutput()
-            print("\n  ],\n  \"policy\" : \(try JSONOutput.string(policy.id))\n}")
+            print("\n  ],\n  \"policy\" : \(try JSONOutput.string(policy.id)),\n  \"unit_kinds_known\" : \(unitKindsKnown)\n}")
         case .text:
             let zh = lang == .zh
             print(StatusText.line(StatusText.header(lang), widths: widths))
@@ -230,6 +230,10 @@ struct StatusOutput {
             print("")
             print(zh ? "共 \(count) 个案卷（基准日 \(asOf)，政策 \(policy.id)）：\(summary)"
                      : "\(count) cases (as of \(asOf), policy \(policy.id)): \(summary)")
+            if !unitKindsKnown {
+                print(zh ? "注：单位类别未知（工作区没有单位名册 units.yaml，或政策未规定 post_systems）：正职按任期制、副职按聘任制处理"
+                         : "Note: unit kinds are unknown (no units.yaml in the workspace, or no post_systems in the policy): principals are taken as term-system and deputies as appointment-system posts")
+            }
         }
     }
 
@@ -261,8 +265,9 @@ struct StatusJSON: Encodable {
     var asOf: Day
     var policy: String
     var cases: [CaseJSON]
+    var unitKindsKnown: Bool
 
-    enum CodingKeys: String, CodingKey { case asOf = "as_of", policy, cases }
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", policy, cases, unitKindsKnown = "unit_kinds_known" }
 }
 
 struct CaseJSON: Encodable {
@@ -332,6 +337,8 @@ struct CaseJSON: Encodable {
     var unit: String
     var title: String
     var rank: String
+    /// `term`, `appointment`, `neither`, or `unknown` (no unit registry).
+    var postSystem: String
     var trigger: String
     var state: CaseState
     var term: Term
@@ -350,7 +357,7 @@ struct CaseJSON: Encodable {
     var file: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, unit, title, rank, trigger, state, term, team, indicators, checklist, findings, auditProgram = "audit_program", departments, assessment,
+        case id, name, unit, title, rank, postSystem = "post_system", trigger, state, term, team, indicators, checklist, findings, auditProgram = "audit_program", departments, assessment,
              consequences, placement, signatures, missingSignatures = "missing_signatures", reasons, file
     }
 
@@ -361,6 +368,7 @@ struct CaseJSON: Encodable {
         unit = c.post.unit
         title = c.post.title
         rank = c.post.rank.rawValue
+        postSystem = s.postSystem?.rawValue ?? "unknown"
         trigger = c.trigger.rawValue
         state = s.state
         term = Term(decided: s.term.decided, start: s.term.start, end: s.term.end, number: s.term.number,
