@@ -176,12 +176,48 @@ public struct ExcellentCaps: Sendable, Hashable {
     public var officials: Double?
     /// Share of officials that may be 优秀 among members of a team of a class.
     public var officialsByTeamClass: [Int: Double]
+    /// How a share becomes a head count (default: down, "不超过" read literally).
+    public var rounding: CapRounding
     public var citation: Citation
 
-    public init(teams: Double?, officials: Double?, officialsByTeamClass: [Int: Double], citation: Citation) {
+    public init(teams: Double?, officials: Double?, officialsByTeamClass: [Int: Double], rounding: CapRounding = .down,
+                citation: Citation) {
+        self.rounding = rounding
         self.teams = teams
         self.officials = officials
         self.officialsByTeamClass = officialsByTeamClass
+        self.citation = citation
+    }
+}
+
+/// How a share of a population becomes a head count for the caps on 优秀.
+public enum CapRounding: String, Sendable, Hashable, CaseIterable {
+    case halfUp = "half_up"
+    case up
+    case down
+
+    /// The head count allowed: `share` of `population`, rounded this way.
+    public func allowed(_ population: Int, _ share: Double) -> Int {
+        let exact = Double(population) * share
+        switch self {
+        case .down: return Int((exact + 1e-9).rounded(.down))
+        case .up: return Int((exact - 1e-9).rounded(.up))
+        case .halfUp: return Int((exact + 1e-9).rounded(.toNearestOrAwayFromZero))
+        }
+    }
+}
+
+/// Caps on an official's grade from the team's class and from problems not rectified (考核结果的关联).
+public struct GradeCaps: Sendable, Hashable {
+    /// The best grade the principal of a team of a class may get (e.g. 3 → 称职, 4 → 基本称职).
+    public var principalByTeamClass: [Int: Grade]
+    /// The best grade in a year with audit problems not rectified (e.g. 称职: not 优秀).
+    public var unrectified: Grade?
+    public var citation: Citation
+
+    public init(principalByTeamClass: [Int: Grade], unrectified: Grade?, citation: Citation) {
+        self.principalByTeamClass = principalByTeamClass
+        self.unrectified = unrectified
         self.citation = citation
     }
 }
@@ -196,13 +232,16 @@ public struct AssessmentPolicy: Sendable, Hashable {
     public var teamClasses: [ClassThreshold]
     public var teamClassesCitation: Citation
     public var caps: ExcellentCaps?
+    /// Caps on a grade from the team's class and unrectified problems; nil: none.
+    public var gradeCaps: GradeCaps?
     /// Years of 基本称职 in a row that lead to not being re-appointed.
     public var basicYearsInARow: Int
     public var gradeConsequencesCitation: Citation
 
     public init(scaleMax: Double, scalesCitation: Citation, grades: [GradeThreshold], gradesCitation: Citation,
                 teamClasses: [ClassThreshold], teamClassesCitation: Citation, caps: ExcellentCaps?,
-                basicYearsInARow: Int, gradeConsequencesCitation: Citation) {
+                basicYearsInARow: Int, gradeConsequencesCitation: Citation, gradeCaps: GradeCaps? = nil) {
+        self.gradeCaps = gradeCaps
         self.scaleMax = scaleMax
         self.scalesCitation = scalesCitation
         self.grades = grades

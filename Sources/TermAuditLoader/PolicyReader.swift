@@ -143,7 +143,7 @@ struct PolicyReader {
     func readAssessment(_ node: Node) -> AssessmentPolicy? {
         guard let f = r.mapping(node, of: "assessment", keys: ["scale_max", "scales_citation", "grades", "grades_citation",
                                                                  "team_classes", "team_classes_citation", "basic_years_in_a_row",
-                                                                 "consequences_citation", "excellent_caps"]) else { return nil }
+                                                                 "consequences_citation", "excellent_caps", "grade_caps"]) else { return nil }
         let scaleMax = f.required("scale_max") { r.number($0, "scale_max") }
         var grades: [GradeThreshold] = []
         _ = f.required("grades") { n -> Bool? in
@@ -171,7 +171,7 @@ struct PolicyReader {
         }
         let years = f.required("basic_years_in_a_row") { r.integer($0, "basic_years_in_a_row", in: 1...10) }
         let caps: ExcellentCaps? = f.optional("excellent_caps") { n in
-            guard let c = r.mapping(n, of: "excellent_caps", keys: ["teams", "officials", "officials_by_team_class", "citation"]) else { return nil }
+            guard let c = r.mapping(n, of: "excellent_caps", keys: ["teams", "officials", "officials_by_team_class", "rounding", "citation"]) else { return nil }
             var byClass: [Int: Double] = [:]
             _ = c.optional("officials_by_team_class") { m -> Bool? in
                 guard case .mapping(let mm) = m else {
@@ -184,16 +184,42 @@ struct PolicyReader {
                 }
                 return true
             }
+            let rounding = c.optional("rounding") { r.choice($0, "excellent_caps.rounding", CapRounding.self) } ?? .down
             guard let cc = cite(c) else { return nil }
             return ExcellentCaps(teams: c.optional("teams") { r.number($0, "teams") },
                                  officials: c.optional("officials") { r.number($0, "officials") },
-                                 officialsByTeamClass: byClass, citation: cc)
+                                 officialsByTeamClass: byClass, rounding: rounding, citation: cc)
+        }
+        let gradeCaps: GradeCaps? = f.optional("grade_caps") { n in
+            guard let c = r.mapping(n, of: "grade_caps", keys: ["principal_by_team_class", "unrectified_findings", "citation"]) else { return nil }
+            func grade(_ g: Node, _ what: String) -> Grade? {
+                guard let t = r.text(g, what) else { return nil }
+                if let v = Grade(text: t) { return v }
+                r.report(g, code: "bad-value", "\(what) '\(t)' is not one of 优秀, 称职, 基本称职, 不称职")
+                return nil
+            }
+            var byClass: [Int: Grade] = [:]
+            _ = c.optional("principal_by_team_class") { m -> Bool? in
+                guard case .mapping(let mm) = m else {
+                    r.report(m, code: "wrong-type", "principal_by_team_class should be a mapping of class → grade")
+                    return nil
+                }
+                for (k, v) in mm {
+                    guard let cls = r.integer(k, "team class", in: 1...4), let g = grade(v, "grade") else { continue }
+                    byClass[cls] = g
+                }
+                return true
+            }
+            let unrectified = c.optional("unrectified_findings") { grade($0, "unrectified_findings") }
+            guard let cc = cite(c) else { return nil }
+            return GradeCaps(principalByTeamClass: byClass, unrectified: unrectified, citation: cc)
         }
         guard let scaleMax, let years, let sc = cite(f, "scales_citation"), let gc = cite(f, "grades_citation"),
               let tc = cite(f, "team_classes_citation"), let cc = cite(f, "consequences_citation") else { return nil }
         if grades.isEmpty { r.report(node, code: "bad-value", "assessment.grades is empty", hint: "list the four grades with their minimums") }
         return AssessmentPolicy(scaleMax: scaleMax, scalesCitation: sc, grades: grades, gradesCitation: gc, teamClasses: classes,
-                                teamClassesCitation: tc, caps: caps, basicYearsInARow: years, gradeConsequencesCitation: cc)
+                                teamClassesCitation: tc, caps: caps, basicYearsInARow: years, gradeConsequencesCitation: cc,
+                                gradeCaps: gradeCaps)
     }
 
     func readEarlyLeave(_ node: Node) -> EarlyLeavePolicy? {

@@ -10,6 +10,8 @@ public struct YearOutcome: Sendable, Hashable {
     public var teamClass: Int?
     public var performance: Double?
     public var opinion: Double?
+    /// The grade the scores gave, when a cap lowered it (`grade` is then the grade after the cap).
+    public var gradeBeforeCap: Grade? = nil
 }
 
 /// Assessment rules (考核): grades from the two 100-point scales, team classes.
@@ -55,6 +57,51 @@ public enum AssessmentRules {
             }
         }
         return nil
+    }
+
+    /// A case's outcomes with the grade caps applied (`assessment.grade_caps`): a principal's grade is capped by the
+    /// class of the team that year (`assessment.cap-team-class`), and the latest graded year's by findings not yet
+    /// rectified (`assessment.cap-unrectified`). A grade from the scores is lowered, and the reason shows the grade
+    /// before and after; a grade given by the committee stands as given, and one above a cap is flagged.
+    public static func outcomes(_ c: AuditCase, policy: AssessmentPolicy) -> (outcomes: [YearOutcome], reasons: [Reason]) {
+        var out = outcomes(c.assessment, policy: policy)
+        guard let caps = policy.gradeCaps else { return (out, []) }
+        var reasons: [Reason] = []
+        let unrectified = c.findings.filter { $0.status != .resolved }.map(\.id)
+        let latest = out.lastIndex { $0.grade != nil }
+        for i in out.indices {
+            guard let g = out[i].grade else { continue }
+            let y = out[i].year
+            var applied: [(cap: Grade, rule: String, why: Label)] = []
+            if c.post.rank == .principal, let k = out[i].teamClass, let m = caps.principalByTeamClass[k], g < m {
+                applied.append((m, "assessment.cap-team-class",
+                                Label(zh: "领导班子评为\(["一", "二", "三", "四"][max(1, min(k, 4)) - 1])类，主要负责人至多评为\(m.rawValue)", en: "the team is in class \(k): its principal is graded \(m.label.en) at best")))
+            }
+            if i == latest, !unrectified.isEmpty, let m = caps.unrectified, g < m {
+                applied.append((m, "assessment.cap-unrectified",
+                                Label(zh: "审计发现问题 \(unrectified.joined(separator: "、")) 尚未整改完毕，至多评为\(m.rawValue)",
+                                      en: "audit findings \(unrectified.joined(separator: ", ")) are not rectified: \(m.label.en) at best")))
+            }
+            guard let worst = applied.max(by: { $0.cap < $1.cap }) else { continue }
+            for a in applied {
+                if out[i].gradeGiven {
+                    reasons.append(Reason(rule: a.rule,
+                                          message: Label(zh: "\(y) 年度考核委员会确定为\(g.rawValue)，但\(a.why.zh)；按原样成立，请核实",
+                                                         en: "\(y): the committee gave \(g.label.en), but \(a.why.en); it stands as given — please check"),
+                                          citation: caps.citation))
+                } else {
+                    reasons.append(Reason(rule: a.rule,
+                                          message: Label(zh: "\(y) 年度按分数为\(g.rawValue)，\(a.why.zh) → \(worst.cap.rawValue)",
+                                                         en: "\(y): the scores give \(g.label.en); \(a.why.en) → \(worst.cap.label.en)"),
+                                          citation: caps.citation))
+                }
+            }
+            if !out[i].gradeGiven {
+                out[i].gradeBeforeCap = g
+                out[i].grade = worst.cap
+            }
+        }
+        return (out, reasons)
     }
 
     /// Consequences of the assessments, with reasons.

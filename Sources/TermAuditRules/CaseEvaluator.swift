@@ -135,7 +135,8 @@ public struct CaseEvaluator: Sendable {
         }
         reasons += signoff.reasons
 
-        let outcomes = AssessmentRules.outcomes(c.assessment, policy: policy.assessment)
+        let (outcomes, capReasons) = AssessmentRules.outcomes(c, policy: policy.assessment)
+        reasons += capReasons
         let system = Self.postSystem(c, policy: policy, units: units)
         if system == .neither, let unit = units?.unit(named: c.post.unit) {
             reasons.append(Reason(rule: "term.system",

@@ -30,6 +30,17 @@ public struct CapBreach: Sendable, Hashable {
     public var reason: Reason
 }
 
+/// Two or more cases of one unit that record different team scores (or classes) for the same year.
+public struct TeamScoreConflict: Sendable, Hashable {
+    public var unit: String
+    /// Each case with where its year's record is, and the score and class it gives.
+    public var entries: [(caseID: String, location: SourceLocation, score: Double?, teamClass: Int?)]
+    public var reason: Reason
+
+    public static func == (a: Self, b: Self) -> Bool { a.unit == b.unit && a.entries.map(\.caseID) == b.entries.map(\.caseID) }
+    public func hash(into h: inout Hasher) { h.combine(unit); h.combine(entries.map(\.caseID)) }
+}
+
 /// Grades, ranks and team classes of one year, with the cap checks.
 public struct RankingReport: Sendable, Hashable {
     public var year: Int
@@ -37,6 +48,10 @@ public struct RankingReport: Sendable, Hashable {
     /// Team class by unit.
     public var teamClasses: [String: Int]
     public var breaches: [CapBreach]
+    /// Units whose cases disagree on the team's score or class that year: an error (nothing is chosen silently).
+    public var conflicts: [TeamScoreConflict] = []
+    /// Grade caps applied to this year's grades (`assessment.cap-*` reasons), by case id.
+    public var capped: [String: [Reason]] = [:]
 }
 
 /// Ranking rules: order within the same level and system; caps on 优秀.
@@ -46,14 +61,24 @@ public enum RankingRules {
         cases.flatMap { $0.assessment.map(\.year) }.max()
     }
 
-    public static func rank(_ cases: [AuditCase], year: Int, policy: Policy) -> RankingReport {
+    /// `units`: with a registry, cases of one unit are found by identity (name or alias), and reported by its name.
+    public static func rank(_ cases: [AuditCase], year: Int, policy: Policy, units: UnitRegistry? = nil) -> RankingReport {
         let a = policy.assessment
         var byGroup: [String: (String, String, [RankEntry])] = [:]
         var teamClasses: [String: Int] = [:]
+        var capped: [String: [Reason]] = [:]
+        var teamRecords: [String: [(caseID: String, location: SourceLocation, score: Double?, teamClass: Int?)]] = [:]
         for c in cases {
             guard let y = c.assessment.first(where: { $0.year == year }) else { continue }
-            let o = AssessmentRules.outcomes([y], policy: a)[0]
-            if let k = o.teamClass { teamClasses[c.post.unit] = min(teamClasses[c.post.unit] ?? k, k) }
+            let (all, capReasons) = AssessmentRules.outcomes(c, policy: a)
+            guard let o = all.first(where: { $0.year == year }) else { continue }
+            let mine = capReasons.filter { $0.message.en.hasPrefix("\(year):") }
+            if !mine.isEmpty { capped[c.id] = mine }
+            let unit = units?.unit(named: c.post.unit)?.name ?? c.post.unit
+            if y.teamScore != nil || y.teamClass != nil {
+                teamRecords[unit, default: []].append((c.id, y.location, y.teamScore, y.teamClass))
+            }
+            if let k = o.teamClass { teamClasses[unit] = min(teamClasses[unit] ?? k, k) }
             let key = c.post.level + "\u{1F}" + c.post.system
             var g = byGroup[key] ?? (c.post.level, c.post.system, [])
             g.2.append(RankEntry(caseID: c.id, name: c.official.name, unit: c.post.unit, grade: o.grade, performance: o.performance,
@@ -89,7 +114,7 @@ public enum RankingRules {
             func check(_ scope: Label, _ population: [RankEntry], _ cap: Double?) {
                 guard let cap, !population.isEmpty else { return }
                 let count = population.filter { $0.grade == .excellent }.count
-                let allowed = Int((Double(population.count) * cap + 1e-9).rounded(.down))
+                let allowed = caps.rounding.allowed(population.count, cap)
                 if count > allowed {
                     let names = population.filter { $0.grade == .excellent }.map(\.name).joined(separator: "、")
                     breaches.append(CapBreach(scope: scope.en, count: count, population: population.count, cap: cap, allowed: allowed,
@@ -106,7 +131,7 @@ public enum RankingRules {
             if let teamCap = caps.teams, !teamClasses.isEmpty {
                 let n = teamClasses.count
                 let ones = teamClasses.filter { $0.value == 1 }.map(\.key).sorted()
-                let allowed = Int((Double(n) * teamCap + 1e-9).rounded(.down))
+                let allowed = caps.rounding.allowed(n, teamCap)
                 if ones.count > allowed {
                     breaches.append(CapBreach(scope: "teams", count: ones.count, population: n, cap: teamCap, allowed: allowed,
                                               reason: Reason(rule: "assessment.team-cap",
@@ -116,6 +141,18 @@ public enum RankingRules {
                 }
             }
         }
-        return RankingReport(year: year, groups: groups, teamClasses: teamClasses, breaches: breaches)
+        var conflicts: [TeamScoreConflict] = []
+        for (unit, records) in teamRecords.sorted(by: { $0.key < $1.key }) where records.count > 1 {
+            let scores = Set(records.compactMap(\.score)), classes = Set(records.compactMap(\.teamClass))
+            guard scores.count > 1 || classes.count > 1 else { continue }
+            let list = records.map { r in "\(r.caseID)（\(r.location.file)：\(r.score.map { "得分 \(Fmt.number($0))" } ?? "")\(r.teamClass.map { " \($0)类" } ?? "")）" }
+            let listEn = records.map { r in "\(r.caseID) (\(r.location.file): \(r.score.map { "score \(Fmt.number($0))" } ?? "")\(r.teamClass.map { " class \($0)" } ?? ""))" }
+            conflicts.append(TeamScoreConflict(unit: unit, entries: records, reason: Reason(
+                rule: "assessment.team-score-conflict",
+                message: Label(zh: "\(year) 年\(unit)领导班子的考核记录不一致：\(list.joined(separator: "；"))；同一单位同一年度的班子得分和类别只能有一个",
+                               en: "\(year): the cases of \(unit) record different team results: \(listEn.joined(separator: "; ")); one unit has one team score and class a year"),
+                citation: a.teamClassesCitation)))
+        }
+        return RankingReport(year: year, groups: groups, teamClasses: teamClasses, breaches: breaches, conflicts: conflicts, capped: capped)
     }
 }

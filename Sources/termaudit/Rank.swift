@@ -25,13 +25,25 @@ struct RankCommand: ParsableCommand {
             print("没有考核数据 (no assessment data)")
             return
         }
-        let report = RankingRules.rank(cases, year: y, policy: session.policy)
+        let report = RankingRules.rank(cases, year: y, policy: session.policy, units: session.workspace.units)
+        // Cases of one unit that disagree on the team's result: nothing is chosen silently.
+        if !report.conflicts.isEmpty {
+            for c in report.conflicts {
+                let first = c.entries[0].location
+                Terminal.eprint("\(first.file):\(first.line):\(first.column): error: \(c.reason.message.zh)")
+                for e in c.entries.dropFirst() {
+                    Terminal.eprint("\(e.location.file):\(e.location.line):\(e.location.column): note: \(e.caseID) records \(e.score.map { "team_score \($0)" } ?? "")\(e.teamClass.map { " team_class \($0)" } ?? "")")
+                }
+                Terminal.eprint("    → give every case of \(c.unit) the same team_score (or team_class) for \(y)")
+            }
+            throw ExitCode(1)
+        }
         switch format {
         case .json:
             struct Entry: Encodable { var rank: Int; var id: String; var name: String; var unit: String; var grade: String?; var performance: Double?; var opinion: Double?; var team_class: Int? }
             struct Group: Encodable { var level: String; var system: String; var entries: [Entry] }
             struct Breach: Encodable { var scope: String; var count: Int; var population: Int; var cap: Double; var allowed: Int; var reason: Reason }
-            struct Out: Encodable { var year: Int; var groups: [Group]; var team_classes: [String: Int]; var breaches: [Breach] }
+            struct Out: Encodable { var year: Int; var groups: [Group]; var team_classes: [String: Int]; var breaches: [Breach]; var capped: [String: [Reason]] }
             let out = Out(year: y, groups: report.groups.map { g in
                 Group(level: g.level, system: g.system, entries: g.entries.map {
                     Entry(rank: $0.rank, id: $0.caseID, name: $0.name, unit: $0.unit, grade: $0.grade?.rawValue,
@@ -39,7 +51,7 @@ struct RankCommand: ParsableCommand {
                 })
             }, team_classes: report.teamClasses, breaches: report.breaches.map {
                 Breach(scope: $0.scope, count: $0.count, population: $0.population, cap: $0.cap, allowed: $0.allowed, reason: $0.reason)
-            })
+            }, capped: report.capped)
             print(try JSONOutput.string(out))
         case .text:
             print("\(y) 年度考核排序 (assessment ranking, \(y))")
@@ -53,6 +65,9 @@ struct RankCommand: ParsableCommand {
             }
             if !report.teamClasses.isEmpty {
                 print("\n班子类别 (team classes): " + report.teamClasses.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { "\($0.key) \($0.value)类" }.joined(separator: "；"))
+            }
+            for id in report.capped.keys.sorted() {
+                for r in report.capped[id]! { print("\n· \(id) [\(r.rule)] \(r.message.zh)") }
             }
             if report.breaches.isEmpty {
                 print("\n✓ 优秀比例符合限额 (caps on 优秀 respected)")

@@ -40,7 +40,7 @@ struct CaseStreamTests {
     func orderAndTransform(batch: Int) throws {
         let (opened, diagnostics) = WorkspaceLoader.openStream(path: Fixtures.samples.path)
         let stream = try #require(opened, "\(diagnostics)")
-        #expect(stream.entries.count == 34)
+        #expect(stream.entries.count == 35)
         var seen: [String] = []
         var results: [(String, Bool)?] = []
         stream.forEach(batch: batch, transform: { c in (c.id, Thread.isMainThread) }) { c, diagnostics, result in

@@ -6,9 +6,10 @@ import TermAuditRules
 /// 降职 and 退休, and overdue findings. Each test is named after the rule it reaches.
 @Suite("Personnel gate, promotion bars, not appointed again, retirement")
 struct PersonnelGateTests {
-    /// A clean case graded 优秀 in 2023 and 2024: the rules would recommend promotion.
+    /// A clean case audited for a promotion, graded 优秀 in 2023 and 2024: the rules would recommend promotion.
+    /// (The trigger keeps the promotion independent of the grade, which an unrectified finding caps at 称职.)
     static func excellent() -> AuditCase {
-        var c = R.clean()
+        var c = R.clean(trigger: .promotion)
         c.assessment = [AssessmentYear(year: 2023, grade: .excellent), AssessmentYear(year: 2024, grade: .excellent)]
         return c
     }
