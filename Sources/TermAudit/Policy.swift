@@ -405,10 +405,13 @@ public struct SignoffPolicy: Sendable, Hashable {
     /// Roles in signing order.
     public var roles: [SignoffRole]
     public var citation: Citation
+    /// Whether one person may sign two roles of one case (default: no).
+    public var onePersonManyRoles: Bool
 
-    public init(roles: [SignoffRole], citation: Citation) {
+    public init(roles: [SignoffRole], citation: Citation, onePersonManyRoles: Bool = false) {
         self.roles = roles
         self.citation = citation
+        self.onePersonManyRoles = onePersonManyRoles
     }
 }
 

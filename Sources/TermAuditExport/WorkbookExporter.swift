@@ -432,14 +432,11 @@ public struct RowMaker: Sendable {
         out.add(sheet, nil, [signoffCaseLabel, .text(c.id), .text(c.official.name), .text(c.post.unit), .text(c.post.title),
                              signoffStateLabel, .text(t(s.state.label))])
         out.add(sheet, nil, signoffHeader)
-        let leader = c.team.first(where: \.leader)?.name
-        for role in ctx.policy.signoff.roles {
+        // Who signs each role is the rules' answer (SignoffRules.expectedSigners), as for `sign` and `verify`.
+        for signer in SignoffRules.expectedSigners(c, policy: ctx.policy) {
+            let role = signer.role
             let record = c.signoffs.last { $0.role == role.id }
-            let expected: String? = switch role.id {
-            case "team_leader": leader
-            case "outgoing": c.handover?.parties["outgoing"] ?? c.official.name
-            default: c.handover?.parties[role.id]
-            }
+            let expected = signer.person?.name
             let verdict = s.signatures[role.id]
             let status: String
             switch verdict {

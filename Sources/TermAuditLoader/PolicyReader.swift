@@ -306,7 +306,7 @@ struct PolicyReader {
     }
 
     func readSignoff(_ node: Node) -> SignoffPolicy? {
-        guard let f = r.mapping(node, of: "signoff", keys: ["roles", "citation"]) else { return nil }
+        guard let f = r.mapping(node, of: "signoff", keys: ["roles", "one_person_many_roles", "citation"]) else { return nil }
         var roles: [SignoffRole] = []
         _ = f.required("roles") { n -> Bool? in
             r.sequence(n, of: "roles") { x, i in
@@ -319,8 +319,9 @@ struct PolicyReader {
             }
             return true
         }
+        let many = f.optional("one_person_many_roles") { r.bool($0, "one_person_many_roles") } ?? false
         guard let c = cite(f) else { return nil }
-        return SignoffPolicy(roles: roles, citation: c)
+        return SignoffPolicy(roles: roles, citation: c, onePersonManyRoles: many)
     }
 
     func readPublication(_ node: Node) -> PublicationPolicy? {

@@ -127,6 +127,10 @@ public struct CaseEvaluator: Sendable {
         } else if !indicators.notReported.isEmpty || !checklist.pending.isEmpty || !checklist.incomplete.isEmpty
                     || !findings.blocking.isEmpty || checklist.template == nil || !audit.complete {
             state = .auditing
+        } else if let noParties = SignoffRules.partiesMissing(c, policy: policy) {
+            // Concluded, but nobody is named to sign some role: not ready for sign-off yet.
+            state = .auditing
+            reasons.append(noParties)
         } else if !missingSignatures.isEmpty {
             state = .readyForSignoff
             reasons.append(SignoffRules.missingReason(missingSignatures, findings: c.findings, uncleared: findings.uncleared, policy: policy))

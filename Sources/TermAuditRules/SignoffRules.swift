@@ -49,3 +49,72 @@ public enum SignoffRules {
                       citation: policy.findings.blockingCitation)
     }
 }
+
+/// A person as a case or a roster names them: a name, told apart from others of the same name by a staff id or a
+/// unit where those are known.
+public struct PersonIdentity: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var staffID: String?
+    public var unit: String?
+
+    public init(name: String, staffID: String? = nil, unit: String? = nil) {
+        self.name = name
+        self.staffID = staffID
+        self.unit = unit
+    }
+
+    /// Whether `other` can be this person: the same name, and no known staff id or unit that differs (units by
+    /// identity when a registry is given).
+    public func admits(_ other: PersonIdentity, units: UnitRegistry? = nil) -> Bool {
+        guard name == other.name else { return false }
+        if let a = staffID, let b = other.staffID, a != b { return false }
+        if let a = unit, let b = other.unit, !(units?.same(a, b) ?? (a == b)) { return false }
+        return true
+    }
+
+    public var description: String {
+        name + ([staffID, unit].compactMap { $0 }.isEmpty ? "" : "（\([staffID, unit].compactMap { $0 }.joined(separator: "，"))）")
+    }
+}
+
+/// Who a case names for a sign-off role.
+public struct ExpectedSigner: Sendable, Hashable {
+    public var role: SignoffRole
+    /// nil: the case names nobody for the role (then the case is not ready for sign-off).
+    public var person: PersonIdentity?
+    /// Where the case names them, e.g. 审计组组长 or handover.parties.incoming.
+    public var source: Label
+}
+
+extension SignoffRules {
+    /// Who may sign each role of the policy on this case, in signing order — one rule for `sign`, `verify`, the
+    /// workbook's signature sheet and the server: the team leader (审计组组长) signs `team_leader`; the audited
+    /// official `outgoing` (handover.parties.outgoing, when given, is that official); the persons named in
+    /// `handover.parties` sign `incoming` and `supervisor` (and any other role of the policy).
+    public static func expectedSigners(_ c: AuditCase, policy: Policy) -> [ExpectedSigner] {
+        policy.signoff.roles.map { role in
+            switch role.id {
+            case "team_leader":
+                let leaders = c.team.filter(\.leader)
+                return ExpectedSigner(role: role, person: leaders.count == 1 ? PersonIdentity(name: leaders[0].name, unit: leaders[0].unit) : nil,
+                                      source: Label(zh: "审计组组长", en: "the audit team's leader"))
+            case "outgoing":
+                return ExpectedSigner(role: role, person: PersonIdentity(name: c.official.name, staffID: c.official.staffID, unit: c.post.unit),
+                                      source: Label(zh: "被审计人（移交人）", en: "the audited official (outgoing)"))
+            default:
+                return ExpectedSigner(role: role, person: c.handover?.parties[role.id].map { PersonIdentity(name: $0) },
+                                      source: Label(zh: "交接各方中的\(role.label.zh)", en: "handover.parties.\(role.id)"))
+            }
+        }
+    }
+
+    /// Why a case is not ready for sign-off for want of named signers (nil when every required role names someone).
+    public static func partiesMissing(_ c: AuditCase, policy: Policy) -> Reason? {
+        let missing = expectedSigners(c, policy: policy).filter { $0.role.required && $0.person == nil }
+        guard !missing.isEmpty else { return nil }
+        return Reason(rule: "signoff.parties-missing",
+                      message: Label(zh: "未写明签字人：\(missing.map(\.role.label.zh).joined(separator: "、"))（交接各方写在 handover.parties），暂不能签字",
+                                     en: "No signer named for: \(missing.map(\.role.id).joined(separator: ", ")) (name them in handover.parties); not ready for sign-off"),
+                      citation: policy.signoff.citation)
+    }
+}

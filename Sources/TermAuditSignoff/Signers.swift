@@ -1,5 +1,6 @@
 import Foundation
 import TermAudit
+import TermAuditRules
 import Yams
 
 /// One entry of signers.yaml: a person who may sign in a role, with their public key.
@@ -11,9 +12,15 @@ public struct SignerEntry: Sendable, Hashable {
     public var publicKey: String
     /// The raw key.
     public var keyBytes: Data
+    /// Told apart from others of the same name by a staff id and/or a unit (docs/signoff.md §2).
+    public var staffID: String?
+    public var unit: String?
     public var location: SourceLocation
 
-    public init(name: String, post: String, role: String, publicKey: String, keyBytes: Data, location: SourceLocation) {
+    public init(name: String, post: String, role: String, publicKey: String, keyBytes: Data, staffID: String? = nil, unit: String? = nil,
+                location: SourceLocation) {
+        self.staffID = staffID
+        self.unit = unit
         self.name = name
         self.post = post
         self.role = role
@@ -43,6 +50,18 @@ public struct SignerRegistry: Sendable {
     /// The entry for a role and a public key (raw bytes), if registered.
     public func entry(role: String, key: Data) -> SignerEntry? {
         entries.first { $0.role == role && $0.keyBytes == key }
+    }
+
+    /// The person an entry names.
+    public static func person(_ e: SignerEntry) -> PersonIdentity { PersonIdentity(name: e.name, staffID: e.staffID, unit: e.unit) }
+
+    /// The distinct people registered for a role who could be `person` (more than one: the case does not tell them apart).
+    public func candidates(role: String, for person: PersonIdentity, units: UnitRegistry?) -> [SignerEntry] {
+        var out: [SignerEntry] = []
+        for e in entries where e.role == role && person.admits(Self.person(e), units: units) {
+            if !out.contains(where: { Self.person($0) == Self.person(e) }) { out.append(e) }
+        }
+        return out
     }
 
     /// The roles a key is registered for.
@@ -166,10 +185,11 @@ final class SignersReader {
             return []
         }
         let roles = policy.signoff.roles.map(\.id)
-        let allowed = ["name", "post", "role", "public_key"]
+        let allowed = ["name", "post", "role", "public_key", "staff_id", "unit"]
         var out: [SignerEntry] = []
         var seen: [String: SourceLocation] = [:]      // role + key
         var owner: [Data: (String, SourceLocation)] = [:]   // key → name
+        var people: [String: [(PersonIdentity, Data, SourceLocation)]] = [:]   // name → the people of that name
         for (i, n) in list.enumerated() {
             guard case .mapping(let m) = n else {
                 report(loc(n), "wrong-type", "signers[\(i)] should be a mapping (name, post, role, public_key), found \(Self.describe(n))")
@@ -212,6 +232,8 @@ final class SignersReader {
                 return t
             }
             let name = text("name"), post = text("post"), role = text("role"), key = text("public_key")
+            let staffID = values["staff_id"] == nil ? nil : text("staff_id")
+            let unit = values["unit"] == nil ? nil : text("unit")
             if let role, !roles.contains(role), let v = values["role"] {
                 report(loc(v), "unknown-role", "role '\(role)' is not a sign-off role of policy \(policy.id)",
                        hint: Self.suggest(role, roles).map { "\($0); the roles are \(roles.joined(separator: ", "))" }
@@ -238,9 +260,26 @@ final class SignersReader {
                        hint: "the first entry is at line \(first.line); list each key once per role")
                 continue
             }
+            // Two people of one name (different keys) must be told apart by a staff id or a unit.
+            let person = PersonIdentity(name: name, staffID: staffID, unit: unit)
+            // A name alone is ambiguous. Keys of one name are one person only when both entries carry the same staff id
+            // and unit (at least one of them); they are two people when a staff id or unit both give differs.
+            // Anything else — e.g. two keys of 李明 with no staff id or unit — is refused.
+            func distinct(_ a: PersonIdentity, _ b: PersonIdentity) -> Bool {
+                (a.staffID != nil && b.staffID != nil && a.staffID != b.staffID) || (a.unit != nil && b.unit != nil && a.unit != b.unit)
+            }
+            let identified = staffID != nil || unit != nil
+            if let other = people[name]?.first(where: { $0.1 != raw && !distinct($0.0, person) && !($0.0 == person && identified) }) {
+                report(here, "ambiguous-signer",
+                       "\(name) here and \(name) on line \(other.2.line) have different keys and are not told apart (\(other.0.description) / \(person.description))",
+                       hint: "one person with two keys: give both entries the same staff_id; two people: give each their own staff_id or unit (docs/signoff.md §2)")
+                continue
+            }
             seen[dupKey] = here
             owner[raw] = (name, here)
-            out.append(SignerEntry(name: name, post: post, role: role, publicKey: key ?? "", keyBytes: raw, location: here))
+            people[name, default: []].append((person, raw, here))
+            out.append(SignerEntry(name: name, post: post, role: role, publicKey: key ?? "", keyBytes: raw, staffID: staffID, unit: unit,
+                                   location: here))
         }
         return out
     }

@@ -34,6 +34,10 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
     case cannotEdit(file: String, Label)
     /// The file changed while signing.
     case fileChanged(String)
+    /// The roster has more than one person who could be the case's named signer.
+    case ambiguousSigner(role: String, named: String, candidates: [String])
+    /// The signer has already signed another role of this case, and the policy does not allow it.
+    case samePersonTwice(role: String, signer: String, otherRole: String)
     /// The signing time is after the workspace's reference date (as_of).
     case afterAsOf(time: String, asOf: Day)
     case io(String, String)
@@ -58,6 +62,8 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
         case .cannotEdit: "cannot-edit"
         case .fileChanged: "file-changed"
         case .afterAsOf: "after-as-of"
+        case .ambiguousSigner: "ambiguous-signer"
+        case .samePersonTwice: "same-person-twice"
         case .io: "io"
         case .message: "error"
         }
@@ -105,6 +111,12 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
             return Label(zh: "无法在 \(file) 中写入签字记录：\(why.zh)", en: "cannot add the sign-off record to \(file): \(why.en)")
         case .fileChanged(let file):
             return Label(zh: "\(file) 在签字过程中被修改，未写入；请重试", en: "\(file) changed while signing; nothing written, try again")
+        case let .ambiguousSigner(role, named, candidates):
+            return Label(zh: "案卷写明的\(role)为 \(named)，签字人名册中有 \(candidates.count) 人可能是此人（\(candidates.joined(separator: "；"))），无法确定身份；请在名册中写明工号或单位以区分",
+                         en: "the case names \(named) as \(role), and signers.yaml has \(candidates.count) people who could be them (\(candidates.joined(separator: "; "))); give staff_id or unit in signers.yaml to tell them apart")
+        case let .samePersonTwice(role, signer, other):
+            return Label(zh: "\(signer) 已在本案卷以\(other)身份签字，同一人不能再以\(role)身份签字",
+                         en: "\(signer) has already signed this case as \(other) and may not also sign as \(role)")
         case let .afterAsOf(time, asOf):
             return Label(zh: "签字时间 \(time) 晚于工作区基准日 as_of \(asOf)，签字不能晚于基准日；请在 termaudit.yaml 中把 as_of 改为今天（或删去 as_of）后再签字",
                          en: "the signing time \(time) is after the workspace's as_of \(asOf); a signature cannot postdate the reference date: set as_of in termaudit.yaml to today (or remove it), then sign")

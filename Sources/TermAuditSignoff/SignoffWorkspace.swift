@@ -51,7 +51,8 @@ public struct SignoffWorkspace: Sendable {
 
     /// The verifier for this workspace (an empty registry when signers.yaml is missing or has errors).
     public var verifier: SignoffVerifier {
-        SignoffVerifier(signers: signerDiagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: workspace.cases.map(\.id))
+        SignoffVerifier(signers: signerDiagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: workspace.cases.map(\.id),
+                        units: workspace.units)
     }
 
     public func auditCase(_ id: String) throws -> AuditCase {
@@ -110,8 +111,28 @@ public struct SignoffWorkspace: Sendable {
         }
         let missing = roles[..<roleIndex].filter { $0.required && verdicts[$0.id] != .valid }.map(\.id)
         guard missing.isEmpty else { throw SignoffError.outOfOrder(role: role, missing: missing) }
-        if let named = c.handover?.parties[role], named != entry.name {
-            throw SignoffError.notNamedInCase(role: role, signer: entry.name, named: named)
+        // Who may sign: the person the case names for the role (SignoffRules.expectedSigners), by identity.
+        let roleLabel = roles[roleIndex].label.zh
+        let signer = SignerRegistry.person(entry)
+        guard let named = SignoffRules.expectedSigners(c, policy: policy).first(where: { $0.role.id == role })?.person else {
+            throw SignoffError.notReady(caseID: c.id, state: .auditing)
+        }
+        guard named.admits(signer, units: workspace.units) else {
+            throw SignoffError.notNamedInCase(role: roleLabel, signer: signer.description, named: named.description)
+        }
+        let candidates = signers.candidates(role: role, for: named, units: workspace.units)
+        if candidates.count > 1 {
+            throw SignoffError.ambiguousSigner(role: roleLabel, named: named.description,
+                                               candidates: candidates.map { "\(SignerRegistry.person($0).description)，第 \($0.location.line) 行" })
+        }
+        if !policy.signoff.onePersonManyRoles {
+            for k in checks where k.result == .valid && k.record.role != role {
+                let other = signers.entries.first { $0.keyBytes == PublicKey.decode(k.record.publicKey) }.map(SignerRegistry.person)
+                if k.record.publicKey == key.publicKeyBase64 || other == signer {
+                    throw SignoffError.samePersonTwice(role: roleLabel, signer: signer.name,
+                                                       otherRole: roles.first { $0.id == k.record.role }?.label.zh ?? k.record.role)
+                }
+            }
         }
         let digest = CaseDigest(c)
         let message = SignedMessage.text(caseID: c.id, role: role, name: entry.name, post: entry.post, time: time, digest: digest.digest)

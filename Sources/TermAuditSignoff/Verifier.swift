@@ -14,6 +14,9 @@ public enum SignatureResult: String, Sendable, Hashable, Encodable, CaseIterable
     case unknownKey = "unknown-key"
     /// The signature verifies only as a signature of another case of the workspace (a copied record).
     case wrongCase = "wrong-case"
+    /// The signature verifies and the key is registered, but the signer is not the person the case names for the
+    /// role, or has already signed another role of the case (where the policy does not allow it).
+    case wrongSigner = "wrong-signer"
     /// Stale (or its key is no longer registered), but a later valid signature of the same role replaces it
     /// (after re-signing): not a problem.
     case superseded
@@ -27,7 +30,7 @@ public enum SignatureResult: String, Sendable, Hashable, Encodable, CaseIterable
         case .valid: .valid
         case .stale: .stale
         case .superseded: .stale
-        case .badSignature, .unknownKey, .wrongCase: .invalid
+        case .badSignature, .unknownKey, .wrongCase, .wrongSigner: .invalid
         }
     }
 
@@ -38,6 +41,7 @@ public enum SignatureResult: String, Sendable, Hashable, Encodable, CaseIterable
         case .badSignature: Label(zh: "签名无效", en: "bad signature")
         case .unknownKey: Label(zh: "密钥未登记", en: "unknown key")
         case .wrongCase: Label(zh: "签名属于其他案卷", en: "signature of another case")
+        case .wrongSigner: Label(zh: "签字人不符", en: "wrong signer")
         case .superseded: Label(zh: "已被重新签字取代", en: "superseded by a later valid signature")
         }
     }
@@ -63,8 +67,11 @@ public struct SignoffVerifier: Sendable {
     public var policy: Policy
     /// Every case id of the workspace, to recognize a record copied from another case.
     public var caseIDs: [String]
+    /// The unit registry, to match a signer's unit by identity.
+    public var units: UnitRegistry?
 
-    public init(signers: SignerRegistry, policy: Policy, caseIDs: [String]) {
+    public init(signers: SignerRegistry, policy: Policy, caseIDs: [String], units: UnitRegistry? = nil) {
+        self.units = units
         self.signers = signers
         self.policy = policy
         self.caseIDs = caseIDs
@@ -74,6 +81,35 @@ public struct SignoffVerifier: Sendable {
     public func check(_ c: AuditCase) -> [RecordCheck] {
         let digest = CaseDigest(c)
         var checks = c.signoffs.enumerated().map { check($0.element, index: $0.offset, caseID: c.id, current: digest) }
+        // Who may sign (SignoffRules.expectedSigners): a good signature by someone else is not a signature of the case.
+        let expected = SignoffRules.expectedSigners(c, policy: policy)
+        var signedBy: [(role: String, person: PersonIdentity)] = []
+        for i in checks.indices where checks[i].result == .valid || checks[i].result == .stale {
+            let r = checks[i].record
+            guard let key = PublicKey.decode(r.publicKey), let entry = signers.entry(role: r.role, key: key) else { continue }
+            let signer = SignerRegistry.person(entry)
+            let want = expected.first { $0.role.id == r.role }
+            let label = want?.role.label ?? Label(zh: r.role, en: r.role)
+            if let named = want?.person, !named.admits(signer, units: units) {
+                checks[i].result = .wrongSigner
+                checks[i].detail = Label(zh: "案卷写明的\(label.zh)为 \(named.description)，签字人 \(signer.description) 不是此人",
+                                         en: "the case names \(named.description) as \(r.role); the signer \(signer.description) is someone else")
+                continue
+            }
+            if want?.person == nil {
+                checks[i].result = .wrongSigner
+                checks[i].detail = Label(zh: "案卷未写明\(label.zh)，无人可以此身份签字", en: "the case names nobody as \(r.role): nobody may sign it")
+                continue
+            }
+            if !policy.signoff.onePersonManyRoles, let other = signedBy.first(where: { $0.role != r.role && $0.person == signer }) {
+                let otherLabel = policy.signoff.roles.first { $0.id == other.role }?.label ?? Label(zh: other.role, en: other.role)
+                checks[i].result = .wrongSigner
+                checks[i].detail = Label(zh: "\(signer.name) 已以\(otherLabel.zh)身份签字，同一人不能再以\(label.zh)身份签字",
+                                         en: "\(signer.name) already signed as \(other.role) and may not also sign as \(r.role)")
+                continue
+            }
+            signedBy.append((r.role, signer))
+        }
         // A stale record, or one whose key was retired, followed by a valid one of the same role was re-signed.
         for i in checks.indices where checks[i].result == .stale || checks[i].result == .unknownKey {
             if checks[(i + 1)...].contains(where: { $0.result == .valid && $0.record.role == checks[i].record.role }) {

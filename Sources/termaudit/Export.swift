@@ -61,7 +61,7 @@ struct Export: ParsableCommand {
             day = d
         }
         let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units), policy: policy, asOf: day)
-        let verifier = SignoffStatus.verifier(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id))
+        let verifier = SignoffStatus.verifier(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id), units: stream.units)
         let ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
                                 library: stream.library, asOf: day, edition: edition.edition, lang: lang,
                                 generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)")

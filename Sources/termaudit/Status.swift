@@ -45,7 +45,7 @@ struct Status: ParsableCommand {
             day.map { day in
                 StatusRenderer(evaluator: CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units),
                                                         policy: policy, asOf: day),
-                               signoffs: StatusSignoffs(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id)),
+                               signoffs: StatusSignoffs(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id), units: stream.units),
                                library: stream.library, policy: policy, format: format, lang: lang, brief: brief)
             }
         }
@@ -93,13 +93,13 @@ struct StatusSignoffs: Sendable {
     let verifier: SignoffVerifier
     let diagnostics: [Diagnostic]
 
-    init(root: URL, policy: Policy, caseIDs: [String]) {
+    init(root: URL, policy: Policy, caseIDs: [String], units: UnitRegistry? = nil) {
         let url = root.appendingPathComponent(SignerRegistry.fileName)
         var signers = SignerRegistry(), diagnostics: [Diagnostic] = []
         if FileManager.default.fileExists(atPath: url.path) {
             (signers, diagnostics) = SignerRegistry.load(url, display: SignoffWorkspace.display(url), policy: policy)
         }
-        verifier = SignoffVerifier(signers: diagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs)
+        verifier = SignoffVerifier(signers: diagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs, units: units)
         self.diagnostics = diagnostics
     }
 

@@ -160,12 +160,12 @@ struct VerifyJSON: Encodable {
 enum SignoffStatus {
     /// A verifier for a workspace root, or nil when it has no signers.yaml (errors in it are printed, and every
     /// signature then counts as invalid).
-    static func verifier(root: URL, policy: Policy, caseIDs: [String]) -> SignoffVerifier? {
+    static func verifier(root: URL, policy: Policy, caseIDs: [String], units: UnitRegistry? = nil) -> SignoffVerifier? {
         let url = root.appendingPathComponent(SignerRegistry.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let (signers, diagnostics) = SignerRegistry.load(url, display: SignoffWorkspace.display(url), policy: policy)
         for d in diagnostics { Terminal.eprint(d.description) }
-        return SignoffVerifier(signers: diagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs)
+        return SignoffVerifier(signers: diagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs, units: units)
     }
 
     private final class Cache: @unchecked Sendable {

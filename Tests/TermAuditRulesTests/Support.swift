@@ -50,7 +50,8 @@ enum R {
                 Indicator(id: "rev", area: "duties", name: "收入", measure: .quantitative(target: 5, actual: 5.2, better: .higher), weight: 10),
                 Indicator(id: "pb", area: "party-organization", name: "党建", measure: .qualitative(target: "达标", rating: .achieved)),
             ],
-            handover: Handover(checklist: "handover-standard", items: allDone),
+            handover: Handover(checklist: "handover-standard", items: allDone,
+                               parties: ["outgoing": "王某", "incoming": "李某", "supervisor": "赵某"]),
             findings: [Finding(id: "F1", title: "已整改问题", category: "finance", status: .resolved)],
             assessment: [AssessmentYear(year: 2024, performance: 80, opinion: 75)]
         )

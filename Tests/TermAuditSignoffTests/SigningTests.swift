@@ -124,7 +124,89 @@ struct SigningTests {
         #expect(refusal { try w.sign("2024-002", "team_leader", as: "陆佳", time: "2024-12-20 02:00") }?.code == "error")
         // 刘晓燕 is a registered outgoing official, but 2024-004's outgoing official is 周文斌.
         try w.sign("2024-004", "team_leader", as: "许文涛")
-        #expect(refusal { try w.sign("2024-004", "outgoing", as: "刘晓燕") } == .notNamedInCase(role: "outgoing", signer: "刘晓燕", named: "周文斌"))
+        #expect(refusal { try w.sign("2024-004", "outgoing", as: "刘晓燕") }
+                == .notNamedInCase(role: "移交人", signer: "刘晓燕", named: "周文斌（A-0104，青山县发展和改革局）"))
+    }
+}
+
+/// Who may sign (issue 14): the person the case names for the role, by identity; one person, one role.
+@Suite("Who may sign")
+struct WhoMaySignTests {
+    @Test("team_leader: a registered team leader of another case cannot sign this one")
+    func otherLeader() throws {
+        let w = try TempWorkspace(cases: ["2024-002", "2024-004"])
+        try w.register(TempWorkspace.people002)
+        try w.register(["team_leader": "许文涛"])                         // 2024-004's leader, registered as a team leader
+        let before = try w.bytes("2024-002")
+        #expect(refusal { try w.sign("2024-002", "team_leader", as: "许文涛") }
+                == .notNamedInCase(role: "审计组长", signer: "许文涛", named: "陆佳（青山县审计局）"))
+        #expect(try w.bytes("2024-002") == before)
+        try w.sign("2024-002", "team_leader", as: "陆佳")
+    }
+
+    @Test("signoff.parties-missing: without named parties a case is not ready, and nobody can sign")
+    func noParties() throws {
+        let w = try TempWorkspace(cases: ["2024-002"])
+        try w.register(TempWorkspace.people002)
+        try w.edit("2024-002", "  parties: {outgoing: 刘晓燕, incoming: 潘建, supervisor: 沈涛}\n", "")
+        let ws = try w.open()
+        let c = try ws.auditCase("2024-002")
+        let s = ws.evaluator.evaluate(c)
+        #expect(s.state == .auditing)
+        #expect(s.reasons.contains { $0.rule == "signoff.parties-missing" && $0.message.zh.contains("接交人、监交人") })
+        #expect(refusal { try w.sign("2024-002", "team_leader", as: "陆佳") } == .notReady(caseID: "2024-002", state: .auditing))
+    }
+
+    @Test("one person may not sign two roles of one case unless the policy allows it")
+    func samePersonTwice() throws {
+        let w = try TempWorkspace(cases: ["2024-002"])
+        try w.edit("2024-002", "supervisor: 沈涛}", "supervisor: 陆佳}")       // the team leader named as supervisor
+        try w.register(["team_leader": "陆佳", "outgoing": "刘晓燕", "incoming": "潘建", "supervisor": "陆佳"])
+        try w.sign("2024-002", "team_leader", as: "陆佳", time: "2024-12-20T01:00:00Z")
+        try w.sign("2024-002", "outgoing", as: "刘晓燕", time: "2024-12-20T02:00:00Z")
+        try w.sign("2024-002", "incoming", as: "潘建", time: "2024-12-20T03:00:00Z")
+        #expect(refusal { try w.sign("2024-002", "supervisor", as: "陆佳", time: "2024-12-20T04:00:00Z") }
+                == .samePersonTwice(role: "监交人", signer: "陆佳", otherRole: "审计组长"))
+    }
+
+    @Test("signers.yaml: two people of one name must be told apart by staff_id or unit (ambiguous-signer)")
+    func ambiguousRoster() throws {
+        let p = KeyTests.policy
+        let k1 = SigningKey.generate(name: "a").publicKeyBase64, k2 = SigningKey.generate(name: "b").publicKeyBase64
+        let bad = "- {name: 李明, post: 科长, role: team_leader, public_key: \"\(k1)\"}\n- {name: 李明, post: 科长, role: team_leader, public_key: \"\(k2)\"}\n"
+        let (reg, d) = SignerRegistry.parse(data: Data(bad.utf8), file: "signers.yaml", policy: p)
+        #expect(d.map(\.code) == ["ambiguous-signer"])
+        #expect(d.first?.location.line == 2)
+        #expect(reg.entries.count == 1)
+        let ok = bad.replacingOccurrences(of: "post: 科长, role: team_leader, public_key: \"\(k2)\"", with: "post: 科长, unit: 县财政局, role: team_leader, public_key: \"\(k2)\"")
+            .replacingOccurrences(of: "post: 科长, role: team_leader, public_key: \"\(k1)\"", with: "post: 科长, unit: 县审计局, role: team_leader, public_key: \"\(k1)\"")
+        let (reg2, d2) = SignerRegistry.parse(data: Data(ok.utf8), file: "signers.yaml", policy: p)
+        #expect(d2.isEmpty, "\(d2)")
+        // The case's team leader is 李明 of 县审计局: only that 李明 can be them.
+        let who = PersonIdentity(name: "李明", unit: "县审计局")
+        #expect(reg2.candidates(role: "team_leader", for: who, units: nil).map(\.unit) == ["县审计局"])
+        #expect(reg2.candidates(role: "team_leader", for: PersonIdentity(name: "李明"), units: nil).count == 2)
+    }
+
+    @Test("verify: a good signature by someone other than the named person is wrong-signer, and the case is not signed off")
+    func verifyWrongSigner() throws {
+        let w = try TempWorkspace(cases: ["2024-002"])
+        try w.register(TempWorkspace.people002)
+        try w.register(["incoming": "王五"])
+        try w.sign("2024-002", "team_leader", as: "陆佳")
+        try w.sign("2024-002", "outgoing", as: "刘晓燕")
+        try w.sign("2024-002", "incoming", as: "潘建")
+        try w.sign("2024-002", "supervisor", as: "沈涛")
+        #expect(try w.checks("2024-002").allSatisfy { $0.result == .valid })
+        // The parties are changed after signing: the incoming record is now by someone the case does not name.
+        try w.edit("2024-002", "incoming: 潘建", "incoming: 王五")
+        let checks = try w.checks("2024-002")
+        let incoming = try #require(checks.first { $0.record.role == "incoming" })
+        #expect(incoming.result == .wrongSigner)
+        #expect(incoming.detail.zh.contains("王五") && incoming.detail.zh.contains("潘建"))
+        let ws = try w.open()
+        let c = try ws.auditCase("2024-002")
+        #expect(ws.evaluator.evaluate(c, signatures: ws.verifier.verdicts(c)).state != .signedOff)
     }
 }
 

@@ -52,18 +52,20 @@ final class TempWorkspace {
     private var entries: [String] = []
 
     /// Makes a key for each person (role → name) and registers them in signers.yaml (added to earlier entries).
-    func register(_ people: [String: String]) throws {
+    func register(_ people: [String: String], staffIDs: [String: String] = [:]) throws {
         for (role, name) in people.sorted(by: { $0.key < $1.key }) {
             if keys[name] == nil { keys[name] = SigningKey.generate(name: name) }
-            entries.append("- {name: \(name), post: \(name)的职务, role: \(role), public_key: \"\(keys[name]!.publicKeyBase64)\"}")
+            let staff = staffIDs[name].map { ", staff_id: \($0)" } ?? ""
+            entries.append("- {name: \(name), post: \(name)的职务, role: \(role)\(staff), public_key: \"\(keys[name]!.publicKeyBase64)\"}")
         }
         try writeSigners()
     }
 
     /// Registers a given key.
-    func register(name: String, role: String, key: SigningKey) throws {
+    func register(name: String, role: String, key: SigningKey, staffID: String? = nil) throws {
         keys[name] = key
-        entries.append("- {name: \(name), post: 职务, role: \(role), public_key: \"\(key.publicKeyBase64)\"}")
+        let staff = staffID.map { ", staff_id: \($0)" } ?? ""
+        entries.append("- {name: \(name), post: 职务, role: \(role)\(staff), public_key: \"\(key.publicKeyBase64)\"}")
         try writeSigners()
     }
 

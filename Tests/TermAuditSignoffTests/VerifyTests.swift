@@ -27,7 +27,7 @@ struct VerifyTests {
         Change(section: "trigger", old: "trigger: term_end", new: "trigger: transfer"),
         Change(section: "team", old: "unit: 青山县人力资源和社会保障局}", new: "unit: 青山县人社局}"),
         Change(section: "handover", old: "    duties: done\n", new: "    duties: pending\n"),      // a status
-        Change(section: "handover", old: "incoming: 潘建", new: "incoming: 潘健"),
+        Change(section: "handover", old: "due: 2024-12-18", new: "due: 2024-12-19"),     // (a changed party is wrong-signer: WhoMaySignTests)
         Change(section: "findings", old: "findings: []", new: "findings:\n  - {id: F1, title: 补记问题, category: funds, status: resolved, amount: 3.5, department: finance}"),
         Change(section: "assessment", old: "performance: 84", new: "performance: 84.5"),
         Change(section: "audit", old: "audit: {result: 未发现问题, by: 陆佳, date: 2024-12-15}", new: "audit: {result: 未发现问题, by: 陆佳, date: 2024-12-14}"),
@@ -168,16 +168,16 @@ struct VerifyTests {
     @Test("key rotation: an added key keeps old signatures valid; a retired key's record is superseded by re-signing")
     func rotation() throws {
         let w = try TempWorkspace(cases: ["2024-002"])
-        try w.register(people)
+        try w.register(people, staffIDs: ["陆佳": "S-01"])        // two keys of one person: the same staff_id on both
         try w.signAll("2024-002", people)
         let old = w.keys["陆佳"]!
         let new = SigningKey.generate(name: "陆佳")
         // Add the new key, keep the old: still valid.
-        try w.register(name: "陆佳", role: "team_leader", key: new)
+        try w.register(name: "陆佳", role: "team_leader", key: new, staffID: "S-01")
         #expect(try w.checks("2024-002").map(\.result) == [.valid, .valid, .valid, .valid])
         // Retire the old key: its record is unknown-key and the role must be signed again.
         try w.unregister("陆佳")
-        try w.register(name: "陆佳", role: "team_leader", key: new)
+        try w.register(name: "陆佳", role: "team_leader", key: new, staffID: "S-01")
         #expect(try w.checks("2024-002").map(\.result) == [.unknownKey, .valid, .valid, .valid])
         #expect(refusal { try w.open().sign(caseID: "2024-002", role: "team_leader", key: old, time: "2024-12-28T00:00:00Z") }?.code == "unregistered-key")
         try w.sign("2024-002", "team_leader", as: "陆佳", time: "2024-12-28T00:00:00Z")
