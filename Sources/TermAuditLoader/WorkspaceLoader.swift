@@ -12,6 +12,26 @@ public struct LoadResult: Sendable {
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// The workspace's valid cases apart from the invalid ones, so that one broken case file does not hide the others:
+    /// `settings` are the errors outside case files (settings, library, unit registry: nothing can be trusted then);
+    /// `cases` the errors of case files, including duplicate ids (every case of a duplicated id is left out).
+    public func partitioned() -> (valid: LoadResult, settings: [Diagnostic], cases: [Diagnostic]) {
+        let caseFiles = Set(files.map { YAMLFiles.display($0) })
+        let errors = diagnostics.filter { $0.severity == .error }
+        let caseErrors = errors.filter { caseFiles.contains($0.location.file) }
+        let settingsErrors = errors.filter { !caseFiles.contains($0.location.file) }
+        let badFiles = Set(caseErrors.map(\.location.file))
+        var valid = self
+        if var ws = workspace {
+            var counts: [String: Int] = [:]
+            for c in ws.cases { counts[c.id, default: 0] += 1 }
+            ws.cases = ws.cases.filter { !badFiles.contains($0.location.file) && counts[$0.id] == 1 }
+            valid.workspace = ws
+        }
+        valid.diagnostics = diagnostics.filter { $0.severity != .error }
+        return (valid, settingsErrors, caseErrors)
+    }
 }
 
 /// Finds and loads a workspace: `termaudit.yaml`, the checklist library, and `cases/**/*.yaml`.

@@ -33,8 +33,13 @@ public struct SignoffWorkspace: Sendable {
     }
 
     /// Loads the workspace at `path`; throws `SignoffError.diagnostics` when a file has errors.
-    public static func open(path: String, policyOverride: String? = nil, asOf: Day? = nil) throws -> SignoffWorkspace {
-        let result = WorkspaceLoader.load(path: path, policyOverride: policyOverride)
+    /// `validCasesOnly`: errors in other case files leave those cases out (errors in the settings still throw).
+    public static func open(path: String, policyOverride: String? = nil, asOf: Day? = nil, validCasesOnly: Bool = false) throws -> SignoffWorkspace {
+        var result = WorkspaceLoader.load(path: path, policyOverride: policyOverride)
+        if validCasesOnly {
+            let parts = result.partitioned()
+            if parts.settings.isEmpty { result = parts.valid }
+        }
         let errors = result.diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty, let ws = result.workspace, let policy = ws.policy, let root = result.root else {
             throw SignoffError.diagnostics(errors)

@@ -19,10 +19,11 @@ struct RankCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let session = try Session.open(workspace)
+        let session = try Session.open(workspace, validCasesOnly: true)
         let cases = session.workspace.cases
         guard let y = year ?? RankingRules.latestYear(cases) else {
             print("没有考核数据 (no assessment data)")
+            session.finishWithInvalid()
             return
         }
         let report = RankingRules.rank(cases, year: y, policy: session.policy, units: session.workspace.units)
@@ -75,6 +76,7 @@ struct RankCommand: ParsableCommand {
                 for b in report.breaches { print("\n✗ [\(b.reason.rule)] \(b.reason.message.zh)\n  \(b.reason.message.en)") }
             }
         }
+        session.finishWithInvalid()
     }
 
     func fmt(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }

@@ -10,10 +10,21 @@ struct Session {
     var policy: Policy
     var evaluator: CaseEvaluator
     var load: LoadResult
+    /// With `validCasesOnly`: the errors of the case files left out (reported by `finishWithInvalid`).
+    var invalid: [Diagnostic] = []
 
     /// Loads the workspace; on invalid input prints the located errors to stderr and exits with status 1.
-    static func open(_ options: WorkspaceOptions, asOf: String? = nil) throws -> Session {
-        let result = WorkspaceLoader.load(path: options.path, policyOverride: options.policy)
+    /// `validCasesOnly`: errors in case files leave those cases out instead (for `status`, `rank`, `verify`, `sign`:
+    /// one broken file must not hide the others); errors in the settings still stop everything.
+    static func open(_ options: WorkspaceOptions, asOf: String? = nil, validCasesOnly: Bool = false) throws -> Session {
+        var result = WorkspaceLoader.load(path: options.path, policyOverride: options.policy)
+        var invalid: [Diagnostic] = []
+        if validCasesOnly && result.hasErrors {
+            let parts = result.partitioned()
+            if !parts.settings.isEmpty { fail(result.diagnostics) }
+            result = parts.valid
+            invalid = parts.cases
+        }
         if result.hasErrors { fail(result.diagnostics) }
         guard let ws = result.workspace, let policy = ws.policy else { throw ExitCode(1) }
         var day = ws.config.asOf ?? Session.today()
@@ -24,7 +35,17 @@ struct Session {
             day = d
         }
         let evaluator = CaseEvaluator(workspace: ws, policy: policy, asOf: day)
-        return Session(workspace: ws, policy: policy, evaluator: evaluator, load: result)
+        return Session(workspace: ws, policy: policy, evaluator: evaluator, load: result, invalid: invalid)
+    }
+
+    /// After a command has reported the valid cases: lists the invalid case files with their located errors on stderr
+    /// and exits with status 1 (nothing happens when every case file is valid).
+    func finishWithInvalid() {
+        guard !invalid.isEmpty else { return }
+        for d in invalid { Terminal.eprint(d.description) }
+        let files = Set(invalid.map(\.location.file)).count
+        Terminal.eprint("✗ \(files) 个案卷文件有错误，未计入以上结果 (\(files) case files with errors are left out above; run `termaudit validate`)")
+        TermAuditCommand.exit(withError: ExitCode(1))
     }
 
     /// Prints located errors to stderr and exits with status 1.

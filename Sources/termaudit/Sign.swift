@@ -31,7 +31,11 @@ struct Sign: ParsableCommand {
     var section: String?
 
     func run() throws {
-        let session = try Session.open(workspace)
+        // Another case file being broken does not stop signing this one; this one must be valid.
+        let session = try Session.open(workspace, validCasesOnly: true)
+        if !session.workspace.cases.contains(where: { $0.id == caseID }) && !session.invalid.isEmpty {
+            Session.fail(session.invalid)
+        }
         let ws = SignoffCLI.workspace(session)
         if printCanonical { return try printCanonicalForm(ws) }
         guard let role else { throw ValidationError("--role is required (one of \(session.policy.signoff.roles.map(\.id).joined(separator: ", ")))") }
@@ -55,7 +59,8 @@ struct Sign: ParsableCommand {
             print("  digest: \(r.digest)")
             print("  file:   \(SignoffWorkspace.display(signed.file))")
             // The state after signing.
-            let after = try SignoffWorkspace.open(path: workspace.path, policyOverride: workspace.policy, asOf: session.evaluator.asOf)
+            let after = try SignoffWorkspace.open(path: workspace.path, policyOverride: workspace.policy, asOf: session.evaluator.asOf,
+                                                  validCasesOnly: true)
             if let c = try? after.auditCase(caseID) {
                 let st = after.evaluator.evaluate(c, signatures: after.verifier.verdicts(c))
                 print("  状态 state: \(st.state.label.zh) \(st.state.rawValue)")

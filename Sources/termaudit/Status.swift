@@ -49,6 +49,8 @@ struct Status: ParsableCommand {
                                library: stream.library, policy: policy, format: format, lang: lang, brief: brief)
             }
         }
+        // signers.yaml's errors are errors: a typo there would turn every signed case back to 待签字.
+        if let d = renderer?.signoffs.diagnostics, d.contains(where: { $0.severity == .error }) { Session.fail(settings + d) }
         let selected = Set(caseIDs)
         var check = CaseCheck(settings: settings)
         var output = StatusOutput(format: format, lang: lang)
@@ -57,16 +59,22 @@ struct Status: ParsableCommand {
             selected.isEmpty || selected.contains(c.id) ? renderer?.render(c) : nil
         }) { c, diagnostics, rendered in
             check.add(c, diagnostics)
-            guard !check.hasErrors, let rendered = rendered ?? nil else { return }
+            // A case with errors has no rendering; the others are shown whatever other files hold.
+            guard let rendered = rendered ?? nil else { return }
             if selected.isEmpty {
                 output.add(rendered)
             } else if picked[rendered.id] == nil {
                 picked[rendered.id] = rendered
             }
         }
-        // What `Session.open` and `Session.cases` refused, in the same order.
+        // What `Session.open` and `Session.cases` refused, in the same order. Errors in the settings (or duplicate
+        // ids) stop everything; errors in case files leave those cases out: the valid ones are shown, the invalid
+        // ones listed with their errors after them (exit 1).
         let diagnostics = check.diagnostics()
-        if diagnostics.contains(where: { $0.severity == .error }) { Session.fail(diagnostics) }
+        let errors = diagnostics.filter { $0.severity == .error }
+        if settings.contains(where: { $0.severity == .error }) || errors.contains(where: { $0.code == "duplicate-case" }) {
+            Session.fail(diagnostics)
+        }
         guard let renderer else {
             guard stream.policy != nil else { throw ExitCode(1) }
             throw ValidationError("--as-of '\(asOf ?? "")' is not a date YYYY-MM-DD")
@@ -74,21 +82,26 @@ struct Status: ParsableCommand {
         if !caseIDs.isEmpty {
             let known = check.caseIDs
             for id in caseIDs where picked[id] == nil {
+                if !errors.isEmpty { Session.fail(errors) }    // the case asked for may be one of the broken files
                 let hint = known.min { a, b in a.commonPrefix(with: id).count > b.commonPrefix(with: id).count }
                 throw ValidationError("no case with id '\(id)'\(hint.map { "; did you mean '\($0)'?" } ?? "")")
             }
             for id in caseIDs { output.add(picked[id]!) }
         }
         if let failure = output.failure { throw failure }
-        if output.signed { renderer.signoffs.report() }
         try output.write(asOf: renderer.evaluator.asOf, policy: renderer.policy, unitKindsKnown: stream.units != nil && renderer.policy.postSystems != nil)
+        if !errors.isEmpty {
+            for d in errors { Terminal.eprint(d.description) }
+            let files = Set(errors.map(\.location.file)).count
+            Terminal.eprint("✗ \(files) 个案卷文件有错误，未计入以上结果 (\(files) case files with errors are left out above; run `termaudit validate`)")
+            throw ExitCode(1)
+        }
     }
 }
 
 extension Language: ExpressibleByArgument {}
 
-/// Sign-off verdicts for `status`: signers.yaml is read once; its errors are printed (and every signature then counts
-/// as invalid) when a case with sign-off records is shown.
+/// Sign-off verdicts for `status`: signers.yaml is read once; `status` stops with its errors (exit 1).
 struct StatusSignoffs: Sendable {
     let verifier: SignoffVerifier
     let diagnostics: [Diagnostic]
@@ -107,13 +120,6 @@ struct StatusSignoffs: Sendable {
         c.signoffs.isEmpty ? [:] : verifier.verdicts(c)
     }
 
-    /// Prints the errors of signers.yaml, if any, to stderr.
-    func report() {
-        for d in diagnostics { Terminal.eprint(d.description) }
-        if !diagnostics.isEmpty {
-            Terminal.eprint("⚠ signers.yaml 有错误，签字均按无效计 / signers.yaml has errors: signatures count as invalid")
-        }
-    }
 }
 
 /// One case as `status` shows it, made on a parse thread.

@@ -23,7 +23,8 @@ struct Verify: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let session = try Session.open(workspace)
+        let session = try Session.open(workspace, validCasesOnly: true)
+        defer { session.finishWithInvalid() }
         let ws = SignoffCLI.workspace(session)
         if !ws.signerDiagnostics.isEmpty {
             SignoffCLI.refuse(.diagnostics(ws.signerDiagnostics), what: Label(zh: "signers.yaml 有错误", en: "signers.yaml has errors"))
@@ -156,37 +157,15 @@ struct VerifyJSON: Encodable {
     enum CodingKeys: String, CodingKey { case ok, signatures, problems, signersFile = "signers_file", cases }
 }
 
-/// Sign-off verdicts for `status`: one verifier per workspace, built once.
+/// Sign-off verdicts for `export`: one verifier per workspace, built once.
 enum SignoffStatus {
-    /// A verifier for a workspace root, or nil when it has no signers.yaml (errors in it are printed, and every
-    /// signature then counts as invalid).
+    /// A verifier for a workspace root, or nil when it has no signers.yaml. signers.yaml's errors are errors: the
+    /// command stops with them (exit 1) before it writes anything.
     static func verifier(root: URL, policy: Policy, caseIDs: [String], units: UnitRegistry? = nil) -> SignoffVerifier? {
         let url = root.appendingPathComponent(SignerRegistry.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let (signers, diagnostics) = SignerRegistry.load(url, display: SignoffWorkspace.display(url), policy: policy)
-        for d in diagnostics { Terminal.eprint(d.description) }
-        return SignoffVerifier(signers: diagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs, units: units)
-    }
-
-    private final class Cache: @unchecked Sendable {
-        let lock = NSLock()
-        var entries: [String: SignoffVerifier] = [:]
-    }
-    private static let cache = Cache()
-
-    static func verdicts(for c: AuditCase, session: Session) -> [String: SignatureVerdict] {
-        if c.signoffs.isEmpty { return [:] }
-        let key = (session.load.root?.path ?? "") + "\u{0}" + session.policy.id
-        cache.lock.lock()
-        defer { cache.lock.unlock() }
-        if cache.entries[key] == nil {
-            let ws = SignoffCLI.workspace(session)
-            for d in ws.signerDiagnostics { Terminal.eprint(d.description) }
-            if !ws.signerDiagnostics.isEmpty {
-                Terminal.eprint("⚠ signers.yaml 有错误，签字均按无效计 / signers.yaml has errors: signatures count as invalid")
-            }
-            cache.entries[key] = ws.verifier
-        }
-        return cache.entries[key]!.verdicts(c)
+        if diagnostics.contains(where: { $0.severity == .error }) { Session.fail(diagnostics) }
+        return SignoffVerifier(signers: signers, policy: policy, caseIDs: caseIDs, units: units)
     }
 }

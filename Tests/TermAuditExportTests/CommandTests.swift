@@ -151,3 +151,96 @@ struct PrintTests {
         #expect(headed >= 3, "the checklist's header row should be repeated on each of its pages")
     }
 }
+
+/// Errors are errors (issue 14): a bad line in signers.yaml stops every command that reads signatures.
+@Suite("signers.yaml errors stop status, verify, sign and export")
+struct SignersErrorTests {
+    /// A copy of the samples whose signers.yaml has one typo (an unknown role) on line 7.
+    static func workspace() throws -> URL {
+        let dir = try X.tempDir()
+        let ws = dir.appendingPathComponent("samples")
+        try FileManager.default.copyItem(at: X.samples, to: ws)
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("checklists"),
+                                                   withDestinationURL: X.repo.appendingPathComponent("checklists"))
+        let url = ws.appendingPathComponent("signers.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try text.replacingOccurrences(of: "role: team_leader, public_key: \"1qMl", with: "role: team_leadr, public_key: \"1qMl")
+            .write(to: url, atomically: true, encoding: .utf8)
+        return ws
+    }
+
+    @Test("status, verify, sign and export exit 1 with the located error; export writes nothing")
+    func everyCommand() throws {
+        let ws = try Self.workspace()
+        let out = ws.deletingLastPathComponent().appendingPathComponent("o.xlsx")
+        for args in [["status", ws.path], ["verify", ws.path], ["export", ws.path, "-o", out.path, "--quiet"],
+                     ["sign", "2024-002", "--role", "team_leader", "--key", ws.appendingPathComponent("keys/lu-jia.key").path,
+                      "--time", "2024-12-20T02:00:00Z", ws.path]] {
+            let r = try X.run([X.termaudit] + args)
+            #expect(r.status == 1, "\(args[0]): \(r.err)")
+            #expect(r.err.contains("signers.yaml:7:") && r.err.contains("team_leadr"), "\(args[0]): \(r.err)")
+            #expect(args[0] == "sign" || r.out.isEmpty, "\(args[0]) printed: \(String(decoding: r.out, as: UTF8.self).prefix(200))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // Fixed, every command runs again.
+        let url = ws.appendingPathComponent("signers.yaml")
+        try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "team_leadr", with: "team_leader").write(to: url, atomically: true, encoding: .utf8)
+        #expect(try X.run([X.termaudit, "status", ws.path, "--brief"]).status == 0)
+        #expect(try X.run([X.termaudit, "export", ws.path, "-o", out.path, "--quiet"]).status == 0)
+    }
+}
+
+/// An invalid case file does not hide the others (issue 14).
+@Suite("One broken case file")
+struct BrokenCaseTests {
+    /// A copy of the samples where 2024-003 has `rank: principle` (line 13).
+    static func workspace() throws -> URL {
+        let ws = try SignersErrorTests.workspace()
+        let url = ws.appendingPathComponent("signers.yaml")   // undo the signers typo of the other suite's copy
+        try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "team_leadr", with: "team_leader").write(to: url, atomically: true, encoding: .utf8)
+        let c = ws.appendingPathComponent("cases/县直部门/2024-003.yaml")
+        try String(contentsOf: c, encoding: .utf8).replacingOccurrences(of: "rank: principal", with: "rank: principle").write(to: c, atomically: true, encoding: .utf8)
+        return ws
+    }
+
+    @Test("status, rank and verify report every valid case and list the broken one with its located error (exit 1)")
+    func reportOthers() throws {
+        let ws = try Self.workspace()
+        let located = "cases/县直部门/2024-003.yaml:13:9: error: post.rank 'principle' is not allowed"
+        let status = try X.run([X.termaudit, "status", ws.path, "--format", "json"])
+        #expect(status.status == 1)
+        #expect(status.err.contains(located), "\(status.err)")
+        struct S: Decodable { struct C: Decodable { var id: String }; var cases: [C] }
+        let ids = try JSONDecoder().decode(S.self, from: status.out).cases.map(\.id)
+        #expect(ids.count == 34 && !ids.contains("2024-003") && ids.contains("2024-004"))
+        let rank = try X.run([X.termaudit, "rank", ws.path])
+        #expect(rank.status == 1 && rank.err.contains(located))
+        #expect(String(decoding: rank.out, as: UTF8.self).contains("周文斌"))
+        let verify = try X.run([X.termaudit, "verify", ws.path])
+        #expect(verify.status == 1 && verify.err.contains(located))
+        #expect(String(decoding: verify.out, as: UTF8.self).contains("2024-001"))
+    }
+
+    @Test("sign works on a valid case while another is broken; the broken one cannot be signed")
+    func signOthers() throws {
+        let ws = try Self.workspace()
+        let key = ws.appendingPathComponent("keys/lu-jia.key").path
+        let ok = try X.run([X.termaudit, "sign", "2024-002", "--role", "team_leader", "--key", key, "--time", "2024-12-20T02:00:00Z", ws.path])
+        #expect(ok.status == 0, "\(ok.err)")
+        let bad = try X.run([X.termaudit, "sign", "2024-003", "--role", "team_leader", "--key", key, "--time", "2024-12-20T02:00:00Z", ws.path])
+        #expect(bad.status == 1 && bad.err.contains("2024-003.yaml:13:9"))
+    }
+
+    @Test("export stays all-or-nothing, unless --case selects valid cases")
+    func exportAllOrNothing() throws {
+        let ws = try Self.workspace()
+        let dir = ws.deletingLastPathComponent()
+        let all = try X.run([X.termaudit, "export", ws.path, "-o", dir.appendingPathComponent("all.xlsx").path, "--quiet"])
+        #expect(all.status == 1 && all.err.contains("2024-003.yaml:13:9"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("all.xlsx").path))
+        let one = try X.run([X.termaudit, "export", ws.path, "--case", "2024-001", "-o", dir.appendingPathComponent("one.xlsx").path, "--quiet"])
+        #expect(one.status == 0, "\(one.err)")
+        let book = try X.read(dir.appendingPathComponent("one.xlsx"))
+        #expect(book.sheet("汇总")?.records.map { $0["案卷编号"]?.text } == ["2024-001"])
+    }
+}
