@@ -418,10 +418,21 @@ public struct SignoffPolicy: Sendable, Hashable {
 /// What the public edition may show beyond the fixed rules.
 public struct PublicationPolicy: Sendable, Hashable {
     public var teamNames: Bool
+    /// The case states whose cases are published (default: the audit has concluded — ready for sign-off, signed off).
+    public var states: Set<CaseState>
+    /// Internal fields a locality also publishes (from `PublicationPolicy.publishable`).
+    public var alsoPublic: Set<String>
     public var citation: Citation
 
-    public init(teamNames: Bool, citation: Citation) {
+    /// What a policy may add to the public edition: personal consequences and the placement advice. Identifiers,
+    /// notes and matters under investigation can never be added.
+    public static let publishable = ["consequences", "placement"]
+
+    public init(teamNames: Bool, states: Set<CaseState> = [.readyForSignoff, .signedOff], alsoPublic: Set<String> = [],
+                citation: Citation) {
         self.teamNames = teamNames
+        self.states = states
+        self.alsoPublic = alsoPublic
         self.citation = citation
     }
 }

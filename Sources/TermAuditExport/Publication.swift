@@ -28,6 +28,7 @@ public enum Field: String, Sendable, CaseIterable {
     case findingUnsettled        // open, unverified, transferred findings: anything beyond a count
     case findingNote
     case holdIDs
+    case codes                   // ids of indicators and handover items (fiscal-revenue, seals): on paper, labels only
     case overdue                 // findings past their due date and handover items past the handover's due date
     case teamDepartments, teamMemberNames
     case auditItems              // every audit item, examiner and status
@@ -40,19 +41,50 @@ public enum Field: String, Sendable, CaseIterable {
         switch self {
         case .officialName, .unit, .postTitle, .rank, .trigger, .term, .state, .completion,
              .indicators, .checklistStatus, .checklistReason, .findingSettled, .teamDepartments,
-             .departmentConclusions, .assessment, .consequences, .teamMemberNames:
+             .departmentConclusions, .assessment, .teamMemberNames:
             return [.internal, .public]
         case .staffID, .nationalID, .serviceStart, .born, .indicatorNote, .checklistNote, .handoverParties,
-             .findingUnsettled, .findingNote, .holdIDs, .overdue, .auditItems, .placement, .signatures:
+             .findingUnsettled, .findingNote, .holdIDs, .codes, .overdue, .auditItems, .placement, .signatures, .consequences:
             return [.internal]
         }
     }
 }
 
 extension Edition {
+    /// Whether a field goes into this edition under a policy: the table, the policy's consent for member names, and
+    /// the internal fields the policy also publishes (`publication.also_public`: consequences, placement).
+    public func includes(_ field: Field, policy: Policy) -> Bool {
+        if self == .public, policy.publication.alsoPublic.contains(field.rawValue), PublicationPolicy.publishable.contains(field.rawValue) {
+            return true
+        }
+        return includes(field, teamNamesAllowed: policy.publication.teamNames)
+    }
+
     /// Whether a field goes into this edition (`teamNamesAllowed` is the policy's consent for member names).
     public func includes(_ field: Field, teamNamesAllowed: Bool = false) -> Bool {
         if field == .teamMemberNames && self == .public && !teamNamesAllowed { return false }
         return field.editions.contains(self)
+    }
+}
+
+/// The publication decisions beyond the field table — which cases appear, which findings are withheld. Renderers
+/// (the workbook today, public pages later) ask here; none decides for itself.
+public enum Publication {
+    /// Whether a case appears in an edition at all: the public edition carries only the cases in the policy's
+    /// published states (default: the audit has concluded — ready for sign-off, signed off); cases being prepared,
+    /// audited or on hold do not appear.
+    public static func publishes(_ state: CaseState, in edition: Edition, policy: Policy) -> Bool {
+        edition != .public || policy.publication.states.contains(state)
+    }
+
+    /// Whether a finding is a matter still under investigation or handling — open, unverified, transferred, or any
+    /// status the policy holds the case for — and so never published, nor anything that points at it.
+    public static func underInvestigation(_ status: FindingStatus, policy: Policy) -> Bool {
+        status == .open || status == .unverified || status == .transferred || policy.findings.holding.contains(status)
+    }
+
+    /// Whether an edition withholds a finding (and every row that points at it).
+    public static func withholds(_ status: FindingStatus, in edition: Edition, policy: Policy) -> Bool {
+        !edition.includes(.findingUnsettled, policy: policy) && underInvestigation(status, policy: policy)
     }
 }

@@ -70,21 +70,22 @@ public final class WorkbookExporter {
         cover = try sink.addSheet(SheetSpec(name: t("封面", "Cover"), columns: [ColumnSpec("", .label, min: 16, max: 20), ColumnSpec("", .wrap, min: 40, max: 80)],
                                             table: false, protect: protect, landscape: false))
         let ed = context.edition
-        let names = ed.includes(.teamMemberNames, teamNamesAllowed: context.policy.publication.teamNames)
+        let names = ed.includes(.teamMemberNames, policy: context.policy)
 
         var summaryCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
                            ColumnSpec(t("职务", "Post")), ColumnSpec(t("正副职", "Rank")), ColumnSpec(t("审计事由", "Trigger"))]
-        if ed.includes(.staffID) { summaryCols += [ColumnSpec(t("工号", "Staff ID")), ColumnSpec(t("身份证号", "National ID"), min: 20)] }
-        if ed.includes(.serviceStart) { summaryCols += [ColumnSpec(t("参加工作时间", "Service start"), .date)] }
+        if ed.includes(.staffID, policy: context.policy) { summaryCols += [ColumnSpec(t("工号", "Staff ID")), ColumnSpec(t("身份证号", "National ID"), min: 20)] }
+        if ed.includes(.serviceStart, policy: context.policy) { summaryCols += [ColumnSpec(t("参加工作时间", "Service start"), .date)] }
         summaryCols += [ColumnSpec(t("任期起", "Term start"), .date), ColumnSpec(t("任期止", "Term end"), .date),
                         ColumnSpec(t("任期序号", "Term no."), .integer), ColumnSpec(t("状态", "State")),
                         ColumnSpec(t("指标完成率", "Completion"), .percent), ColumnSpec(t("达标指标", "Met")),
                         ColumnSpec(t("交接进度", "Handover")), ColumnSpec(t("部门结论", "Departments")),
-                        ColumnSpec(t("考核等次", "Grade")), ColumnSpec(t("处理意见", "Consequences"), .wrap, max: 60)]
-        if ed.includes(.placement) { summaryCols.append(ColumnSpec(t("建议安置", "Placement"))) }
-        summaryCols.append(ColumnSpec(t("待岗事项", "Holds")))
-        if ed.includes(.overdue) { summaryCols.append(ColumnSpec(t("逾期事项", "Overdue"), .wrap, max: 40)) }
-        let stateCol = 6 + (ed.includes(.staffID) ? 2 : 0) + (ed.includes(.serviceStart) ? 1 : 0) + 3
+                        ColumnSpec(t("考核等次", "Grade"))]
+        if ed.includes(.consequences, policy: context.policy) { summaryCols.append(ColumnSpec(t("处理意见", "Consequences"), .wrap, max: 60)) }
+        if ed.includes(.placement, policy: context.policy) { summaryCols.append(ColumnSpec(t("建议安置", "Placement"))) }
+        if ed.includes(.holdIDs, policy: context.policy) { summaryCols.append(ColumnSpec(t("待岗事项", "Holds"))) }
+        if ed.includes(.overdue, policy: context.policy) { summaryCols.append(ColumnSpec(t("逾期事项", "Overdue"), .wrap, max: 40)) }
+        let stateCol = 6 + (ed.includes(.staffID, policy: context.policy) ? 2 : 0) + (ed.includes(.serviceStart, policy: context.policy) ? 1 : 0) + 3
         let summary = try sink.addSheet(SheetSpec(name: t("汇总", "Summary"), columns: summaryCols, protect: protect,
                                               highlights: [RowHighlight(column: stateCol, equals: CaseState.onHold.label.text(lang), style: .bad)]))
 
@@ -93,26 +94,30 @@ public final class WorkbookExporter {
                        ColumnSpec(t("计量单位", "Unit of measure")), ColumnSpec(t("目标值", "Target"), .number),
                        ColumnSpec(t("完成值", "Actual"), .number), ColumnSpec(t("方向", "Better")), ColumnSpec(t("权重", "Weight"), .number),
                        ColumnSpec(t("完成率", "Completion"), .percent), ColumnSpec(t("完成情况", "Result"))]
-        if ed.includes(.indicatorNote) { indCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        if ed.includes(.indicatorNote, policy: context.policy) { indCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        // Ids are for the record; paper carries labels only (the public edition drops the id columns).
+        let codes = ed.includes(.codes, policy: context.policy)
+        if !codes { indCols.remove(at: 3) }
         let indicators = try sink.addSheet(SheetSpec(name: t("指标完成", "Indicators"), columns: indCols, protect: protect, highlights: [
-            RowHighlight(column: 12, equals: t("未完成", "not met"), style: .bad),
-            RowHighlight(column: 12, equals: t("未报", "not reported"), style: .warn),
+            RowHighlight(column: codes ? 12 : 11, equals: t("未完成", "not met"), style: .bad),
+            RowHighlight(column: codes ? 12 : 11, equals: t("未报", "not reported"), style: .warn),
         ]))
 
         var clCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
                       ColumnSpec(t("交接领域", "Area")), ColumnSpec(t("事项编号", "Item")), ColumnSpec(t("交接事项", "Item name"), .wrap, max: 30),
                       ColumnSpec(t("状态", "Status")), ColumnSpec(t("不适用理由", "Reason"), .wrap), ColumnSpec(t("关联问题", "Finding"))]
-        if ed.includes(.checklistNote) { clCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        if ed.includes(.checklistNote, policy: context.policy) { clCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        if !codes { clCols.remove(at: 4) }
         let checklist = try sink.addSheet(SheetSpec(name: t("交接清单", "Handover"), columns: clCols, protect: protect, highlights: [
-            RowHighlight(column: 6, equals: ItemStatus.pending.label.text(lang), style: .warn),
-            RowHighlight(column: 6, equals: ItemStatus.issue.label.text(lang), style: .bad),
+            RowHighlight(column: codes ? 6 : 5, equals: ItemStatus.pending.label.text(lang), style: .warn),
+            RowHighlight(column: codes ? 6 : 5, equals: ItemStatus.issue.label.text(lang), style: .bad),
         ]))
 
         var fCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
                      ColumnSpec(t("问题编号", "Finding")), ColumnSpec(t("问题", "Title"), .wrap, max: 50), ColumnSpec(t("类别", "Category")),
                      ColumnSpec(t("责任", "Responsibility")), ColumnSpec(t("整改状态", "Status")), ColumnSpec(t("金额（万元）", "Amount (10k yuan)"), .amount),
                      ColumnSpec(t("整改期限", "Due"), .date)]
-        if ed.includes(.findingNote) { fCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
+        if ed.includes(.findingNote, policy: context.policy) { fCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
         let findings = try sink.addSheet(SheetSpec(name: t("问题与整改", "Findings"), columns: fCols, protect: protect, highlights: [
             RowHighlight(column: 7, equals: FindingStatus.unverified.label.text(lang), style: .bad),
             RowHighlight(column: 7, equals: FindingStatus.transferred.label.text(lang), style: .bad),
@@ -125,7 +130,7 @@ public final class WorkbookExporter {
         let team = try sink.addSheet(SheetSpec(name: t("审计组", "Team"), columns: tCols, protect: protect))
 
         let audit: Int
-        if ed.includes(.auditItems) {
+        if ed.includes(.auditItems, policy: context.policy) {
             audit = try sink.addSheet(SheetSpec(name: t("审计事项", "Audit items"), columns: [
                 ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
                 ColumnSpec(t("负责部门", "Department")), ColumnSpec(t("事项编号", "Item")), ColumnSpec(t("审计事项", "Item name"), .wrap, max: 40),
@@ -139,7 +144,7 @@ public final class WorkbookExporter {
             ], protect: protect))
         }
         var signoff: Int?
-        if ed.includes(.signatures) {
+        if ed.includes(.signatures, policy: context.policy) {
             signoff = try sink.addSheet(SheetSpec(name: t("签字", "Sign-off"), columns: [
                 ColumnSpec("", .label, min: 12, max: 14), ColumnSpec("", .text, min: 10, max: 14), ColumnSpec("", .text, min: 14, max: 30),
                 ColumnSpec("", .text, min: 18, max: 18), ColumnSpec("", .text, min: 12, max: 12), ColumnSpec("", .text, min: 20, max: 22),
@@ -159,9 +164,10 @@ public final class WorkbookExporter {
     /// to appear. The rows are only read: whoever holds them frees them.
     public func add(_ rows: CaseRows) throws {
         precondition(rows.maker == rowMaker.token, "rows made by another exporter's RowMaker")
+        hasher.update(data: Data("\(rows.caseID)\t\(rows.digest)\n".utf8))
+        guard rows.published else { return }
         caseCount += 1
         stateCounts[rows.state, default: 0] += 1
-        hasher.update(data: Data("\(rows.caseID)\t\(rows.digest)\n".utf8))
         for row in rows.rows {
             try sink.append(row.sheet, row.cells)
             if let counted = row.counted { rowCounts[counted.rawValue] += 1 }
@@ -178,6 +184,9 @@ public final class WorkbookExporter {
             (t("版本", "Edition"), t(edition.label)),
             (t("案卷数", "Cases"), "\(caseCount)"),
             (t("状态分布", "States"), states),
+            (t("公开范围", "Scope"), edition == .public
+                ? t("仅审计已办结的案卷（", "Only cases whose audit has concluded (") + CaseState.allCases.filter { ctx.policy.publication.states.contains($0) }.map { t($0.label) }.joined(separator: t("、", ", ")) + t("）；在适当范围公开", "); published within the appropriate scope")
+                : t("全部案卷（内部）", "All cases (internal)")),
             (t("基准日", "As of"), ctx.asOf.description),
             (t("适用政策", "Policy"), "\(t(ctx.policy.title)) (\(ctx.policy.id) v\(ctx.policy.version))"),
             (t("数据摘要 (SHA-256)", "Data digest (SHA-256)"), digest),
@@ -213,6 +222,8 @@ public struct CaseRows: Sendable {
     fileprivate let digest: String
     fileprivate let state: CaseState
     fileprivate var rows: [Row] = []
+    /// Whether the edition publishes the case (`Publication.publishes`); when not, it has no rows.
+    fileprivate(set) var published = true
 
     fileprivate init(maker: UInt64, caseID: String, digest: String, state: CaseState) {
         self.maker = maker
@@ -258,7 +269,7 @@ public struct RowMaker: Sendable {
         self.ctx = context
         self.sheets = sheets
         self.teamNames = context.policy.publication.teamNames
-        self.included = Included(context.edition, teamNames: teamNames)
+        self.included = Included(context.edition, policy: context.policy)
         let lang = context.lang
         func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
         signoffTitle = [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)]
@@ -281,25 +292,26 @@ public struct RowMaker: Sendable {
         case .placement: included.placement
         case .holdIDs: included.holdIDs
         case .overdue: included.overdue
+        case .codes: included.codes
         case .indicatorNote: included.indicatorNote
         case .findingUnsettled: included.findingUnsettled
         case .checklistNote: included.checklistNote
         case .findingNote: included.findingNote
         case .teamMemberNames: included.teamMemberNames
         case .auditItems: included.auditItems
-        default: edition.includes(f, teamNamesAllowed: teamNames)
+        default: edition.includes(f, policy: ctx.policy)
         }
     }
 
     fileprivate struct Included: Sendable {
         var staffID, serviceStart, placement, holdIDs, indicatorNote, findingUnsettled, checklistNote, findingNote: Bool
-        var teamMemberNames, auditItems, overdue: Bool
+        var teamMemberNames, auditItems, overdue, codes: Bool
 
-        init(_ edition: Edition, teamNames: Bool) {
-            func has(_ f: Field) -> Bool { edition.includes(f, teamNamesAllowed: teamNames) }
+        init(_ edition: Edition, policy: Policy) {
+            func has(_ f: Field) -> Bool { edition.includes(f, policy: policy) }
             (staffID, serviceStart, placement, holdIDs) = (has(.staffID), has(.serviceStart), has(.placement), has(.holdIDs))
             (indicatorNote, findingUnsettled, checklistNote, findingNote) = (has(.indicatorNote), has(.findingUnsettled), has(.checklistNote), has(.findingNote))
-            (teamMemberNames, auditItems, overdue) = (has(.teamMemberNames), has(.auditItems), has(.overdue))
+            (teamMemberNames, auditItems, overdue, codes) = (has(.teamMemberNames), has(.auditItems), has(.overdue), has(.codes))
         }
     }
 
@@ -307,6 +319,11 @@ public struct RowMaker: Sendable {
     public func rows(for s: CaseStatus, digest: String) -> CaseRows {
         let c = s.auditCase
         var out = CaseRows(maker: token, caseID: c.id, digest: digest, state: s.state)
+        // A case the edition does not publish has no rows at all (it still counts in the data digest).
+        guard Publication.publishes(s.state, in: edition, policy: ctx.policy) else {
+            out.published = false
+            return out
+        }
         let lib = ctx.library
         let policy = ctx.policy
         let id = ExportCell.text(c.id), unit = ExportCell.text(c.post.unit), name = ExportCell.text(c.official.name)
@@ -320,14 +337,12 @@ public struct RowMaker: Sendable {
                 .number(s.indicators.completion, .percent), .text("\(s.indicators.met.count)/\(s.indicators.total)"),
                 .text("\(s.checklist.done)/\(s.checklist.total)"),
                 .text(s.audit.departments.isEmpty ? nil : "\(concluded)/\(s.audit.departments.count)"),
-                .text(s.latestGrade.map { t($0.label) }),
-                .text(s.consequences.map { policy.consequences[$0].map { t($0.label) } ?? $0.rawValue }.joined(separator: "；"), .wrap)]
-        if has(.placement) { row.append(.text(s.placement.map { t($0.summary(policy: policy)) })) }
-        if has(.holdIDs) {
-            row.append(.text(s.holdingFindings.joined(separator: ", ")))
-        } else {
-            row.append(.text(s.holdingFindings.isEmpty ? nil : t("\(s.holdingFindings.count) 项", "\(s.holdingFindings.count)")))
+                .text(s.latestGrade.map { t($0.label) })]
+        if has(.consequences) {
+            row.append(.text(s.consequences.map { policy.consequences[$0].map { t($0.label) } ?? $0.rawValue }.joined(separator: "；"), .wrap))
         }
+        if has(.placement) { row.append(.text(s.placement.map { t($0.summary(policy: policy)) })) }
+        if has(.holdIDs) { row.append(.text(s.holdingFindings.joined(separator: ", "))) }
         if has(.overdue) { row.append(.text(overdueText(s), .wrap)) }
         out.add(sheets.summary, .summary, row)
 
@@ -349,34 +364,31 @@ public struct RowMaker: Sendable {
                                        .text(r.met == nil ? t("未报", "not reported") : (r.met! ? t("完成", "met") : t("未完成", "not met"))),
                                        .text(ind.note, .wrap)]
             if !has(.indicatorNote) { cells.removeLast() }
+            if !has(.codes) { cells.remove(at: 3) }
             out.add(sheets.indicators, .indicators, cells)
         }
 
         // 交接清单
         for (area, item, state) in s.checklist.items {
             let finding = state.finding.flatMap { c.finding($0) }
-            let findingPublic = finding.map { has(.findingUnsettled) || !Self.unsettled($0.status, policy) } ?? true
+            // A row that points at a withheld finding is not shown at all.
+            if let f = finding, Publication.withholds(f.status, in: edition, policy: policy) { continue }
             var cells: [ExportCell] = [id, unit, name, .text(t(area.label)), .text(item.id), .text(t(item.label), .wrap),
-                                       .text(t(state.status.label)), .text(state.reason, .wrap), .text(findingPublic ? state.finding : nil),
+                                       .text(t(state.status.label)), .text(state.reason, .wrap), .text(state.finding),
                                        .text(state.note, .wrap)]
             if !has(.checklistNote) { cells.removeLast() }
+            if !has(.codes) { cells.remove(at: 4) }
             out.add(sheets.checklist, .checklist, cells)
         }
 
         // 问题与整改
-        var withheld = 0
         for f in c.findings {
-            if Self.unsettled(f.status, policy) && !has(.findingUnsettled) { withheld += 1; continue }
+            if Publication.withholds(f.status, in: edition, policy: policy) { continue }
             var cells: [ExportCell] = [id, unit, name, .text(f.id), .text(f.title, .wrap), .text(t(lib.findingCategory(f.category))),
                                        .text(f.responsibility.map { t(lib.responsibility($0)) }), .text(t(f.status.label)),
                                        .number(f.amount, .amount), .date(f.due)]
             if has(.findingNote) { cells.append(.text(f.note, .wrap)) }
             out.add(sheets.findings, .findings, cells)
-        }
-        if withheld > 0 {
-            out.add(sheets.findings, .findings, [id, unit, name, .text(nil),
-                                                 .text(t("另有 \(withheld) 项问题正在核查或处理中，依规不予公开",
-                                                         "\(withheld) more matter(s) under investigation or handling: not published"), .wrap)])
         }
 
         // 审计组
@@ -452,9 +464,6 @@ public struct RowMaker: Sendable {
         out.add(sheet, nil, [])
     }
 
-    static func unsettled(_ status: FindingStatus, _ policy: Policy) -> Bool {
-        status == .open || status == .unverified || status == .transferred || policy.findings.holding.contains(status)
-    }
 }
 
 private extension ExportCell {

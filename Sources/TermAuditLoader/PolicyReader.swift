@@ -325,10 +325,23 @@ struct PolicyReader {
     }
 
     func readPublication(_ node: Node) -> PublicationPolicy? {
-        guard let f = r.mapping(node, of: "publication", keys: ["team_names", "citation"]) else { return nil }
+        guard let f = r.mapping(node, of: "publication", keys: ["team_names", "states", "also_public", "citation"]) else { return nil }
         let names = f.required("team_names") { r.bool($0, "team_names") }
+        var states: Set<CaseState> = [.readyForSignoff, .signedOff]
+        _ = f.optional("states") { n -> Bool? in
+            states = []
+            r.sequence(n, of: "publication.states") { x, _ in if let st = r.choice(x, "case state", CaseState.self) { states.insert(st) } }
+            return true
+        }
+        var also: Set<String> = []
+        _ = f.optional("also_public") { n -> Bool? in
+            r.sequence(n, of: "publication.also_public") { x, _ in
+                if let v = r.oneOf(x, "publication.also_public", PublicationPolicy.publishable) { also.insert(v) }
+            }
+            return true
+        }
         guard let names, let c = cite(f) else { return nil }
-        return PublicationPolicy(teamNames: names, citation: c)
+        return PublicationPolicy(teamNames: names, states: states, alsoPublic: also, citation: c)
     }
 
     func readDefinitions<K: RawRepresentable & CaseIterable & Hashable>(_ node: Node, _ what: String, _ type: K.Type) -> [K: ConsequenceDefinition]? where K.RawValue == String {

@@ -1,29 +1,5 @@
 import TermAudit
 
-/// The derived state of a case, never typed by hand.
-public enum CaseState: String, Sendable, Hashable, CaseIterable, Encodable {
-    /// 待岗: a finding cannot be cleared for now.
-    case onHold = "on_hold"
-    /// 组建审计组: the audit team is not valid.
-    case preparing
-    /// 审计中: something is pending.
-    case auditing
-    /// 待签字: the audit is clean; required signatures are missing.
-    case readyForSignoff = "ready_for_signoff"
-    /// 已签字: every required signature is present and valid.
-    case signedOff = "signed_off"
-
-    public var label: Label {
-        switch self {
-        case .onHold: Label(zh: "待岗", en: "on hold")
-        case .preparing: Label(zh: "组建审计组", en: "preparing")
-        case .auditing: Label(zh: "审计中", en: "auditing")
-        case .readyForSignoff: Label(zh: "待签字", en: "ready for sign-off")
-        case .signedOff: Label(zh: "已签字", en: "signed off")
-        }
-    }
-}
-
 /// What verification found of one sign-off record (from the sign-off module; rules do no cryptography).
 public enum SignatureVerdict: String, Sendable, Hashable, Encodable {
     case valid, stale, invalid

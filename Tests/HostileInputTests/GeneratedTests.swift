@@ -108,8 +108,9 @@ struct GeneratedTests {
         #expect(v.status == 0, "\(v.stdout)")
         let out = try H.tempDir("out")
         defer { try? FileManager.default.removeItem(at: out) }
+        // (The internal edition: the base case is still being audited, and the public edition carries only concluded ones.)
         let pub = out.appendingPathComponent("p.xlsx")
-        let r = try Proc.termaudit(["export", ".", "--edition", "public", "-o", pub.path, "--quiet"], cwd: ws)
+        let r = try Proc.termaudit(["export", ".", "--edition", "internal", "-o", pub.path, "--quiet"], cwd: ws)
         #expect(r.status == 0, "\(r.err)")
         let book = try Book.read(pub)
         let rows = try #require(book.sheet("汇总")).rows(matching: ["案卷编号": "2024-007"])

@@ -6,9 +6,13 @@ import TermAuditRules
 
 @Suite("Public edition redaction")
 struct PublicationTests {
-    /// Every internal-only field of a case, filled with a canary string.
+    /// Every internal-only field of a case, filled with a canary string. Matters under investigation are planted in
+    /// the cases the public edition does not publish anyway (planting one in a concluded case would unpublish it), and
+    /// those cases' officials get a canary name: no trace of an unpublished case may appear.
     func planted(_ ws: Workspace) -> (Workspace, [String]) {
         var ws = ws
+        let ev = CaseEvaluator(workspace: ws, policy: ws.policy!, asOf: ws.config.asOf!)
+        let published = Set(ws.cases.filter { Publication.publishes(ev.evaluate($0).state, in: .public, policy: ws.policy!) }.map(\.id))
         var canaries: [String] = []
         func canary(_ what: String) -> String {
             let s = "CANARY-\(what)-\(canaries.count)"
@@ -19,7 +23,14 @@ struct PublicationTests {
             var c = ws.cases[i]
             c.official.nationalID = canary("nid")
             c.official.staffID = canary("staff")
-            for j in c.team.indices { c.team[j].name = canary("member") }
+            // Members renamed everywhere they are named (examiners, conclusions), so that the case keeps its state.
+            var renamed: [String: String] = [:]
+            for j in c.team.indices { let n = canary("member"); renamed[c.team[j].name] = n; c.team[j].name = n }
+            if var a = c.audit {
+                for k in a.items.keys { if let e = a.items[k]?.examiner { a.items[k]?.examiner = renamed[e] ?? e } }
+                for k in a.conclusions.keys { if let b = a.conclusions[k]?.by { a.conclusions[k]?.by = renamed[b] ?? b } }
+                c.audit = a
+            }
             for j in c.indicators.indices { c.indicators[j].note = canary("indnote") }
             if var h = c.handover {
                 for k in h.items.keys { h.items[k]?.note = canary("itemnote") }
@@ -33,9 +44,12 @@ struct PublicationTests {
                     c.findings[j].amount = 98765.4321
                 }
             }
-            c.findings.append(Finding(id: "FX\(i)", title: canary("open"), category: "other", status: .open, amount: 12345.678))
-            c.findings.append(Finding(id: "FY\(i)", title: canary("unverified"), category: "other", status: .unverified))
-            c.findings.append(Finding(id: "FZ\(i)", title: canary("transferred"), category: "other", status: .transferred))
+            if !published.contains(c.id) {
+                c.official.name = canary("unpublished")
+                c.findings.append(Finding(id: "FX\(i)", title: canary("open"), category: "other", status: .open, amount: 12345.678))
+                c.findings.append(Finding(id: "FY\(i)", title: canary("unverified"), category: "other", status: .unverified))
+                c.findings.append(Finding(id: "FZ\(i)", title: canary("transferred"), category: "other", status: .transferred))
+            }
             if var a = c.audit {
                 for k in a.items.keys { a.items[k]?.note = canary("auditnote") }
                 c.audit = a
@@ -62,12 +76,15 @@ struct PublicationTests {
         #expect(leaked.isEmpty, "leaked: \(leaked.prefix(5))")
         #expect(!pub.contains("98765.4321") && !pub.contains("12345.678"))
         // The internal edition holds every canary that has a place in the workbook (proves the test can fail).
-        for kind in ["nid", "staff", "member", "indnote", "itemnote", "fnote", "ftitle", "open", "unverified", "transferred", "auditnote"] {
+        for kind in ["nid", "staff", "member", "indnote", "itemnote", "fnote", "ftitle", "open", "unverified", "transferred", "auditnote", "unpublished"] {
             #expect(canaries.contains { $0.contains("-\(kind)-") && internalText.contains($0) }, "\(kind)")
         }
+        // The public edition is not empty: the concluded cases are there (so a leak would show).
+        let book = try X.read(dir.appendingPathComponent("pub.xlsx"))
+        #expect((book.sheet("汇总")?.records.count ?? 0) >= 10)
     }
 
-    @Test("the public edition counts withheld findings, hides member names and protects its sheets")
+    @Test("the public edition carries only concluded cases, no consequences or placement, no ids, no member names; sheets protected")
     func publicShape() throws {
         let ws = try X.loadSamples()
         let url = try X.tempDir().appendingPathComponent("pub.xlsx")
@@ -75,25 +92,54 @@ struct PublicationTests {
         let book = try X.read(url)
         #expect(book.sheets.map(\.name) == ["封面", "汇总", "指标完成", "交接清单", "问题与整改", "审计组", "部门结论"])
         #expect(book.sheets.allSatisfy { $0.protected })
-        let f = book.sheet("问题与整改")!.records
-        let c7 = f.filter { $0["案卷编号"]?.text == "2024-007" }
-        #expect(c7.contains { $0["问题编号"]?.text == "F1" })
-        #expect(!c7.contains { $0["问题编号"]?.text == "F2" })
-        #expect(c7.contains { $0["问题"]?.text?.contains("另有 1 项问题正在核查或处理中") == true })
+        let ev = CaseEvaluator(workspace: ws, policy: ws.policy!, asOf: ws.config.asOf!)
+        let states = Dictionary(uniqueKeysWithValues: ws.cases.map { ($0.id, ev.evaluate($0).state) })
+        let shown = book.sheet("汇总")!.records.compactMap { $0["案卷编号"]?.text }
+        #expect(Set(shown) == Set(states.filter { [.readyForSignoff, .signedOff].contains($0.value) }.keys))
+        #expect(!shown.contains("2024-007"))                                   // on hold: not published at all
+        for sheet in book.sheets where sheet.name != "封面" {
+            #expect(!sheet.records.contains { $0["案卷编号"]?.text == "2024-007" }, "\(sheet.name)")
+        }
+        // Personal consequences and placement advice are internal; so are ids (labels only on paper).
+        let header = book.sheet("汇总")!.records.first.map { Set($0.keys) } ?? []
+        #expect(!header.contains("处理意见") && !header.contains("建议安置") && !header.contains("待岗事项") && !header.contains("逾期事项"))
+        #expect(book.sheet("指标完成")!.records.allSatisfy { $0["指标编号"] == nil })
+        #expect(book.sheet("交接清单")!.records.allSatisfy { $0["事项编号"] == nil })
+        #expect(!book.sheet("指标完成")!.cells.contains { $0.value.text == "fiscal-revenue" || $0.value.text == "duties" })
+        // Nothing points at a matter under investigation.
+        #expect(!book.sheet("问题与整改")!.cells.contains { $0.value.text?.contains("正在核查或处理中") == true })
         #expect(book.sheet("审计组")!.records.allSatisfy { $0["成员"] == nil })
         #expect(!book.sheet("汇总")!.cells.contains { $0.value.text == "110101196805010000" })
-        #expect(book.sheet("汇总")!.records.allSatisfy { $0["逾期事项"] == nil && $0["建议安置"] == nil })
         // Conclusions only for concluded cases.
-        let ev = CaseEvaluator(workspace: ws, policy: ws.policy!, asOf: ws.config.asOf!)
         let concluded = Set(ws.cases.filter { ev.evaluate($0).audit.complete && $0.audit != nil }.map(\.id))
-        let shown = Set(book.sheet("部门结论")!.records.compactMap { $0["案卷编号"]?.text })
-        #expect(!shown.isEmpty)
-        #expect(shown.isSubset(of: concluded))
+        let withConclusions = Set(book.sheet("部门结论")!.records.compactMap { $0["案卷编号"]?.text })
+        #expect(!withConclusions.isEmpty)
+        #expect(withConclusions.isSubset(of: concluded))
+        // The cover says what is published, and the data digest is the internal edition's.
+        #expect(book.sheet("封面")!.cells.contains { $0.value.text?.hasPrefix("仅审计已办结的案卷（待签字、已签字）") == true })
+    }
+
+    @Test("a policy publishes what its table says: other states, and consequences or placement it lists")
+    func policyTable() throws {
+        var ws = try X.loadSamples()
+        var p = ws.policy!
+        p.publication.states = [.readyForSignoff, .signedOff, .onHold]
+        p.publication.alsoPublic = ["consequences"]
+        ws.library.policies[p.id] = p
+        let url = try X.tempDir().appendingPathComponent("pub.xlsx")
+        try X.export(ws, edition: .public, to: url)
+        let rows = try X.read(url).sheet("汇总")!.records
+        #expect(rows.contains { $0["案卷编号"]?.text == "2024-007" })
+        #expect(rows.first?.keys.contains("处理意见") == true)
+        #expect(rows.first?.keys.contains("建议安置") == false)
+        #expect(Edition.public.includes(.consequences, policy: p) && !Edition.public.includes(.placement, policy: p))
+        #expect(!Edition.public.includes(.nationalID, policy: p))
     }
 
     @Test("the publication table keeps identifiers and unsettled matters internal")
     func table() {
-        for f in [Field.nationalID, .staffID, .findingUnsettled, .findingNote, .checklistNote, .signatures, .auditItems, .overdue] {
+        for f in [Field.nationalID, .staffID, .findingUnsettled, .findingNote, .checklistNote, .signatures, .auditItems, .overdue,
+                  .consequences, .placement, .codes, .holdIDs] {
             #expect(!Edition.public.includes(f, teamNamesAllowed: true), "\(f)")
             #expect(Edition.internal.includes(f))
         }
