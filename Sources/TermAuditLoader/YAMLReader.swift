@@ -77,7 +77,13 @@ final class YAMLReader {
             }
             return node
         } catch let error as YAMLError {
-            syntax(error, in: text)
+            // Full-width punctuation in the syntax is the usual cause: name each such character where it is.
+            let hits = FullWidth.scan(text)
+            if hits.isEmpty {
+                syntax(error, in: text)
+            } else {
+                for h in hits { report(line: h.line, column: h.column, code: "full-width", FullWidth.message(h), hint: FullWidth.hint(h)) }
+            }
             return nil
         } catch {
             report(line: 1, column: 1, code: "yaml-syntax", "cannot read YAML: \(error)")
@@ -402,8 +408,19 @@ final class YAMLReader {
             }
             let key = ks.string
             if !allowed.contains(key) {
-                report(k, code: "unknown-key", "unknown key '\(Self.clip(key))' in \(what)",
-                       hint: Suggest.hint(for: key, in: allowed, noun: "key"))
+                let fullWidth = FullWidth.inKey(key)
+                if !fullWidth.isEmpty {
+                    // The key swallowed the entries a full-width colon or comma was meant to separate: name each
+                    // character where it is (a one-line plain key: its column plus the offset).
+                    let at = location(k)
+                    for (offset, h) in fullWidth {
+                        report(line: at.line, column: at.column + offset, code: "full-width", FullWidth.message(h), hint: FullWidth.hint(h))
+                    }
+                    values.swallowed = true
+                } else {
+                    report(k, code: "unknown-key", "unknown key '\(Self.clip(key))' in \(what)",
+                           hint: Suggest.hint(for: key, in: allowed, noun: "key"))
+                }
                 continue
             }
             values.list.append((key, k, v))
@@ -605,6 +622,8 @@ struct Fields {
     /// has refused duplicates), cheaper than hashing every key.
     struct Entries {
         var list: [(name: String, key: Node, value: Node)] = []
+        /// A key held full-width punctuation: its missing keys are that mistake's echo, not reported again.
+        var swallowed = false
         subscript(name: String) -> (key: Node, value: Node)? {
             for e in list where e.name == name { return (e.key, e.value) }
             return nil
@@ -627,7 +646,7 @@ struct Fields {
     /// Reads a key that must be present.
     func required<T>(_ key: String, _ read: (Node) -> T?) -> T? {
         guard let entry = values[key] else {
-            reader.report(node, code: "missing-key", "\(what) has no '\(key)'", hint: "add `\(key):`")
+            if !values.swallowed { reader.report(node, code: "missing-key", "\(what) has no '\(key)'", hint: "add `\(key):`") }
             return nil
         }
         return read(entry.value)

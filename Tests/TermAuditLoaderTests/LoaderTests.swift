@@ -418,3 +418,54 @@ struct FindingOwnerTests {
         #expect(Self.parse(other).isEmpty)
     }
 }
+
+/// Typing mistakes a Chinese keyboard makes (issue 14): full-width punctuation in the YAML syntax.
+@Suite("Full-width punctuation")
+struct FullWidthTests {
+    @Test("full-width： after a key is named at its own position, with the half-width form")
+    func blockColon() throws {
+        let text = Fixtures.valid.replacingOccurrences(of: "  name: 测试官", with: "  name：测试官")
+        let (_, d) = Fixtures.parse(text)
+        #expect(d.map(\.code) == ["full-width"])
+        let e = try #require(d.first)
+        #expect(e.location.line == 3 && e.location.column == 7)
+        #expect(e.message == "full-width '：' (U+FF1A) where YAML needs the half-width ':'")
+        #expect(e.hint.contains("半角冒号"))
+    }
+
+    @Test("in a flow: a full-width colon after a key and a full-width comma before the next key; every one is reported")
+    func flow() throws {
+        let text = Fixtures.valid.replacingOccurrences(of: "  - {name: 乙, department: discipline, unit: 县纪委监委}",
+                                                       with: "  - {name： 乙，department: discipline, unit: 县纪委监委}")
+        let (_, d) = Fixtures.parse(text)
+        #expect(d.map(\.code) == ["full-width", "full-width"], "\(d)")
+        #expect(d.map(\.location.column) == [10, 13])
+        #expect(d.map(\.location.line) == [19, 19])
+    }
+
+    @Test("full-width punctuation inside text is left alone")
+    func insideText() {
+        let text = Fixtures.valid.replacingOccurrences(of: "title: 借款待查", with: "title: 借款待查，金额：5万元（待核）")
+        #expect(Fixtures.parse(text).1.isEmpty)
+        // With a real syntax error elsewhere, the comma in the text is not blamed.
+        let broken = text.replacingOccurrences(of: "trigger: term_end", with: "trigger: [term_end")
+        let d = Fixtures.parse(broken).1
+        #expect(d.map(\.code) == ["yaml-syntax"], "\(d)")
+    }
+
+    @Test("a flow that parses with a full-width colon in its key is named too")
+    func keyWithFullWidth() throws {
+        let text = Fixtures.valid.replacingOccurrences(of: "{id: F1, title: 借款待查,", with: "{id: F1, title：借款待查,")
+        let d = Fixtures.parse(text).1
+        #expect(d.contains { $0.code == "full-width" && $0.message.contains("'：'") }, "\(d)")
+    }
+
+    @Test("every file's syntax errors are reported in one run")
+    func everyFile() throws {
+        let a = Fixtures.valid.replacingOccurrences(of: "  name: 测试官", with: "  name：测试官")
+        let b = Fixtures.valid.replacingOccurrences(of: "id: T-1", with: "id: T-2").replacingOccurrences(of: "  title: 局长", with: "  title：局长")
+        let dir = try Fixtures.workspace(["a.yaml": a, "b.yaml": b])
+        let r = WorkspaceLoader.load(path: dir.path)
+        #expect(r.diagnostics.filter { $0.code == "full-width" }.map(\.location.file).map { String($0.suffix(6)) } == ["a.yaml", "b.yaml"])
+    }
+}
