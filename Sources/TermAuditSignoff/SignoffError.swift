@@ -2,6 +2,29 @@ import Foundation
 import TermAudit
 import TermAuditRules
 
+/// A sign-off role in a message: its id for English and tools, its label for Chinese (审计组长, not team_leader).
+/// Two names are equal when their ids are (a string literal makes one whose label is the id).
+public struct RoleName: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var id: String
+    public var label: Label
+
+    public init(id: String, label: Label) {
+        self.id = id
+        self.label = label
+    }
+
+    public init(stringLiteral id: String) { self.init(id: id, label: Label(zh: id, en: id)) }
+
+    /// The role of a policy by id (its label from the policy; the id itself when unknown).
+    public init(_ id: String, in policy: Policy) {
+        self.init(id: id, label: policy.signoff.roles.first { $0.id == id }?.label ?? Label(zh: id, en: id))
+    }
+
+    public static func == (a: RoleName, b: RoleName) -> Bool { a.id == b.id }
+    public func hash(into h: inout Hasher) { h.combine(id) }
+    public var description: String { id }
+}
+
 /// Why signing (or reading keys and signers) was refused; every message in Chinese and English.
 public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The case is on hold (待岗): it can never be signed while on hold.
@@ -11,15 +34,15 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The role is not a sign-off role of the policy.
     case unknownRole(String, known: [String])
     /// The role already has a valid signature.
-    case alreadySigned(caseID: String, role: String, by: String)
+    case alreadySigned(caseID: String, role: RoleName, by: String)
     /// The key is not registered in signers.yaml at all.
-    case unregisteredKey(role: String, publicKey: String)
+    case unregisteredKey(role: RoleName, publicKey: String)
     /// The key is registered, but for other roles only.
-    case keyNotForRole(role: String, registeredFor: [String])
+    case keyNotForRole(role: RoleName, registeredFor: [RoleName])
     /// Earlier required roles have not validly signed yet.
-    case outOfOrder(role: String, missing: [String])
+    case outOfOrder(role: RoleName, missing: [RoleName])
     /// The signer is not the person the case names for that role.
-    case notNamedInCase(role: String, signer: String, named: String)
+    case notNamedInCase(role: RoleName, signer: String, named: String)
     /// No signers.yaml in the workspace.
     case noSigners(path: String)
     /// signers.yaml (or a case) has errors.
@@ -35,9 +58,9 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The file changed while signing.
     case fileChanged(String)
     /// The roster has more than one person who could be the case's named signer.
-    case ambiguousSigner(role: String, named: String, candidates: [String])
+    case ambiguousSigner(role: RoleName, named: String, candidates: [String])
     /// The signer has already signed another role of this case, and the policy does not allow it.
-    case samePersonTwice(role: String, signer: String, otherRole: String)
+    case samePersonTwice(role: RoleName, signer: String, otherRole: RoleName)
     /// The signing time is after the workspace's reference date (as_of).
     case afterAsOf(time: String, asOf: Day)
     case io(String, String)
@@ -81,20 +104,20 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
             return Label(zh: "签字角色 '\(role)' 不在政策规定的角色中（\(known.joined(separator: "、"))）",
                          en: "'\(role)' is not a sign-off role of the policy (\(known.joined(separator: ", ")))")
         case let .alreadySigned(id, role, by):
-            return Label(zh: "案卷 \(id) 的 \(role) 已由 \(by) 有效签字，不能重复签字",
-                         en: "case \(id) already has a valid \(role) signature (by \(by))")
+            return Label(zh: "案卷 \(id) 的\(role.label.zh)已由 \(by) 有效签字，不能重复签字",
+                         en: "case \(id) already has a valid \(role.id) signature (by \(by))")
         case let .unregisteredKey(role, key):
-            return Label(zh: "该密钥（公钥 \(key)）未在 signers.yaml 中登记，不能以 \(role) 身份签字",
-                         en: "the key (public key \(key)) is not registered in signers.yaml; it cannot sign as \(role)")
+            return Label(zh: "该密钥（公钥 \(key)）未在 signers.yaml 中登记，不能以\(role.label.zh)身份签字",
+                         en: "the key (public key \(key)) is not registered in signers.yaml; it cannot sign as \(role.id)")
         case let .keyNotForRole(role, roles):
-            return Label(zh: "该密钥在 signers.yaml 中只登记为 \(roles.joined(separator: "、"))，不能以 \(role) 身份签字",
-                         en: "the key is registered in signers.yaml for \(roles.joined(separator: ", ")) only, not for \(role)")
+            return Label(zh: "该密钥在 signers.yaml 中只登记为\(roles.map(\.label.zh).joined(separator: "、"))，不能以\(role.label.zh)身份签字",
+                         en: "the key is registered in signers.yaml for \(roles.map(\.id).joined(separator: ", ")) only, not for \(role.id)")
         case let .outOfOrder(role, missing):
-            return Label(zh: "须按顺序签字：\(missing.joined(separator: "、")) 尚未有效签字，\(role) 暂不能签字",
-                         en: "signatures go in order: \(missing.joined(separator: ", ")) must sign validly before \(role)")
+            return Label(zh: "须按顺序签字：\(missing.map(\.label.zh).joined(separator: "、"))尚未有效签字，\(role.label.zh)暂不能签字",
+                         en: "signatures go in order: \(missing.map(\.id).joined(separator: ", ")) must sign validly before \(role.id)")
         case let .notNamedInCase(role, signer, named):
-            return Label(zh: "案卷中 \(role) 为 \(named)，签字人 \(signer) 不是本案卷的 \(role)",
-                         en: "the case names \(named) as \(role); \(signer) is not this case's \(role)")
+            return Label(zh: "案卷写明的\(role.label.zh)为 \(named)，签字人 \(signer) 不是此人",
+                         en: "the case names \(named) as \(role.id); \(signer) is not this case's \(role.id)")
         case .noSigners(let path):
             return Label(zh: "工作区没有签字人名册 \(path)（列出谁可以以何种角色签字，见 docs/signoff.md）",
                          en: "the workspace has no \(path) (who may sign in which role; see docs/signoff.md)")
@@ -112,11 +135,11 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
         case .fileChanged(let file):
             return Label(zh: "\(file) 在签字过程中被修改，未写入；请重试", en: "\(file) changed while signing; nothing written, try again")
         case let .ambiguousSigner(role, named, candidates):
-            return Label(zh: "案卷写明的\(role)为 \(named)，签字人名册中有 \(candidates.count) 人可能是此人（\(candidates.joined(separator: "；"))），无法确定身份；请在名册中写明工号或单位以区分",
-                         en: "the case names \(named) as \(role), and signers.yaml has \(candidates.count) people who could be them (\(candidates.joined(separator: "; "))); give staff_id or unit in signers.yaml to tell them apart")
+            return Label(zh: "案卷写明的\(role.label.zh)为 \(named)，签字人名册中有 \(candidates.count) 人可能是此人（\(candidates.joined(separator: "；"))），无法确定身份；请在名册中写明工号或单位以区分",
+                         en: "the case names \(named) as \(role.id), and signers.yaml has \(candidates.count) people who could be them (\(candidates.joined(separator: "; "))); give staff_id or unit in signers.yaml to tell them apart")
         case let .samePersonTwice(role, signer, other):
-            return Label(zh: "\(signer) 已在本案卷以\(other)身份签字，同一人不能再以\(role)身份签字",
-                         en: "\(signer) has already signed this case as \(other) and may not also sign as \(role)")
+            return Label(zh: "\(signer) 已在本案卷以\(other.label.zh)身份签字，同一人不能再以\(role.label.zh)身份签字",
+                         en: "\(signer) has already signed this case as \(other.id) and may not also sign as \(role.id)")
         case let .afterAsOf(time, asOf):
             return Label(zh: "签字时间 \(time) 晚于工作区基准日 as_of \(asOf)，签字不能晚于基准日；请在 termaudit.yaml 中把 as_of 改为今天（或删去 as_of）后再签字",
                          en: "the signing time \(time) is after the workspace's as_of \(asOf); a signature cannot postdate the reference date: set as_of in termaudit.yaml to today (or remove it), then sign")

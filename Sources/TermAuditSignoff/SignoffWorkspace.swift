@@ -105,19 +105,19 @@ public struct SignoffWorkspace: Sendable {
         }
         if verdicts[role] == .valid {
             let by = checks.last { $0.record.role == role && $0.result == .valid }?.record.name ?? "?"
-            throw SignoffError.alreadySigned(caseID: c.id, role: role, by: by)
+            throw SignoffError.alreadySigned(caseID: c.id, role: RoleName(role, in: policy), by: by)
         }
         guard state == .readyForSignoff else { throw SignoffError.notReady(caseID: c.id, state: state) }
         let keyBytes = key.privateKey.publicKey.rawRepresentation
         guard let entry = signers.entry(role: role, key: keyBytes) else {
             let registered = signers.roles(of: keyBytes)
-            if registered.isEmpty { throw SignoffError.unregisteredKey(role: role, publicKey: key.publicKeyBase64) }
-            throw SignoffError.keyNotForRole(role: role, registeredFor: registered)
+            if registered.isEmpty { throw SignoffError.unregisteredKey(role: RoleName(role, in: policy), publicKey: key.publicKeyBase64) }
+            throw SignoffError.keyNotForRole(role: RoleName(role, in: policy), registeredFor: registered.map { RoleName($0, in: policy) })
         }
         let missing = roles[..<roleIndex].filter { $0.required && verdicts[$0.id] != .valid }.map(\.id)
-        guard missing.isEmpty else { throw SignoffError.outOfOrder(role: role, missing: missing) }
+        guard missing.isEmpty else { throw SignoffError.outOfOrder(role: RoleName(role, in: policy), missing: missing.map { RoleName($0, in: policy) }) }
         // Who may sign: the person the case names for the role (SignoffRules.expectedSigners), by identity.
-        let roleLabel = roles[roleIndex].label.zh
+        let roleLabel = RoleName(role, in: policy)
         let signer = SignerRegistry.person(entry)
         guard let named = SignoffRules.expectedSigners(c, policy: policy).first(where: { $0.role.id == role })?.person else {
             throw SignoffError.notReady(caseID: c.id, state: .auditing)
@@ -134,8 +134,7 @@ public struct SignoffWorkspace: Sendable {
             for k in checks where k.result == .valid && k.record.role != role {
                 let other = signers.entries.first { $0.keyBytes == PublicKey.decode(k.record.publicKey) }.map(SignerRegistry.person)
                 if k.record.publicKey == key.publicKeyBase64 || other == signer {
-                    throw SignoffError.samePersonTwice(role: roleLabel, signer: signer.name,
-                                                       otherRole: roles.first { $0.id == k.record.role }?.label.zh ?? k.record.role)
+                    throw SignoffError.samePersonTwice(role: roleLabel, signer: signer.name, otherRole: RoleName(k.record.role, in: policy))
                 }
             }
         }

@@ -49,6 +49,8 @@ struct SigningTests {
         try w.register(people)
         let before = try w.bytes("2024-002")
         #expect(refusal { try w.sign("2024-002", "outgoing", as: "刘晓燕") } == .outOfOrder(role: "outgoing", missing: ["team_leader"]))
+        // Chinese messages use the roles' labels, not their ids.
+        #expect(refusal { try w.sign("2024-002", "outgoing", as: "刘晓燕") }?.label.zh == "须按顺序签字：审计组长尚未有效签字，移交人暂不能签字")
         #expect(refusal { try w.sign("2024-002", "supervisor", as: "沈涛") } == .outOfOrder(role: "supervisor", missing: ["team_leader", "outgoing", "incoming"]))
         #expect(try w.bytes("2024-002") == before)
         try w.sign("2024-002", "team_leader", as: "陆佳")
@@ -125,7 +127,7 @@ struct SigningTests {
         // 刘晓燕 is a registered outgoing official, but 2024-004's outgoing official is 周文斌.
         try w.sign("2024-004", "team_leader", as: "许文涛")
         #expect(refusal { try w.sign("2024-004", "outgoing", as: "刘晓燕") }
-                == .notNamedInCase(role: "移交人", signer: "刘晓燕", named: "周文斌（A-0104，青山县发展和改革局）"))
+                == .notNamedInCase(role: "outgoing", signer: "刘晓燕", named: "周文斌（A-0104，青山县发展和改革局）"))
     }
 }
 
@@ -139,7 +141,7 @@ struct WhoMaySignTests {
         try w.register(["team_leader": "许文涛"])                         // 2024-004's leader, registered as a team leader
         let before = try w.bytes("2024-002")
         #expect(refusal { try w.sign("2024-002", "team_leader", as: "许文涛") }
-                == .notNamedInCase(role: "审计组长", signer: "许文涛", named: "陆佳（青山县审计局）"))
+                == .notNamedInCase(role: "team_leader", signer: "许文涛", named: "陆佳（青山县审计局）"))
         #expect(try w.bytes("2024-002") == before)
         try w.sign("2024-002", "team_leader", as: "陆佳")
     }
@@ -166,7 +168,7 @@ struct WhoMaySignTests {
         try w.sign("2024-002", "outgoing", as: "刘晓燕", time: "2024-12-20T02:00:00Z")
         try w.sign("2024-002", "incoming", as: "潘建", time: "2024-12-20T03:00:00Z")
         #expect(refusal { try w.sign("2024-002", "supervisor", as: "陆佳", time: "2024-12-20T04:00:00Z") }
-                == .samePersonTwice(role: "监交人", signer: "陆佳", otherRole: "审计组长"))
+                == .samePersonTwice(role: "supervisor", signer: "陆佳", otherRole: "team_leader"))
     }
 
     @Test("signers.yaml: two people of one name must be told apart by staff_id or unit (ambiguous-signer)")
