@@ -319,7 +319,13 @@ int main(int argc, char **argv) {
                 check(worksheet_set_footer(ws, json_string(&p, &text)), "set footer");
                 if (freeze) worksheet_freeze_panes(ws, 1, 0);
                 if (repeat) check(worksheet_repeat_rows(ws, 0, 0), "repeat rows");
-                if (protect) worksheet_protect(ws, NULL, NULL);
+                if (protect) {   /* as termaudit: readers may still sort and filter */
+                    lxw_protection po;
+                    memset(&po, 0, sizeof po);
+                    po.sort = 1;
+                    po.autofilter = 1;
+                    worksheet_protect(ws, NULL, &po);
+                }
                 continue;
             }
             break;

@@ -54,7 +54,7 @@ public final class LxwBackend: WorkbookBackend {
         try ws.setFooter(footer)
         if freezeHeader { try ws.freezePanes(row: 1, col: 0) }
         if repeatHeader { try ws.repeatRows(first: 0, last: 0) }
-        if protect { try ws.protect() }
+        if protect { try ws.protect(allowSortAndFilter: true) }   // no editing; sorting and the filter buttons still work
     }
 
     public func write(_ sheet: Int, row: Int, col: Int, value: ExportValue, style: ExportStyle) throws {

@@ -433,16 +433,23 @@ public final class Worksheet {
     /// Protects the sheet (cells with `locked: false` stay editable), optionally with a password.
     /// Throws `.passwordTooLong` above 24 characters (libxlsxwriter 1.1.4 hashes those wrongly),
     /// `.passwordNotASCII` for other characters (the legacy hash would not match Excel's), `.closed`.
-    public func protect(password: String? = nil) throws {
+    /// `allowSortAndFilter`: readers may still sort and use the autofilter buttons the sheet shows (the data cannot
+    /// be changed either way).
+    public func protect(password: String? = nil, allowSortAndFilter: Bool = false) throws {
         let ws = try open("protect")
+        var options = lxw_protection()
+        if allowSortAndFilter {
+            options.sort = 1          // libxlsxwriter: 1 lets the user sort (written as sort="0", "not protected")
+            options.autofilter = 1
+        }
         if let password, !password.isEmpty {
             guard password.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
                 throw XlsxError.passwordNotASCII(sheet: name)
             }
             guard password.utf8.count <= 24 else { throw XlsxError.passwordTooLong(sheet: name, length: password.utf8.count) }
-            worksheet_protect(ws, password, nil)
+            worksheet_protect(ws, password, &options)
         } else {
-            worksheet_protect(ws, nil, nil)
+            worksheet_protect(ws, nil, &options)
         }
     }
 

@@ -60,6 +60,8 @@ def main(path):
             "name": ws.title,
             "state": ws.sheet_state,
             "protected": bool(ws.protection.sheet),
+            "sort_locked": bool(ws.protection.sheet and ws.protection.sort),
+            "filter_locked": bool(ws.protection.sheet and ws.protection.autoFilter),
             "freeze": ws.freeze_panes,
             "autofilter": ws.auto_filter.ref,
             "orientation": ps.orientation,

@@ -92,6 +92,8 @@ struct PublicationTests {
         let book = try X.read(url)
         #expect(book.sheets.map(\.name) == ["封面", "汇总", "指标完成", "交接清单", "问题与整改", "审计组", "部门结论"])
         #expect(book.sheets.allSatisfy { $0.protected })
+        // Protected against editing, but readers can still sort and use the filter buttons.
+        #expect(book.sheets.allSatisfy { $0.sort_locked == false && $0.filter_locked == false })
         let ev = CaseEvaluator(workspace: ws, policy: ws.policy!, asOf: ws.config.asOf!)
         let states = Dictionary(uniqueKeysWithValues: ws.cases.map { ($0.id, ev.evaluate($0).state) })
         let shown = book.sheet("汇总")!.records.compactMap { $0["案卷编号"]?.text }

@@ -114,6 +114,8 @@ struct Sheet: Decodable {
     var name: String
     var state: String
     var protected: Bool
+    var sort_locked: Bool?
+    var filter_locked: Bool?
     var freeze: String?
     var autofilter: String?
     var orientation: String?
