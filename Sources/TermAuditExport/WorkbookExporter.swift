@@ -14,9 +14,12 @@ public struct ExportContext: Sendable {
     public var lang: Language
     /// termaudit's and libxlsxwriter's versions, for the cover.
     public var generator: String
+    /// Only cases in these states (`export --state`); nil: every state the edition publishes.
+    public var states: Set<CaseState>?
 
     public init(jurisdiction: String, period: String?, policy: Policy, library: Library, asOf: Day, edition: Edition,
-                lang: Language, generator: String) {
+                lang: Language, generator: String, states: Set<CaseState>? = nil) {
+        self.states = states
         self.jurisdiction = jurisdiction
         self.period = period
         self.policy = policy
@@ -320,7 +323,7 @@ public struct RowMaker: Sendable {
         let c = s.auditCase
         var out = CaseRows(maker: token, caseID: c.id, digest: digest, state: s.state)
         // A case the edition does not publish has no rows at all (it still counts in the data digest).
-        guard Publication.publishes(s.state, in: edition, policy: ctx.policy) else {
+        guard Publication.publishes(s.state, in: edition, policy: ctx.policy), ctx.states?.contains(s.state) ?? true else {
             out.published = false
             return out
         }

@@ -34,6 +34,9 @@ struct Export: ParsableCommand {
     @Option(help: "Reference date YYYY-MM-DD (default: the workspace's as_of, else today).")
     var asOf: String?
 
+    @Option(help: "Only cases in these states, comma-separated: on_hold, preparing, auditing, ready_for_signoff, signed_off.")
+    var state: String?
+
     @Flag(help: "No progress bar.")
     var quiet = false
 
@@ -41,6 +44,7 @@ struct Export: ParsableCommand {
     var dumpCells: String?
 
     func validate() throws {
+        if state != nil && edition == .fillIn { throw ValidationError("--state selects cases of the internal and public editions, not fill-in") }
         if dumpCells == nil {
             guard let output else { throw ValidationError("give --output FILE.xlsx") }
             guard output.lowercased().hasSuffix(".xlsx") else { throw ValidationError("--output must name an .xlsx file, got '\(output)'") }
@@ -62,9 +66,20 @@ struct Export: ParsableCommand {
         }
         let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units), policy: policy, asOf: day)
         let verifier = SignoffStatus.verifier(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id), units: stream.units)
+        var states: Set<CaseState>?
+        if let state {
+            var set = Set<CaseState>()
+            for word in state.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+                guard let st = CaseState(rawValue: word) ?? CaseState.allCases.first(where: { $0.label.zh == word }) else {
+                    throw ValidationError("--state: '\(word)' is not a case state; one of \(CaseState.allCases.map { "\($0.rawValue) (\($0.label.zh))" }.joined(separator: ", "))")
+                }
+                set.insert(st)
+            }
+            states = set
+        }
         let ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
                                 library: stream.library, asOf: day, edition: edition.edition, lang: lang,
-                                generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)")
+                                generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)", states: states)
         let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition.edition.label.zh)）"
         let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
                                 company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)

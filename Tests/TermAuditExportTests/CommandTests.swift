@@ -43,6 +43,19 @@ struct CommandTests {
         #expect(String(decoding: ok.out, as: UTF8.self).contains("2018-01-01 .. 2022-12-31"))
     }
 
+    @Test("export --state selects cases by state (Chinese labels accepted); an unknown state is refused with the list")
+    func stateFilter() throws {
+        let dir = try X.tempDir()
+        let url = dir.appendingPathComponent("s.xlsx")
+        let r = try X.run([X.termaudit, "export", X.samples.path, "--state", "signed_off,待岗", "-o", url.path, "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        let ids = Set(try X.read(url).sheet("汇总")!.records.compactMap { $0["案卷编号"]?.text })
+        #expect(ids.contains("2024-001") && ids.contains("2024-007") && !ids.contains("2024-002"))
+        let bad = try X.run([X.termaudit, "export", X.samples.path, "--state", "signed", "-o", dir.appendingPathComponent("b.xlsx").path])
+        #expect(bad.status != 0 && bad.err.contains("signed_off (已签字)"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("b.xlsx").path))
+    }
+
     @Test("a missing output folder is a clear error and creates nothing")
     func missingFolder() throws {
         let dir = try X.tempDir()
