@@ -7,6 +7,14 @@ public enum Edition: String, Sendable, CaseIterable {
     /// Only what may be published within the appropriate scope.
     case `public`
 
+    /// The edition's name alone, for titles (no brackets inside brackets).
+    public var name: Label {
+        switch self {
+        case .internal: Label(zh: "内部版", en: "internal edition")
+        case .public: Label(zh: "公开版", en: "public edition")
+        }
+    }
+
     public var label: Label {
         switch self {
         case .internal: Label(zh: "内部版（完整，存档）", en: "internal (complete, for the record)")

@@ -80,7 +80,7 @@ struct Export: ParsableCommand {
         let ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
                                 library: stream.library, asOf: day, edition: edition.edition, lang: lang,
                                 generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)", states: states)
-        let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition.edition.label.zh)）"
+        let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition == .fillIn ? "填报版" : edition.edition.name.zh)）"
         let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
                                 company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)
         let footer = lang == .zh ? "&C第 &P 页 共 &N 页" : "&CPage &P of &N"

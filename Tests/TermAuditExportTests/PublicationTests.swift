@@ -119,6 +119,8 @@ struct PublicationTests {
         #expect(withConclusions.isSubset(of: concluded))
         // The cover says what is published, and the data digest is the internal edition's.
         #expect(book.sheet("封面")!.cells.contains { $0.value.text?.hasPrefix("仅审计已办结的案卷（待签字、已签字）") == true })
+        // A clean cover: no software or file names on the public one.
+        #expect(!book.sheet("封面")!.cells.contains { ($0.value.text ?? "").contains("libxlsxwriter") || ($0.value.text ?? "").contains("seed-city") })
     }
 
     @Test("a policy publishes what its table says: other states, and consequences or placement it lists")
