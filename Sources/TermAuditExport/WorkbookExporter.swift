@@ -261,7 +261,6 @@ public struct RowMaker: Sendable {
     fileprivate let token = UInt64.random(in: 1...UInt64.max)
     private let ctx: ExportContext
     private let sheets: Sheets
-    private let teamNames: Bool
     private let included: Included
     /// The fixed rows and labels of every sign-off form, made once.
     private let signoffTitle: [ExportCell]
@@ -272,7 +271,6 @@ public struct RowMaker: Sendable {
     init(context: ExportContext, sheets: Sheets) {
         self.ctx = context
         self.sheets = sheets
-        self.teamNames = context.policy.publication.teamNames
         self.included = Included(context.edition, policy: context.policy)
         let lang = context.lang
         func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }

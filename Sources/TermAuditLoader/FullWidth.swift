@@ -9,6 +9,9 @@ enum FullWidth {
         var halfWidth: String
     }
 
+    /// A character of a YAML key as termaudit writes them: ASCII letters, digits, `_` and `-`.
+    static func isKeyCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-") }
+
     static let forms: [Character: String] = ["：": ":", "，": ",", "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}",
                                              "－": "-", "＃": "#", "＇": "'", "＂": "\""]
 
@@ -72,7 +75,7 @@ enum FullWidth {
                     }
                     keyStart = false
                 default:
-                    if keyStart && (c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-")) {
+                    if keyStart && isKeyCharacter(c) {
                         keyChars += 1
                     } else if keyStart && keyChars == 0 && c == " " {
                         break
@@ -95,7 +98,7 @@ enum FullWidth {
         var out: [(Int, Hit)] = []
         var identifierSoFar = true      // chars[..<i] is an ASCII identifier
         for (i, c) in chars.enumerated() {
-            defer { identifierSoFar = identifierSoFar && c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-") }
+            defer { identifierSoFar = identifierSoFar && isKeyCharacter(c) }
             if c == "：" && ((i > 0 && identifierSoFar) || (i > 0 && startsKeyBefore(chars, at: i))) {
                 out.append((i, Hit(line: 0, column: 0, character: c, halfWidth: ":")))
             } else if c == "，" && startsKeyIn(chars, after: i) {
@@ -108,7 +111,7 @@ enum FullWidth {
     /// Whether an ASCII identifier ends at `i` and follows a comma (half- or full-width) or the start.
     static func startsKeyBefore(_ chars: [Character], at i: Int) -> Bool {
         var j = i - 1
-        while j >= 0, chars[j].isASCII, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "-" { j -= 1 }
+        while j >= 0 && isKeyCharacter(chars[j]) { j -= 1 }
         guard j < i - 1 else { return false }
         while j >= 0 && chars[j] == " " { j -= 1 }
         return j < 0 || chars[j] == "，" || chars[j] == ","
@@ -119,7 +122,7 @@ enum FullWidth {
         var j = i + 1
         while j < chars.count && chars[j] == " " { j += 1 }
         let start = j
-        while j < chars.count, chars[j].isASCII, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "-" { j += 1 }
+        while j < chars.count && isKeyCharacter(chars[j]) { j += 1 }
         return j > start && (j == chars.count || chars[j] == ":" || chars[j] == "：")
     }
 
@@ -128,7 +131,7 @@ enum FullWidth {
         var j = i + 1
         while j < chars.count && chars[j] == " " { j += 1 }
         let start = j
-        while j < chars.count, chars[j].isASCII, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "-" { j += 1 }
+        while j < chars.count && isKeyCharacter(chars[j]) { j += 1 }
         return j > start && j < chars.count && (chars[j] == ":" || chars[j] == "：")
     }
 

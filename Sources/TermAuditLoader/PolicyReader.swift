@@ -149,12 +149,7 @@ struct PolicyReader {
         _ = f.required("grades") { n -> Bool? in
             r.sequence(n, of: "grades") { x, i in
                 guard let g = r.mapping(x, of: "grades[\(i)]", keys: ["grade", "min_performance", "min_opinion"]) else { return }
-                guard let grade = g.required("grade", { n -> Grade? in
-                    guard let t = r.text(n, "grade") else { return nil }
-                    if let v = Grade(text: t) { return v }
-                    r.report(n, code: "bad-value", "grade '\(t)' is not one of 优秀, 称职, 基本称职, 不称职")
-                    return nil
-                }) else { return }
+                guard let grade = g.required("grade", { self.grade($0, "grade") }) else { return }
                 grades.append(GradeThreshold(grade: grade, minPerformance: g.optional("min_performance") { r.number($0, "min_performance") },
                                              minOpinion: g.optional("min_opinion") { r.number($0, "min_opinion") }))
             }
@@ -192,12 +187,6 @@ struct PolicyReader {
         }
         let gradeCaps: GradeCaps? = f.optional("grade_caps") { n in
             guard let c = r.mapping(n, of: "grade_caps", keys: ["principal_by_team_class", "unrectified_findings", "citation"]) else { return nil }
-            func grade(_ g: Node, _ what: String) -> Grade? {
-                guard let t = r.text(g, what) else { return nil }
-                if let v = Grade(text: t) { return v }
-                r.report(g, code: "bad-value", "\(what) '\(t)' is not one of 优秀, 称职, 基本称职, 不称职")
-                return nil
-            }
             var byClass: [Int: Grade] = [:]
             _ = c.optional("principal_by_team_class") { m -> Bool? in
                 guard case .mapping(let mm) = m else {
@@ -285,14 +274,17 @@ struct PolicyReader {
     }
 
     /// `promotion_bar: {grade, sanction_months: {admonishment, organizational, disciplinary}, citation, periods_citation}`.
+    /// A grade (优秀, 称职, 基本称职, 不称职, or its English id); anything else is a located `bad-value`.
+    func grade(_ node: Node, _ what: String) -> Grade? {
+        guard let t = r.text(node, what) else { return nil }
+        if let v = Grade(text: t) { return v }
+        r.report(node, code: "bad-value", "\(what) '\(t)' is not one of 优秀, 称职, 基本称职, 不称职")
+        return nil
+    }
+
     func readPromotionBar(_ node: Node) -> PromotionBarPolicy? {
         guard let f = r.mapping(node, of: "promotion_bar", keys: ["grade", "sanction_months", "citation", "periods_citation"]) else { return nil }
-        let grade = f.required("grade") { n -> Grade? in
-            guard let t = r.text(n, "promotion_bar.grade") else { return nil }
-            if let g = Grade(text: t) { return g }
-            r.report(n, code: "bad-value", "grade '\(t)' is not one of 优秀, 称职, 基本称职, 不称职")
-            return nil
-        }
+        let grade = f.required("grade") { self.grade($0, "grade") }
         var months: [SanctionKind: Int] = [:]
         _ = f.required("sanction_months") { n -> Bool? in
             guard let m = r.mapping(n, of: "sanction_months", keys: SanctionKind.allCases.map(\.rawValue)) else { return nil }

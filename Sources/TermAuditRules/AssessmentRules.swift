@@ -12,6 +12,8 @@ public struct YearOutcome: Sendable, Hashable {
     public var opinion: Double?
     /// The grade the scores gave, when a cap lowered it (`grade` is then the grade after the cap).
     public var gradeBeforeCap: Grade? = nil
+    /// The grade caps that apply to this year (`assessment.cap-*`), lowering it or flagging a committee grade.
+    public var capReasons: [Reason] = []
 }
 
 /// Assessment rules (考核): grades from the two 100-point scales, team classes.
@@ -66,7 +68,6 @@ public enum AssessmentRules {
     public static func outcomes(_ c: AuditCase, policy: AssessmentPolicy) -> (outcomes: [YearOutcome], reasons: [Reason]) {
         var out = outcomes(c.assessment, policy: policy)
         guard let caps = policy.gradeCaps else { return (out, []) }
-        var reasons: [Reason] = []
         let unrectified = c.findings.filter { $0.status != .resolved }.map(\.id)
         let latest = out.lastIndex { $0.grade != nil }
         for i in out.indices {
@@ -85,12 +86,12 @@ public enum AssessmentRules {
             guard let worst = applied.max(by: { $0.cap < $1.cap }) else { continue }
             for a in applied {
                 if out[i].gradeGiven {
-                    reasons.append(Reason(rule: a.rule,
+                    out[i].capReasons.append(Reason(rule: a.rule,
                                           message: Label(zh: "\(y) 年度考核委员会确定为\(g.rawValue)，但\(a.why.zh)；按原样成立，请核实",
                                                          en: "\(y): the committee gave \(g.label.en), but \(a.why.en); it stands as given — please check"),
                                           citation: caps.citation))
                 } else {
-                    reasons.append(Reason(rule: a.rule,
+                    out[i].capReasons.append(Reason(rule: a.rule,
                                           message: Label(zh: "\(y) 年度按分数为\(g.rawValue)，\(a.why.zh) → \(worst.cap.rawValue)",
                                                          en: "\(y): the scores give \(g.label.en); \(a.why.en) → \(worst.cap.label.en)"),
                                           citation: caps.citation))
@@ -101,7 +102,7 @@ public enum AssessmentRules {
                 out[i].grade = worst.cap
             }
         }
-        return (out, reasons)
+        return (out, out.flatMap(\.capReasons))
     }
 
     /// Consequences of the assessments, with reasons.

@@ -70,10 +70,8 @@ public enum RankingRules {
         var teamRecords: [String: [(caseID: String, location: SourceLocation, score: Double?, teamClass: Int?)]] = [:]
         for c in cases {
             guard let y = c.assessment.first(where: { $0.year == year }) else { continue }
-            let (all, capReasons) = AssessmentRules.outcomes(c, policy: a)
-            guard let o = all.first(where: { $0.year == year }) else { continue }
-            let mine = capReasons.filter { $0.message.en.hasPrefix("\(year):") }
-            if !mine.isEmpty { capped[c.id] = mine }
+            guard let o = AssessmentRules.outcomes(c, policy: a).outcomes.first(where: { $0.year == year }) else { continue }
+            if !o.capReasons.isEmpty { capped[c.id] = o.capReasons }
             let unit = units?.unit(named: c.post.unit)?.name ?? c.post.unit
             if y.teamScore != nil || y.teamClass != nil {
                 teamRecords[unit, default: []].append((c.id, y.location, y.teamScore, y.teamClass))

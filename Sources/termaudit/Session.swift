@@ -42,10 +42,15 @@ struct Session {
     /// and exits with status 1 (nothing happens when every case file is valid).
     func finishWithInvalid() {
         guard !invalid.isEmpty else { return }
-        for d in invalid { Terminal.eprint(d.description) }
-        let files = Set(invalid.map(\.location.file)).count
-        Terminal.eprint("✗ \(files) 个案卷文件有错误，未计入以上结果 (\(files) case files with errors are left out above; run `termaudit validate`)")
+        Self.reportLeftOut(invalid)
         TermAuditCommand.exit(withError: ExitCode(1))
+    }
+
+    /// Prints the errors of the case files a command left out, and how many files they are, to stderr.
+    static func reportLeftOut(_ errors: [Diagnostic]) {
+        for d in errors { Terminal.eprint(d.description) }
+        let files = Set(errors.map(\.location.file)).count
+        Terminal.eprint("✗ \(files) 个案卷文件有错误，未计入以上结果 (\(files) case files with errors are left out above; run `termaudit validate`)")
     }
 
     /// Prints located errors to stderr and exits with status 1.

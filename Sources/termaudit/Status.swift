@@ -91,9 +91,7 @@ struct Status: ParsableCommand {
         if let failure = output.failure { throw failure }
         try output.write(asOf: renderer.evaluator.asOf, policy: renderer.policy, unitKindsKnown: stream.units != nil && renderer.policy.postSystems != nil)
         if !errors.isEmpty {
-            for d in errors { Terminal.eprint(d.description) }
-            let files = Set(errors.map(\.location.file)).count
-            Terminal.eprint("✗ \(files) 个案卷文件有错误，未计入以上结果 (\(files) case files with errors are left out above; run `termaudit validate`)")
+            Session.reportLeftOut(errors)
             throw ExitCode(1)
         }
     }
