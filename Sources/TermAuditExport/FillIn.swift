@@ -8,28 +8,41 @@ import TermAuditRules
 /// Every data sheet starts with three hidden, protected columns — case id, row key, and a check code over
 /// both — so that each row ties back to the case file and a row whose identifiers were edited is recognized.
 /// The hidden sheet `校验` records the format, the digest of every case the workbook was made from, and each
-/// data sheet's column keys.
+/// data sheet's column keys. The hidden sheet `原值` records, per row (by case and row key, so sorting the
+/// sheets does no harm), the value each editable cell had when exported: the base of the three-way merge on import.
 public enum FillIn {
-    public static let format = "termaudit-fill-in 1"
+    public static let format = "termaudit-fill-in 2"
     public static let checkSheet = "校验"
     public static let listSheet = "列表"
+    public static let baseSheet = "原值"
 
     /// One data sheet: its name and column keys (the first three are `case`, `key`, `check`).
     public struct SheetLayout: Sendable {
         public var name: String
         public var keys: [String]
         public var headers: [String]
+        /// The keys of the cells a person fills in, in column order (their exported values go to `原值`).
+        public var editable: [String]
     }
 
     public static let indicators = SheetLayout(name: "指标", keys: ["case", "key", "check", "unit", "official", "name", "measure_unit", "target", "kind", "actual", "rating", "note"],
-                                               headers: ["案卷", "指标编号", "校验码", "单位", "姓名", "指标名称", "计量单位", "目标值", "类型/方向", "完成值", "评价", "备注"])
+                                               headers: ["案卷", "指标编号", "校验码", "单位", "姓名", "指标名称", "计量单位", "目标值", "类型/方向", "完成值", "评价", "备注"],
+                                               editable: ["actual", "rating", "note"])
     public static let checklist = SheetLayout(name: "交接清单", keys: ["case", "key", "check", "unit", "official", "area", "item", "status", "reason", "finding", "note"],
-                                              headers: ["案卷", "事项编号", "校验码", "单位", "姓名", "交接领域", "交接事项", "状态", "不适用理由", "关联问题", "备注"])
+                                              headers: ["案卷", "事项编号", "校验码", "单位", "姓名", "交接领域", "交接事项", "状态", "不适用理由", "关联问题", "备注"],
+                                              editable: ["status", "reason", "finding", "note"])
     public static let findings = SheetLayout(name: "问题与整改", keys: ["case", "key", "check", "unit", "official", "title", "status", "responsibility", "due", "note"],
-                                             headers: ["案卷", "问题编号", "校验码", "单位", "姓名", "问题", "整改状态", "责任", "整改期限", "备注"])
+                                             headers: ["案卷", "问题编号", "校验码", "单位", "姓名", "问题", "整改状态", "责任", "整改期限", "备注"],
+                                             editable: ["status", "responsibility", "due", "note"])
     public static let assessment = SheetLayout(name: "考核", keys: ["case", "key", "check", "unit", "official", "year", "performance", "opinion"],
-                                               headers: ["案卷", "年度", "校验码", "单位", "姓名", "年度", "工作实绩", "民意测评"])
+                                               headers: ["案卷", "年度", "校验码", "单位", "姓名", "年度", "工作实绩", "民意测评"],
+                                               editable: ["performance", "opinion"])
     public static let sheets = [indicators, checklist, findings, assessment]
+
+    /// A number as the workbook and the base sheet show it: integers without a decimal point, else the shortest form.
+    public static func show(_ d: Double?) -> String? {
+        d.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : "\($0)" }
+    }
 
     /// The check code of a row: 12 hex digits of SHA-256 over the case id and the row key.
     public static func check(caseID: String, key: String) -> String {
@@ -57,6 +70,7 @@ public final class FillInExporter {
     private let sink: WorkbookSink
     private let ctx: ExportContext
     private var handles: [Int] = []
+    private var base = 0
     private var checkRows: [[ExportCell]] = []
 
     public init(sink: WorkbookSink, context: ExportContext) throws {
@@ -88,6 +102,15 @@ public final class FillInExporter {
         for r in 0..<(columns.map(\.count).max() ?? 0) {
             try sink.append(lists, columns.map { r < $0.count ? .text($0[r]) : .text(nil) })
         }
+        // The exported value of every editable cell, as text (the base of the three-way merge on import).
+        let width = FillIn.sheets.map(\.editable.count).max() ?? 0
+        base = try sink.addSheet(SheetSpec(name: FillIn.baseSheet, columns: (0..<(3 + width)).map { _ in ColumnSpec("", .text) },
+                                           table: false, protect: true, hidden: true))
+    }
+
+    /// Records the exported values of a row's editable cells.
+    private func recordBase(_ layout: FillIn.SheetLayout, _ caseID: String, _ key: String, _ values: [String?]) throws {
+        try sink.append(base, [.text(layout.name), .text(caseID), .text(key)] + values.map { .text($0) })
     }
 
     private func ids(_ caseID: String, _ key: String) -> [ExportCell] {
@@ -110,6 +133,10 @@ public final class FillInExporter {
             }
             row.append(ExportCell(ind.note.map { .text($0) } ?? .blank, .unlocked))
             try sink.append(handles[0], row)
+            switch ind.measure {
+            case let .quantitative(_, actual, _): try recordBase(FillIn.indicators, c.id, ind.id, [FillIn.show(actual), nil, ind.note])
+            case let .qualitative(_, rating): try recordBase(FillIn.indicators, c.id, ind.id, [nil, rating?.label.zh, ind.note])
+            }
         }
         if let template {
             for (area, item) in template.allItems {
@@ -119,6 +146,7 @@ public final class FillInExporter {
                                                                    ExportCell(st.reason.map { .text($0) } ?? .blank, .unlocked),
                                                                    ExportCell(st.finding.map { .text($0) } ?? .blank, .unlocked),
                                                                    ExportCell(st.note.map { .text($0) } ?? .blank, .unlocked)])
+                try recordBase(FillIn.checklist, c.id, item.id, [st.status.label.zh, st.reason, st.finding, st.note])
             }
         }
         for f in c.findings {
@@ -127,10 +155,12 @@ public final class FillInExporter {
                                                            ExportCell(f.responsibility.map { .text(lib.responsibility($0).zh) } ?? .blank, .unlocked),
                                                            ExportCell(f.due.map { .date($0) } ?? .blank, .unlockedDate),
                                                            ExportCell(f.note.map { .text($0) } ?? .blank, .unlocked)])
+            try recordBase(FillIn.findings, c.id, f.id, [f.status.label.zh, f.responsibility.map { lib.responsibility($0).zh }, f.due?.description, f.note])
         }
         for y in c.assessment {
             try sink.append(handles[3], ids(c.id, String(y.year)) + [unit, name, .number(Double(y.year), .integer),
                                                                      .number(y.performance, .unlockedNumber), .number(y.opinion, .unlockedNumber)])
+            try recordBase(FillIn.assessment, c.id, String(y.year), [FillIn.show(y.performance), FillIn.show(y.opinion)])
         }
     }
 

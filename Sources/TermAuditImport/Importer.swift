@@ -43,23 +43,85 @@ public struct FileChange: Sendable {
     public var newText: String
 }
 
+/// A cell changed both in the workbook and in the case since the workbook was exported, to different values.
+public struct ImportConflict: Sendable, CustomStringConvertible {
+    public var sheet: String
+    public var cell: String
+    public var caseID: String
+    /// Where, for people: e.g. `交接 cash 状态`.
+    public var field: String
+    public var exported: String
+    public var current: String
+    public var workbook: String
+
+    public var description: String {
+        "\(sheet)!\(cell) 案卷 \(caseID) \(field)：导出时「\(exported)」，现在「\(current)」，工作簿「\(workbook)」"
+            + " (changed on both sides: exported '\(exported)', now '\(current)', in the workbook '\(workbook)')"
+    }
+}
+
+/// How conflicts are settled.
+public enum ConflictResolution: Sendable {
+    /// Conflicts refuse the whole import.
+    case refuse
+    /// The workbook's value wins (`--take-workbook`).
+    case takeWorkbook
+    /// The case's current value stays (`--keep-current`).
+    case keepCurrent
+}
+
+/// A valid signature the import makes stale.
+public struct VoidedSignature: Sendable, CustomStringConvertible {
+    public var caseID: String
+    public var role: Label
+    public var name: String
+    public var time: String
+
+    public var description: String { "\(caseID) \(role.zh) \(name)（\(time)）" }
+}
+
+/// What an import may do beyond applying clean changes.
+public struct ImportOptions: Sendable {
+    public var resolution: ConflictResolution
+    /// Apply changes to signed cases, making their signatures stale (`--void-signatures`).
+    public var voidSignatures: Bool
+    /// Checks the cases' signatures; without it signatures are not looked at.
+    public var verifier: SignoffVerifier?
+    public var limits: XlsxLimits
+
+    public init(resolution: ConflictResolution = .refuse, voidSignatures: Bool = false, verifier: SignoffVerifier? = nil, limits: XlsxLimits = .default) {
+        self.resolution = resolution
+        self.voidSignatures = voidSignatures
+        self.verifier = verifier
+        self.limits = limits
+    }
+}
+
 /// What importing a workbook would do.
 public struct ImportPlan: Sendable {
     public var changes: [FieldChange]
     public var files: [FileChange]
-    /// Cases whose data changed since the workbook was made (imported only with `--force`).
-    public var stale: [String]
+    /// Cases whose data changed since the workbook was made (merged cell by cell).
+    public var changedSince: [String]
+    /// Conflicts settled by `--take-workbook` or `--keep-current`.
+    public var settled: [ImportConflict]
+    /// Signatures the import makes stale (only with `--void-signatures`).
+    public var voided: [VoidedSignature]
     public var rowsRead: Int
 }
 
 /// Reads a filled fill-in workbook and turns it into edits of the case files.
+///
+/// A three-way merge per cell: the workbook's hidden sheet `原值` holds each editable cell's value at export. A cell
+/// the person changed is applied when the case still holds the exported value; a cell the person left alone is not
+/// applied, whatever happened to the case since; a cell changed on both sides to different values is a conflict,
+/// which refuses the whole import unless the options settle it.
 public enum Importer {
     /// Plans the import: every problem of the whole workbook is collected; no file is touched.
-    public static func plan(workbook url: URL, workspace: Workspace, files: [String: URL], force: Bool,
-                            limits: XlsxLimits = .default) -> ImportResult<ImportPlan> {
+    public static func plan(workbook url: URL, workspace: Workspace, files: [String: URL], options: ImportOptions = ImportOptions()) -> ImportResult<ImportPlan> {
         let book: FilledWorkbook
         do {
-            book = try FilledWorkbook(url: url, limits: limits)
+            book = try FilledWorkbook(url: url, limits: options.limits)
         } catch let e as ImportProblem {
             return .failure([e])
         } catch {
@@ -73,23 +135,18 @@ public enum Importer {
         case .failure(let p): return .failure(p)
         }
         let cases = Dictionary(workspace.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var stale: [String] = []
+        var changedSince: [String] = []
         for (id, digest, row) in meta.cases {
             guard let c = cases[id] else {
                 problems.append(ImportProblem(sheet: FillIn.checkSheet, cell: "B\(row)", message: "the workbook names case '\(id)', which is not in this workspace",
                                               expected: "import into the workspace the workbook was made from"))
                 continue
             }
-            if CaseDigest(c).digest != digest { stale.append(id) }
-        }
-        if !stale.isEmpty && !force {
-            problems.append(ImportProblem(sheet: FillIn.checkSheet, cell: "",
-                                          message: "案卷在工作簿生成后已改动 / these cases changed since the workbook was made: \(stale.joined(separator: ", "))",
-                                          expected: "export a new fill-in workbook, or import with --force to apply the workbook's values over the changes"))
+            if CaseDigest(c).digest != digest { changedSince.append(id) }
         }
         let caseIDs = Set(meta.cases.map(\.0))
         var rowsRead = 0
-        var planner = Planner(workspace: workspace, cases: cases)
+        var planner = Planner(workspace: workspace, cases: cases, bases: meta.bases, resolution: options.resolution)
         for layout in FillIn.sheets {
             guard let keys = meta.layouts[layout.name] else {
                 problems.append(ImportProblem(sheet: FillIn.checkSheet, cell: "", message: "the layout of sheet \(layout.name) is missing",
@@ -102,7 +159,7 @@ public enum Importer {
             }
             for (r, row) in rows where r >= 2 {
                 var cells: [String: CellReader] = [:]
-                for (i, k) in keys.enumerated() { cells[k] = CellReader(sheet: layout.name, row: r, col: i + 1, cell: row[i + 1]) }
+                for (i, k) in keys.enumerated() { cells[k] = CellReader(sheet: layout.name, key: k, row: r, col: i + 1, cell: row[i + 1]) }
                 if row.values.allSatisfy({ $0.value.isEmpty && $0.formula == nil }) { continue }
                 rowsRead += 1
                 let id = cells["case"]!.rawText, key = cells["key"]!.rawText, check = cells["check"]!.rawText
@@ -119,10 +176,36 @@ public enum Importer {
                 planner.row(sheet: layout.name, caseID: id, key: key, cells: cells, problems: &problems)
             }
         }
+        if options.resolution == .refuse {
+            for c in planner.conflicts {
+                problems.append(ImportProblem(sheet: c.sheet, cell: c.cell,
+                                              message: "案卷 \(c.caseID) \(c.field) 两边都改了 / changed both in the workbook and in the case since export: 导出时 exported「\(c.exported)」，现在 now「\(c.current)」，工作簿 workbook「\(c.workbook)」",
+                                              expected: "agree on the value, or import with --take-workbook (the workbook's value) or --keep-current (the case's value)"))
+            }
+        }
         if !problems.isEmpty { return .failure(problems) }
+        // Signatures the changes would make stale.
+        var voided: [VoidedSignature] = []
+        if let verifier = options.verifier {
+            for id in planner.changedCases {
+                guard let before = cases[id], let after = planner.expectedCase(id) else { continue }
+                let now = verifier.check(before), then = verifier.check(after)
+                for k in now where k.result == .valid && then.first(where: { $0.index == k.index })?.result != .valid {
+                    let role = verifier.policy.signoff.roles.first { $0.id == k.record.role }?.label ?? Label(zh: k.record.role, en: k.record.role)
+                    voided.append(VoidedSignature(caseID: id, role: role, name: k.record.name, time: k.record.time))
+                }
+            }
+        }
+        if !voided.isEmpty && !options.voidSignatures {
+            let list = voided.map(\.description).joined(separator: "；")
+            return .failure([ImportProblem(sheet: url.lastPathComponent, cell: "",
+                                           message: "导入会改动已签字的案卷，使这些签字失效 / the import changes signed cases and would void these signatures: \(list)",
+                                           expected: "import with --void-signatures to apply the changes (the signers must then sign again), or leave these cells as exported")])
+        }
         switch planner.finish(files: files) {
         case .success(let (changes, fileChanges)):
-            return .success(ImportPlan(changes: changes, files: fileChanges, stale: stale, rowsRead: rowsRead))
+            let settled = options.resolution == .refuse ? [] : planner.conflicts
+            return .success(ImportPlan(changes: changes, files: fileChanges, changedSince: changedSince, settled: settled, voided: voided, rowsRead: rowsRead))
         case .failure(let p):
             return .failure(p)
         }
@@ -177,6 +260,10 @@ public enum Importer {
 struct FillInMeta {
     var layouts: [String: [String]] = [:]
     var cases: [(String, String, Int)] = []
+    /// The exported values of each row's editable cells, by `FillInMeta.rowKey`, then column key.
+    var bases: [String: [String: String]] = [:]
+
+    static func rowKey(_ sheet: String, _ caseID: String, _ key: String) -> String { "\(sheet)\u{1F}\(caseID)\u{1F}\(key)" }
 
     static func read(_ book: FilledWorkbook) -> ImportResult<FillInMeta> {
         guard let rows = book.rows(FillIn.checkSheet) else {
@@ -197,8 +284,22 @@ struct FillInMeta {
             }
         }
         guard format == FillIn.format else {
-            return .failure([ImportProblem(sheet: FillIn.checkSheet, cell: "B1", message: "unknown fill-in format '\(format ?? "")'",
-                                           expected: FillIn.format)])
+            let old = format == "termaudit-fill-in 1"
+            return .failure([ImportProblem(sheet: FillIn.checkSheet, cell: "B1",
+                                           message: old ? "this workbook was made by an earlier termaudit, which did not record the exported values the merge needs"
+                                                        : "unknown fill-in format '\(format ?? "")'",
+                                           expected: old ? "export a new fill-in workbook and fill that one" : FillIn.format)])
+        }
+        guard let base = book.rows(FillIn.baseSheet) else {
+            return .failure([ImportProblem(sheet: FillIn.baseSheet, cell: "", message: "the hidden sheet \(FillIn.baseSheet) (the exported values) is missing",
+                                           expected: "a workbook made by `termaudit export --edition fill-in`; do not delete sheets")])
+        }
+        for (_, row) in base {
+            guard let sheet = row[1]?.value.asText(), let layout = FillIn.sheets.first(where: { $0.name == sheet }),
+                  let id = row[2]?.value.asText(), let key = row[3]?.value.asText() else { continue }
+            var values: [String: String] = [:]
+            for (i, k) in layout.editable.enumerated() { values[k] = row[4 + i]?.value.asText() ?? "" }
+            m.bases[rowKey(sheet, id, key)] = values
         }
         return .success(m)
     }
@@ -207,6 +308,8 @@ struct FillInMeta {
 /// Reads one cell of a data row, with its place for messages.
 struct CellReader {
     var sheet: String
+    /// The column's key in the sheet layout.
+    var key: String
     var row: Int
     var col: Int
     var cell: Cell?

@@ -11,10 +11,47 @@ struct Planner {
     /// Per case: the edits to make and the model they should produce.
     private var edits: [String: [(path: [YAMLPathStep], value: YAMLValue?, field: String, old: String, new: String)]] = [:]
     private var expected: [String: AuditCase] = [:]
+    /// The exported value of each editable cell (see `FillInMeta.bases`).
+    let bases: [String: [String: String]]
+    let resolution: ConflictResolution
+    /// Cells changed on both sides to different values.
+    private(set) var conflicts: [ImportConflict] = []
 
-    init(workspace: Workspace, cases: [String: AuditCase]) {
+    init(workspace: Workspace, cases: [String: AuditCase], bases: [String: [String: String]], resolution: ConflictResolution) {
         self.workspace = workspace
         self.cases = cases
+        self.bases = bases
+        self.resolution = resolution
+    }
+
+    /// The cases the import changes, in id order.
+    var changedCases: [String] { edits.keys.sorted() }
+
+    /// The case as it will be after the import.
+    func expectedCase(_ id: String) -> AuditCase? { expected[id] }
+
+    /// The three-way merge of one cell: the workbook's value `w`, the case's current value `c`, and the value the
+    /// cell had when exported (the base). Unchanged in the workbook → the current value stays; changed in the
+    /// workbook only (or to the same value on both sides) → the workbook's value; changed on both sides to different
+    /// values → a conflict, settled by the resolution (the current value stays while it is unsettled).
+    /// Values are compared as the workbook shows them (`show`).
+    private mutating func merge<T>(_ cell: CellReader, _ caseID: String, _ rowKey: String, _ field: String,
+                                   workbook w: T?, current c: T?, show: (T?) -> String?) -> T? {
+        func norm(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        // A row the export did not write (no base) is taken as the workbook has it.
+        guard let base = bases[FillInMeta.rowKey(cell.sheet, caseID, rowKey)]?[cell.key].map(norm) else { return w }
+        let ws = norm(show(w)), cs = norm(show(c))
+        if ws == base || ws == cs { return c }
+        if cs == base { return w }
+        conflicts.append(ImportConflict(sheet: cell.sheet, cell: cell.ref, caseID: caseID, field: field,
+                                        exported: base.isEmpty ? "（空）" : base, current: cs.isEmpty ? "（空）" : cs, workbook: ws.isEmpty ? "（空）" : ws))
+        return resolution == .takeWorkbook ? w : c
+    }
+
+    /// Whether every editable cell of a row still holds its exported value (as text).
+    private func untouched(_ cells: [String: CellReader], _ caseID: String, _ rowKey: String) -> Bool {
+        guard let sheet = cells["key"]?.sheet, let base = bases[FillInMeta.rowKey(sheet, caseID, rowKey)] else { return false }
+        return base.allSatisfy { k, v in (cells[k]?.rawText ?? "") == v.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     private var lib: Library { workspace.library }
@@ -23,9 +60,7 @@ struct Planner {
         edits[id, default: []].append((path, value, field, old ?? "（空）", new ?? "（空）"))
     }
 
-    private func show(_ d: Double?) -> String? {
-        d.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : "\($0)" }
-    }
+    private func show(_ d: Double?) -> String? { FillIn.show(d) }
 
     mutating func row(sheet: String, caseID id: String, key: String, cells: [String: CellReader], problems: inout [ImportProblem]) {
         var c = expected[id] ?? cases[id]!
@@ -47,6 +82,7 @@ struct Planner {
 
     private mutating func indicator(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
         guard let i = c.indicators.firstIndex(where: { $0.id == key }) else {
+            if untouched(cells, c.id, key) { return }   // removed from the case since; the person left the row alone
             throw cells["key"]!.problem("case \(c.id) has no indicator '\(key)'", "do not edit the hidden columns")
         }
         let ind = c.indicators[i]
@@ -54,20 +90,21 @@ struct Planner {
         switch ind.measure {
         case let .quantitative(target, actual, better):
             if !cells["rating"]!.isEmpty { throw cells["rating"]!.problem("this indicator is quantitative: 评价 stays empty", "fill 完成值 with a number") }
-            let new = try cells["actual"]!.number()
+            let new = merge(cells["actual"]!, c.id, key, "指标 \(key) 完成值", workbook: try cells["actual"]!.number(), current: actual, show: show)
             if new != actual {
                 change(c.id, base + [.key("actual")], new.map { .number($0) }, field: "指标 \(key) 完成值", old: show(actual), new: show(new))
                 c.indicators[i].measure = .quantitative(target: target, actual: new, better: better)
             }
         case let .qualitative(target, rating):
             if !cells["actual"]!.isEmpty { throw cells["actual"]!.problem("this indicator is qualitative: 完成值 stays empty", "choose 评价 from the list") }
-            let new: Rating? = try cells["rating"]!.choice(Rating.allCases.map { ($0.label.zh, $0.rawValue, $0) })
+            let new = merge(cells["rating"]!, c.id, key, "指标 \(key) 评价", workbook: try cells["rating"]!.choice(Rating.allCases.map { ($0.label.zh, $0.rawValue, $0) }),
+                            current: rating, show: { $0?.label.zh })
             if new != rating {
                 change(c.id, base + [.key("rating")], new.map { .text($0.rawValue) }, field: "指标 \(key) 评价", old: rating?.label.zh, new: new?.label.zh)
                 c.indicators[i].measure = .qualitative(target: target, rating: new)
             }
         }
-        let note = try cells["note"]!.text()
+        let note = merge(cells["note"]!, c.id, key, "指标 \(key) 备注", workbook: try cells["note"]!.text(), current: ind.note, show: { $0 })
         if note != ind.note {
             change(c.id, base + [.key("note")], note.map { .text($0) }, field: "指标 \(key) 备注", old: ind.note, new: note)
             c.indicators[i].note = note
@@ -77,21 +114,24 @@ struct Planner {
     private mutating func item(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
         let templateID = c.handover?.checklist ?? workspace.config.handoverChecklists.first
         guard let tid = templateID, let template = lib.handoverTemplates[tid], template.area(ofItem: key) != nil else {
+            if untouched(cells, c.id, key) { return }
             throw cells["key"]!.problem("'\(key)' is not an item of the case's handover checklist", "do not edit the hidden columns")
         }
         let old = c.handover?.items[key]
-        let status: ItemStatus = try cells["status"]!.choice(ItemStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) ?? .pending
-        let reason = try cells["reason"]!.text()
-        let note = try cells["note"]!.text()
-        let finding = try cells["finding"]!.text()
+        let before = old ?? ItemState(status: .pending)
+        let field = "交接 \(key)"
+        let status = merge(cells["status"]!, c.id, key, field + " 状态",
+                           workbook: try cells["status"]!.choice(ItemStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) ?? .pending,
+                           current: before.status, show: { $0?.label.zh }) ?? .pending
+        let reason = merge(cells["reason"]!, c.id, key, field + " 理由", workbook: try cells["reason"]!.text(), current: before.reason, show: { $0 })
+        let note = merge(cells["note"]!, c.id, key, field + " 备注", workbook: try cells["note"]!.text(), current: before.note, show: { $0 })
+        let finding = merge(cells["finding"]!, c.id, key, field + " 关联问题", workbook: try cells["finding"]!.text(), current: before.finding, show: { $0 })
         if let finding, c.finding(finding) == nil {
             throw cells["finding"]!.problem("case \(c.id) has no finding '\(finding)'", "one of: " + c.findings.map(\.id).joined(separator: ", "))
         }
         let new = ItemState(status: status, note: note, reason: reason, finding: finding)
-        let before = old ?? ItemState(status: .pending)
         guard before.status != new.status || before.note != new.note || before.reason != new.reason || before.finding != new.finding else { return }
         let base: [YAMLPathStep] = [.key("handover"), .key("items"), .key(key)]
-        let field = "交接 \(key)"
         if let old, old.note != nil || old.reason != nil || old.finding != nil {
             // Already a mapping in the file: edit its fields one by one.
             if old.status != new.status { change(c.id, base + [.key("status")], .text(new.status.rawValue), field: field + " 状态", old: old.status.label.zh, new: new.status.label.zh) }
@@ -117,29 +157,35 @@ struct Planner {
 
     private mutating func finding(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
         guard let i = c.findings.firstIndex(where: { $0.id == key }) else {
+            if untouched(cells, c.id, key) { return }
             throw cells["key"]!.problem("case \(c.id) has no finding '\(key)'", "do not edit the hidden columns")
         }
         let f = c.findings[i]
+        let field = "问题 \(key)"
         let base: [YAMLPathStep] = [.key("findings"), .element(field: "id", value: key)]
-        guard let status: FindingStatus = try cells["status"]!.choice(FindingStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) else {
+        guard let typed: FindingStatus = try cells["status"]!.choice(FindingStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) else {
             throw cells["status"]!.problem("整改状态 is empty", "one of: " + FindingStatus.allCases.map(\.label.zh).joined(separator: " / "))
         }
+        let status = merge(cells["status"]!, c.id, key, field + " 整改状态", workbook: typed, current: f.status, show: { $0?.label.zh }) ?? f.status
         if status != f.status {
             change(c.id, base + [.key("status")], .text(status.rawValue), field: "问题 \(key) 整改状态", old: f.status.label.zh, new: status.label.zh)
             c.findings[i].status = status
         }
-        let resp: String? = try cells["responsibility"]!.choice(lib.responsibilities.map { ($0.label.zh, $0.id, $0.id) })
+        let library = lib
+        let resp = merge(cells["responsibility"]!, c.id, key, field + " 责任",
+                         workbook: try cells["responsibility"]!.choice(lib.responsibilities.map { ($0.label.zh, $0.id, $0.id) }),
+                         current: f.responsibility, show: { $0.map { library.responsibility($0).zh } })
         if resp != f.responsibility {
             change(c.id, base + [.key("responsibility")], resp.map { .text($0) }, field: "问题 \(key) 责任",
                    old: f.responsibility.map { lib.responsibility($0).zh }, new: resp.map { lib.responsibility($0).zh })
             c.findings[i].responsibility = resp
         }
-        let due = try cells["due"]!.day()
+        let due = merge(cells["due"]!, c.id, key, field + " 整改期限", workbook: try cells["due"]!.day(), current: f.due, show: { $0?.description })
         if due != f.due {
             change(c.id, base + [.key("due")], due.map { .date($0) }, field: "问题 \(key) 整改期限", old: f.due?.description, new: due?.description)
             c.findings[i].due = due
         }
-        let note = try cells["note"]!.text()
+        let note = merge(cells["note"]!, c.id, key, field + " 备注", workbook: try cells["note"]!.text(), current: f.note, show: { $0 })
         if note != f.note {
             change(c.id, base + [.key("note")], note.map { .text($0) }, field: "问题 \(key) 备注", old: f.note, new: note)
             c.findings[i].note = note
@@ -148,17 +194,18 @@ struct Planner {
 
     private mutating func year(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
         guard let y = Int(key), let i = c.assessment.firstIndex(where: { $0.year == y }) else {
+            if untouched(cells, c.id, key) { return }
             throw cells["key"]!.problem("case \(c.id) has no assessment for '\(key)'", "do not edit the hidden columns")
         }
         let a = c.assessment[i]
         let base: [YAMLPathStep] = [.key("assessment"), .element(field: "year", value: key)]
         let maxScore = workspace.policy?.assessment.scaleMax ?? 100
-        let p = try cells["performance"]!.number(in: 0...maxScore)
+        let p = merge(cells["performance"]!, c.id, key, "考核 \(key) 工作实绩", workbook: try cells["performance"]!.number(in: 0...maxScore), current: a.performance, show: show)
         if p != a.performance {
             change(c.id, base + [.key("performance")], p.map { .number($0) }, field: "考核 \(key) 工作实绩", old: show(a.performance), new: show(p))
             c.assessment[i].performance = p
         }
-        let o = try cells["opinion"]!.number(in: 0...maxScore)
+        let o = merge(cells["opinion"]!, c.id, key, "考核 \(key) 民意测评", workbook: try cells["opinion"]!.number(in: 0...maxScore), current: a.opinion, show: show)
         if o != a.opinion {
             change(c.id, base + [.key("opinion")], o.map { .number($0) }, field: "考核 \(key) 民意测评", old: show(a.opinion), new: show(o))
             c.assessment[i].opinion = o

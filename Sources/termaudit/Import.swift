@@ -3,6 +3,7 @@ import Foundation
 import TermAudit
 import TermAuditImport
 import TermAuditLoader
+import TermAuditSignoff
 
 /// `termaudit import`: takes a filled fill-in workbook back into the case files.
 struct Import: ParsableCommand {
@@ -10,10 +11,17 @@ struct Import: ParsableCommand {
         commandName: "import",
         abstract: "导入填报工作簿 — write the values of a filled fill-in workbook back into the case files.",
         discussion: """
+        A three-way merge, cell by cell: the workbook remembers the value each fill-in cell had when it was
+        exported. A cell changed in the workbook is applied when the case still holds the exported value; a cell
+        left alone is not applied, whatever happened to the case since (so two people who filled workbooks from
+        one export, in different cells, both get their work in); a cell changed on both sides to different values
+        is a conflict that refuses the whole import unless --take-workbook or --keep-current settles it. An import
+        that would change a signed case is refused unless --void-signatures.
+
         Only the changed values are edited; the rest of each case file stays as it was. Either every change is
         applied or none. Refused, with the sheet and cell: values outside a dropdown, numbers where text is
-        expected or the reverse, dates in a wrong form, unknown or edited row identifiers, formulas, files that
-        are not valid xlsx (or are zip bombs), and a workbook made from data that has changed since (unless --force).
+        expected or the reverse, dates in a wrong form, unknown or edited row identifiers, formulas, and files that
+        are not valid xlsx (or are zip bombs).
         """
     )
 
@@ -26,25 +34,45 @@ struct Import: ParsableCommand {
     @Flag(help: "Print the changes as a readable diff and write nothing.")
     var dryRun = false
 
-    @Flag(help: "Apply the workbook even for cases that changed since it was made.")
+    @Flag(help: "Settle conflicts (cells changed both in the workbook and in the case since export) with the workbook's value.")
+    var takeWorkbook = false
+
+    @Flag(help: "Settle conflicts with the case's current value (the workbook's other changes still apply).")
+    var keepCurrent = false
+
+    @Flag(help: "Apply changes to signed cases; their signatures become stale and must be made again.")
+    var voidSignatures = false
+
+    @Flag(help: .hidden)
     var force = false
 
     func run() throws {
+        if force {
+            throw ValidationError("--force is gone: the import now merges cell by cell; settle conflicts with --take-workbook or --keep-current")
+        }
+        if takeWorkbook && keepCurrent { throw ValidationError("choose one of --take-workbook and --keep-current") }
         let url = URL(fileURLWithPath: workbook)
         guard FileManager.default.fileExists(atPath: url.path) else { throw ValidationError("no such file: \(workbook)") }
-        let result = WorkspaceLoader.load(path: path)
-        if result.hasErrors { Session.fail(result.diagnostics) }
-        guard let ws = result.workspace else { throw ExitCode(1) }
+        let session = try Session.open(path: path)
+        let signoff = SignoffWorkspace(root: session.load.root ?? URL(fileURLWithPath: path), workspace: session.workspace,
+                                       policy: session.policy, evaluator: session.evaluator)
+        if !signoff.signerDiagnostics.isEmpty { Session.fail(signoff.signerDiagnostics) }
+        let ws = session.workspace
         var files: [String: URL] = [:]
         for c in ws.cases { files[c.id] = URL(fileURLWithPath: c.location.file) }
-        switch Importer.plan(workbook: url, workspace: ws, files: files, force: force) {
+        let options = ImportOptions(resolution: takeWorkbook ? .takeWorkbook : keepCurrent ? .keepCurrent : .refuse,
+                                    voidSignatures: voidSignatures, verifier: signoff.verifier)
+        switch Importer.plan(workbook: url, workspace: ws, files: files, options: options) {
         case .failure(let problems):
             for p in problems { Terminal.eprint("\(workbook): \(p)") }
             Terminal.eprint("✗ \(problems.count) 个问题，未写入任何文件 (\(problems.count) problems; nothing was written)")
             throw ExitCode(1)
         case .success(let plan):
-            if !plan.stale.isEmpty {
-                Terminal.eprint("⚠ --force: 以下案卷在工作簿生成后已改动，仍按工作簿写入 / applied over later changes: \(plan.stale.joined(separator: ", "))")
+            if !plan.changedSince.isEmpty {
+                print("  以下案卷在工作簿生成后已改动，逐格合并 / changed since export, merged cell by cell: \(plan.changedSince.joined(separator: ", "))")
+            }
+            for c in plan.settled {
+                print("  冲突按\(takeWorkbook ? "工作簿" : "现值")处理 / conflict settled by --\(takeWorkbook ? "take-workbook" : "keep-current"): \(c)")
             }
             if plan.changes.isEmpty {
                 print("✓ 工作簿与案卷一致，无需改动 (no changes; \(plan.rowsRead) rows read)")
@@ -62,6 +90,9 @@ struct Import: ParsableCommand {
                 throw ExitCode(1)
             }
             for c in plan.changes { print("  \(c.caseID)  \(c.field): \(c.old) → \(c.new)") }
+            for v in plan.voided {
+                print("  ⚠ 签字已失效，须重新签字 / signature voided, to be made again: \(v)")
+            }
             print("✓ 已导入 \(plan.changes.count) 处改动，涉及 \(plan.files.count) 个案卷文件 (\(plan.changes.count) changes in \(plan.files.count) files)")
         }
     }

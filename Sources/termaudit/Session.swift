@@ -17,7 +17,11 @@ struct Session {
     /// `validCasesOnly`: errors in case files leave those cases out instead (for `status`, `rank`, `verify`, `sign`:
     /// one broken file must not hide the others); errors in the settings still stop everything.
     static func open(_ options: WorkspaceOptions, asOf: String? = nil, validCasesOnly: Bool = false) throws -> Session {
-        var result = WorkspaceLoader.load(path: options.path, policyOverride: options.policy)
+        try open(path: options.path, policy: options.policy, asOf: asOf, validCasesOnly: validCasesOnly)
+    }
+
+    static func open(path: String, policy: String? = nil, asOf: String? = nil, validCasesOnly: Bool = false) throws -> Session {
+        var result = WorkspaceLoader.load(path: path, policyOverride: policy)
         var invalid: [Diagnostic] = []
         if validCasesOnly && result.hasErrors {
             let parts = result.partitioned()

@@ -158,7 +158,7 @@ struct ImportTests {
         #expect(!status.out.contains("\"state\" : \"on_hold\""))
         #expect(status.out.contains("\"state\" : \"auditing\""))
         // Importing the same workbook again changes nothing.
-        let again = try I.run([I.termaudit, "import", filled.path, ws.path, "--force"])
+        let again = try I.run([I.termaudit, "import", filled.path, ws.path])
         #expect(again.status == 0)
         #expect(again.out.contains("无需改动"))
     }
@@ -262,23 +262,6 @@ struct ImportRefusalTests {
         #expect(e.contains("交接清单!J") && e.contains("no finding 'F9'"))
     }
 
-    @Test("a workbook made from data that has since changed, unless --force")
-    func stale() throws {
-        let ws = try I.workspace()
-        let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
-        try I.fill(try I.fillIn(ws), [("指标", "2024-007", "fiscal-revenue", "完成值", "6")], to: filled)
-        let file = ws.appendingPathComponent("cases/2024-007.yaml")
-        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "name: 较大以上安全事故", with: "name: 较大及以上安全事故")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
-        #expect(r.status == 1)
-        #expect(r.err.contains("changed since the workbook was made: 2024-007"))
-        let f = try I.run([I.termaudit, "import", filled.path, ws.path, "--force"])
-        #expect(f.status == 0, "\(f.err)")
-        let after = try String(contentsOf: file, encoding: .utf8)
-        #expect(after.contains("actual: 6,") && after.contains("较大及以上安全事故"))
-    }
-
     @Test("a file that is not a valid xlsx")
     func notXlsx() throws {
         let ws = try I.workspace()
@@ -299,7 +282,7 @@ struct ImportRefusalTests {
         for c in w.cases { files[c.id] = URL(fileURLWithPath: c.location.file) }
         var limits = XlsxLimitsForTests.tiny
         limits.maxTotalUncompressedBytes = 50_000
-        switch Importer.plan(workbook: fill, workspace: w, files: files, force: false, limits: limits) {
+        switch Importer.plan(workbook: fill, workspace: w, files: files, options: ImportOptions(limits: limits)) {
         case .success: Issue.record("a workbook over the limit was read")
         case .failure(let p): #expect(p.first?.message.contains("50000") == true || p.first?.message.contains("50,000") == true || p.first?.message.lowercased().contains("limit") == true || p.first?.message.contains("上限") == true, "\(p)")
         }
@@ -313,7 +296,7 @@ struct ImportRefusalTests {
         let w = try I.load(ws)
         var files: [String: URL] = [:]
         for c in w.cases { files[c.id] = URL(fileURLWithPath: c.location.file) }
-        guard case .success(let plan) = Importer.plan(workbook: filled, workspace: w, files: files, force: false) else {
+        guard case .success(let plan) = Importer.plan(workbook: filled, workspace: w, files: files) else {
             Issue.record("plan failed")
             return
         }
@@ -328,6 +311,102 @@ struct ImportRefusalTests {
         #expect(mid[plan.files[0].url.path] == before[plan.files[0].url.path])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: plan.files[0].url.deletingLastPathComponent().path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
+    }
+}
+
+@Suite("Three-way merge on import")
+struct MergeTests {
+    func text(_ ws: URL, _ file: String) throws -> String {
+        try String(contentsOf: ws.appendingPathComponent(file), encoding: .utf8)
+    }
+
+    @Test("two people fill workbooks from one export, in different cells: both get their work in")
+    func twoPeople() throws {
+        let ws = try I.workspace()
+        let dir = ws.deletingLastPathComponent()
+        let export = try I.fillIn(ws)
+        let a = dir.appendingPathComponent("a.xlsx"), b = dir.appendingPathComponent("b.xlsx")
+        try I.fill(export, [("指标", "2024-007", "fiscal-revenue", "完成值", "6")], to: a)
+        try I.fill(export, [("交接清单", "2024-007", "cash", "状态", "'已交接'"), ("考核", "2024-007", "2024", "工作实绩", "71")], to: b)
+        let ra = try I.run([I.termaudit, "import", a.path, ws.path])
+        #expect(ra.status == 0, "\(ra.err)")
+        let rb = try I.run([I.termaudit, "import", b.path, ws.path])
+        #expect(rb.status == 0, "\(rb.err)")
+        #expect(rb.out.contains("changed since export, merged cell by cell: 2024-007"))
+        #expect(rb.out.contains("已导入 2 处改动"), "\(rb.out)")
+        let c = try #require(try I.load(ws).cases.first { $0.id == "2024-007" })
+        #expect(c.indicators.first { $0.id == "fiscal-revenue" }?.measure == .quantitative(target: 5, actual: 6, better: .higher))
+        #expect(c.handover?.items["cash"]?.status == .done)
+        #expect(c.assessment.first { $0.year == 2024 }?.performance == 71)
+    }
+
+    @Test("a cell left as exported does not undo a later change to the case")
+    func unchangedCellKeepsLaterEdit() throws {
+        let ws = try I.workspace()
+        let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
+        try I.fill(try I.fillIn(ws), [("交接清单", "2024-007", "cash", "备注", "'现金已盘点'")], to: filled)
+        let file = ws.appendingPathComponent("cases/2024-007.yaml")
+        try text(ws, "cases/2024-007.yaml").replacingOccurrences(of: "actual: 5.2,", with: "actual: 7,").write(to: file, atomically: true, encoding: .utf8)
+        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(r.status == 0, "\(r.err)")
+        let after = try text(ws, "cases/2024-007.yaml")
+        #expect(after.contains("actual: 7,") && after.contains("现金已盘点"))
+        #expect(r.out.contains("已导入 1 处改动"), "\(r.out)")
+    }
+
+    @Test("a cell changed on both sides is a conflict naming sheet!cell, case and the three values; settled only by a flag")
+    func conflict() throws {
+        let ws = try I.workspace()
+        let dir = ws.deletingLastPathComponent()
+        let export = try I.fillIn(ws)
+        let a = dir.appendingPathComponent("a.xlsx"), b = dir.appendingPathComponent("b.xlsx")
+        try I.fill(export, [("指标", "2024-007", "fiscal-revenue", "完成值", "6")], to: a)
+        try I.fill(export, [("指标", "2024-007", "fiscal-revenue", "完成值", "8"), ("交接清单", "2024-007", "cash", "备注", "'现金已盘点'")], to: b)
+        #expect(try I.run([I.termaudit, "import", a.path, ws.path]).status == 0)
+        let before = try I.contents(ws)
+        let r = try I.run([I.termaudit, "import", b.path, ws.path])
+        #expect(r.status == 1)
+        #expect(r.err.range(of: #"指标!J\d+: 案卷 2024-007 指标 fiscal-revenue 完成值 两边都改了"#, options: .regularExpression) != nil, "\(r.err)")
+        #expect(r.err.contains("导出时 exported「5.2」，现在 now「6」，工作簿 workbook「8」"))
+        #expect(r.err.contains("--take-workbook") && r.err.contains("--keep-current") && r.err.contains("nothing was written"))
+        #expect(try I.contents(ws) == before)
+        // --keep-current: the case's value stays, the rest of the workbook applies.
+        let k = try I.run([I.termaudit, "import", b.path, ws.path, "--keep-current"])
+        #expect(k.status == 0, "\(k.err)")
+        #expect(k.out.contains("conflict settled by --keep-current"))
+        var after = try text(ws, "cases/2024-007.yaml")
+        #expect(after.contains("actual: 6,") && after.contains("现金已盘点"))
+        // --take-workbook: the workbook's value.
+        let t = try I.run([I.termaudit, "import", b.path, ws.path, "--take-workbook"])
+        #expect(t.status == 0, "\(t.err)")
+        after = try text(ws, "cases/2024-007.yaml")
+        #expect(after.contains("actual: 8,"))
+        // Both flags at once, and the old --force, are refused with a reason.
+        let both = try I.run([I.termaudit, "import", b.path, ws.path, "--take-workbook", "--keep-current"])
+        #expect(both.status != 0 && both.err.contains("choose one"))
+        let force = try I.run([I.termaudit, "import", b.path, ws.path, "--force"])
+        #expect(force.status != 0 && force.err.contains("--force is gone"))
+    }
+
+    @Test("an import that changes a signed case is refused, listing the signatures; --void-signatures applies it and says so")
+    func signedCase() throws {
+        let ws = try I.workspace()
+        let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
+        try I.fill(try I.fillIn(ws), [("指标", "2024-001", "fiscal-revenue", "完成值", "3500")], to: filled)
+        let before = try I.contents(ws)
+        let verify0 = try I.run([I.termaudit, "verify", ws.path, "--case", "2024-001"])
+        #expect(verify0.status == 0, "\(verify0.out) \(verify0.err)")
+        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(r.status == 1)
+        #expect(r.err.contains("would void these signatures: 2024-001 审计组长"), "\(r.err)")
+        #expect(r.err.contains("--void-signatures"))
+        #expect(try I.contents(ws) == before)
+        let v = try I.run([I.termaudit, "import", filled.path, ws.path, "--void-signatures"])
+        #expect(v.status == 0, "\(v.err)")
+        #expect(v.out.contains("signature voided, to be made again: 2024-001 审计组长"), "\(v.out)")
+        let verify = try I.run([I.termaudit, "verify", ws.path, "--case", "2024-001"])
+        #expect(verify.status == 1)
+        #expect(verify.out.contains("stale") || verify.out.contains("失效"))
     }
 }
 
