@@ -22,6 +22,12 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // The system zlib (Debian: zlib1g-dev, also required by libxlsxwriter-dev): inflate for the workbook reader.
+        .systemLibrary(
+            name: "CSystemZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // A small, safe Swift wrapper over CXlsxWriter: errors are thrown, limits are enforced.
         .target(name: "XlsxWriter", dependencies: ["CXlsxWriter"]),
         // The domain model: cases, checklists, policies, diagnostics. No I/O.
@@ -56,7 +62,7 @@ let package = Package(
             ]
         ),
         // Reads .xlsx workbooks filled in by people (Excel, WPS, LibreOffice), refusing hostile files.
-        .target(name: "XlsxReader", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "XlsxReader", dependencies: ["CSystemZlib"]),
         .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
         .testTarget(name: "TermAuditImportTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditImport", "XlsxReader",

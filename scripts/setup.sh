@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what termaudit needs on a Debian machine, only what is missing:
-#   - libxlsxwriter-dev (the C library the workbooks are written with)
+#   - libxlsxwriter-dev (the C library the workbooks are written with) and zlib1g-dev (inflate, to read them)
 #   - with --test: Python's openpyxl and openxml-audit (to read workbooks back in the tests),
 #     LibreOffice (another writer, for the import tests) and a German locale
 # Safe to run again: it does nothing when everything is there.
@@ -32,6 +32,7 @@ fi
 
 missing=()
 [ -f /usr/include/xlsxwriter.h ] || missing+=(libxlsxwriter-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ "$want_test" = 1 ]; then
   # LibreOffice re-saves filled workbooks in the import tests (another writer's xlsx must read back).

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// One entry as its central-directory record describes it (our own parse, checked against the file).
 struct ZipEntryInfo {
@@ -17,18 +16,14 @@ struct ZipEntryInfo {
 }
 
 /// The zip layer: reads the file once, checks its structure and every declared size against the
-/// limits before extracting anything, then extracts entries with ZIPFoundation while counting bytes.
+/// limits before extracting anything, then inflates entries with the system zlib while counting bytes.
 ///
 /// Not thread-safe; used from one call of `XlsxWorkbook.open`.
 final class ZipPackage {
     let limits: XlsxLimits
     private let data: Data
-    private let archive: Archive
     /// Lower-cased normalized name → entry (directories left out).
     private var entries: [String: ZipEntryInfo] = [:]
-    /// Lower-cased normalized name → ZIPFoundation's entry, matched by position in the central directory
-    /// (ZIPFoundation may decode non-UTF-8 names differently).
-    private var zfEntries: [String: Entry] = [:]
     /// Bytes actually produced so far by extraction.
     private var extractedTotal: UInt64 = 0
 
@@ -77,25 +72,6 @@ final class ZipPackage {
                 throw .workbookTooLarge(limit: limits.maxTotalUncompressedBytes)
             }
         }
-        do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw .damagedZip(part: nil, reason: "the zip library cannot read it (\(error))")
-        }
-        var seen = 0
-        for entry in archive {
-            guard seen < infos.count else { break }
-            let info = infos[seen]
-            seen += 1
-            if info.isDirectory { continue }
-            guard entry.compressedSize == info.compressedSize && entry.uncompressedSize == info.uncompressedSize else {
-                throw .damagedZip(part: info.name, reason: "the entry's headers disagree about its sizes")
-            }
-            zfEntries[info.name.lowercased()] = entry
-        }
-        guard seen == infos.count else {
-            throw .damagedZip(part: nil, reason: "the zip library lists \(seen) of \(infos.count) entries")
-        }
     }
 
     /// True when the package has an entry with this part name (case-insensitive).
@@ -104,69 +80,43 @@ final class ZipPackage {
     /// The stored name of a part (with the zip's own capitalization).
     func storedName(_ part: String) -> String? { entries[part.lowercased()]?.name }
 
-    /// Extracts a part into memory: checks that its deflate stream ends within its compressed bytes and
-    /// expands to its declared size within the limits (without inflating), then inflates it with
-    /// ZIPFoundation, counting bytes against the declared size and the limits again.
+    /// Extracts a part into memory: a stored entry is copied, a deflated one inflated with zlib within the
+    /// limits (its output counted, and kept only up to the declared size); then the expanded size is checked
+    /// against the limits and the declared size, and the CRC-32 against the recorded one.
     func extract(_ part: String) throws(XlsxReaderError) -> Data {
         let key = part.lowercased()
-        guard let info = entries[key], let entry = zfEntries[key] else { throw .missingPart(part: part, sheet: nil) }
+        guard let info = entries[key] else { throw .missingPart(part: part, sheet: nil) }
         let totalLeft = limits.maxTotalUncompressedBytes - extractedTotal
         let entryBudget = min(limits.maxEntryUncompressedBytes, totalLeft)
-        if info.method == 8 {
-            let start = info.dataStart
-            let end = info.dataEnd
-            let result: Result<UInt64, DeflateScan.Failure> = data.withUnsafeBytes { raw in
-                let slice = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-                do throws(DeflateScan.Failure) {
-                    return .success(try DeflateScan.expandedSize(of: slice, budget: entryBudget))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            switch result {
-            case .success(let size):
-                try checkActual(info, size: size)
-            case .failure(.overBudget):
-                if entryBudget == limits.maxEntryUncompressedBytes {
-                    throw .entryTooLarge(part: info.name, limit: limits.maxEntryUncompressedBytes)
-                }
-                throw .workbookTooLarge(limit: limits.maxTotalUncompressedBytes)
-            case .failure(.truncated):
-                throw .damagedZip(part: info.name, reason: "the compressed data ends before the stream does")
-            case .failure(.invalid(let why)):
-                throw .damagedZip(part: info.name, reason: "corrupt compressed data (\(why))")
+        let keep = Int(min(info.uncompressedSize, entryBudget))
+        let result: Result<(data: Data, size: UInt64), Inflate.Failure> = data.withUnsafeBytes { raw in
+            let slice = UnsafeRawBufferPointer(rebasing: raw[info.dataStart..<info.dataEnd])
+            if info.method == 0 { return .success((Data(slice.prefix(keep)), UInt64(slice.count))) }
+            do throws(Inflate.Failure) {
+                return .success(try Inflate.raw(slice, keep: keep, budget: entryBudget))
+            } catch {
+                return .failure(error)
             }
         }
-        // The scan proved the size; count again while inflating (the zip library decodes on its own).
-        var out = Data()
-        out.reserveCapacity(Int(info.uncompressedSize))
-        var produced: UInt64 = 0
-        var failure: XlsxReaderError?
-        let checksum: CRC32
-        do {
-            checksum = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
-                produced += UInt64(chunk.count)
-                if produced > info.uncompressedSize {
-                    let error = XlsxReaderError.entrySizeMismatch(part: info.name, declared: info.uncompressedSize,
-                                                                  actual: produced)
-                    failure = error
-                    throw error
-                }
-                out.append(chunk)
+        let out: Data
+        switch result {
+        case .success(let (data, size)):
+            try checkActual(info, size: size)
+            out = data
+        case .failure(.overBudget):
+            if entryBudget == limits.maxEntryUncompressedBytes {
+                throw .entryTooLarge(part: info.name, limit: limits.maxEntryUncompressedBytes)
             }
-        } catch {
-            if let failure { throw failure }
-            if let zfError = error as? Archive.ArchiveError, zfError == .invalidCRC32 {
-                throw .damagedZip(part: info.name, reason: "checksum mismatch")
-            }
-            throw .damagedZip(part: info.name, reason: "cannot extract (\(error))")
+            throw .workbookTooLarge(limit: limits.maxTotalUncompressedBytes)
+        case .failure(.truncated):
+            throw .damagedZip(part: info.name, reason: "the compressed data ends before the stream does")
+        case .failure(.invalid(let why)):
+            throw .damagedZip(part: info.name, reason: "corrupt compressed data (\(why))")
         }
-        guard produced == info.uncompressedSize else {
-            throw .entrySizeMismatch(part: info.name, declared: info.uncompressedSize, actual: produced)
+        guard out.withUnsafeBytes({ Inflate.crc32($0) }) == info.crc32 else {
+            throw .damagedZip(part: info.name, reason: "checksum mismatch")
         }
-        // This extract call returns the checksum without comparing it.
-        guard checksum == info.crc32 else { throw .damagedZip(part: info.name, reason: "checksum mismatch") }
-        extractedTotal += produced
+        extractedTotal += UInt64(out.count)
         return out
     }
 

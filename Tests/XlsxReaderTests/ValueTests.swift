@@ -104,9 +104,9 @@ struct ValueTests {
         #expect(Cell(row: 7, col: 2, value: .number(1)).ref == "B7")
     }
 
-    @Test("the deflate scan agrees with zlib on real streams and refuses broken ones")
-    func deflateScan() throws {
-        // Real streams: ZIPFoundation deflates a sheet; the scan's size must match.
+    @Test("zlib's inflate, within a budget, gives back what ZIPFoundation deflated and refuses cut, oversized and broken streams")
+    func inflate() throws {
+        // Real streams: ZIPFoundation deflates a sheet and noise; inflating gives back the same bytes.
         let folder = try makeTempFolder()
         defer { cleanup(folder) }
         var text = ""
@@ -116,34 +116,44 @@ struct ValueTests {
             seed = seed &* 1_664_525 &+ 1_013_904_223
             return i % 3 == 0 ? UInt8(seed >> 24) : UInt8(ascii: "a") + UInt8(seed >> 29)
         }
+        let originals = [Data(text.utf8), Data(noise)]
         let url = folder.appendingPathComponent("z.zip")
-        try writeZip([("a.xml", Data(text.utf8)), ("b.bin", Data(noise))], to: url)
+        try writeZip([("a.xml", originals[0]), ("b.bin", originals[1])], to: url)
         let bytes = [UInt8](try Data(contentsOf: url))
-        for offset in offsets(of: 0x0403_4B50, in: bytes) {
+        let headers = offsets(of: 0x0403_4B50, in: bytes)
+        #expect(headers.count == 2)
+        for (offset, original) in zip(headers, originals) {
             let csize = Int(bytes[offset + 18]) | Int(bytes[offset + 19]) << 8 | Int(bytes[offset + 20]) << 16 | Int(bytes[offset + 21]) << 24
             let usize = Int(bytes[offset + 22]) | Int(bytes[offset + 23]) << 8 | Int(bytes[offset + 24]) << 16 | Int(bytes[offset + 25]) << 24
             let start = offset + 30 + (Int(bytes[offset + 26]) | Int(bytes[offset + 27]) << 8) + (Int(bytes[offset + 28]) | Int(bytes[offset + 29]) << 8)
-            let size = try bytes[start..<(start + csize)].withUnsafeBytes { raw in
-                try DeflateScan.expandedSize(of: raw, budget: .max)
-            }
-            #expect(size == UInt64(usize))
+            let whole = try bytes[start..<(start + csize)].withUnsafeBytes { try Inflate.raw($0, keep: usize, budget: .max) }
+            #expect(whole.size == UInt64(usize) && whole.data == original)
+            #expect(original.withUnsafeBytes { Inflate.crc32($0) } == UInt32(bytes[offset + 14]) | UInt32(bytes[offset + 15]) << 8 | UInt32(bytes[offset + 16]) << 16 | UInt32(bytes[offset + 17]) << 24)
+            // Kept only up to `keep`, counted to the end.
+            let part = try bytes[start..<(start + csize)].withUnsafeBytes { try Inflate.raw($0, keep: 100, budget: .max) }
+            #expect(part.size == UInt64(usize) && part.data == original.prefix(100))
             // Cut short: truncated.
-            #expect(throws: DeflateScan.Failure.truncated) {
-                try bytes[start..<(start + csize / 2)].withUnsafeBytes { try DeflateScan.expandedSize(of: $0, budget: .max) }
+            #expect(throws: Inflate.Failure.truncated) {
+                try bytes[start..<(start + csize / 2)].withUnsafeBytes { try Inflate.raw($0, keep: usize, budget: .max) }
             }
             // Budget.
-            #expect(throws: DeflateScan.Failure.overBudget) {
-                try bytes[start..<(start + csize)].withUnsafeBytes { try DeflateScan.expandedSize(of: $0, budget: UInt64(usize - 1)) }
+            #expect(throws: Inflate.Failure.overBudget) {
+                try bytes[start..<(start + csize)].withUnsafeBytes { try Inflate.raw($0, keep: usize, budget: UInt64(usize - 1)) }
             }
         }
-        // Stored blocks, fixed codes, and a distance before the start.
+        // A stored block, a fixed-code block with only end-of-block, an invalid block type, and a non-final empty
+        // stored block with nothing after it (a stream that never ends).
         let stored: [UInt8] = [0x01, 0x03, 0x00, 0xFC, 0xFF, 0x61, 0x62, 0x63]
-        #expect(try stored.withUnsafeBytes { try DeflateScan.expandedSize(of: $0, budget: .max) } == 3)
-        let fixedEmpty: [UInt8] = [0x03, 0x00]  // final fixed block with only end-of-block
-        #expect(try fixedEmpty.withUnsafeBytes { try DeflateScan.expandedSize(of: $0, budget: .max) } == 0)
+        #expect(try stored.withUnsafeBytes { try Inflate.raw($0, keep: 10, budget: .max) }.data == Data("abc".utf8))
+        let fixedEmpty: [UInt8] = [0x03, 0x00]
+        #expect(try fixedEmpty.withUnsafeBytes { try Inflate.raw($0, keep: 10, budget: .max) }.size == 0)
         let badType: [UInt8] = [0x07]
-        #expect(throws: DeflateScan.Failure.invalid("invalid block type")) {
-            try badType.withUnsafeBytes { try DeflateScan.expandedSize(of: $0, budget: .max) }
+        #expect(throws: Inflate.Failure.invalid("invalid block type")) {
+            try badType.withUnsafeBytes { try Inflate.raw($0, keep: 10, budget: .max) }
+        }
+        let endless: [UInt8] = [0x00, 0x00, 0x00, 0xFF, 0xFF]
+        #expect(throws: Inflate.Failure.truncated) {
+            try endless.withUnsafeBytes { try Inflate.raw($0, keep: 10, budget: .max) }
         }
     }
 
