@@ -1,6 +1,6 @@
 /*
  * bench/floor.c — the floor for termaudit's export: replays a cell dump (`termaudit export PATH --dump-cells FILE`,
- * format `termaudit-cells 1`, see Sources/TermAuditExport/DumpBackend.swift) with libxlsxwriter alone, making the
+ * format `termaudit-cells 2`, see Sources/TermAuditExport/DumpBackend.swift) with libxlsxwriter alone, making the
  * same calls termaudit's LxwBackend makes: the same formats, sheets, page setup, cells, column widths, autofilters,
  * conditional formats, list validations and hidden sheets, in constant_memory mode. What termaudit takes beyond
  * this is termaudit's own cost (reading YAML, the rules, the Swift wrapper).
@@ -276,7 +276,7 @@ int main(int argc, char **argv) {
 
     /* Header and properties. */
     line_no = 1;
-    if ((len = getline(&line, &cap, in)) < 0 || strncmp(line, "termaudit-cells 1", 17) != 0) die("not a termaudit-cells 1 dump");
+    if ((len = getline(&line, &cap, in)) < 0 || strncmp(line, "termaudit-cells 2", 17) != 0) die("not a termaudit-cells 2 dump");
     lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
     lxw_workbook *wb = workbook_new_opt(argv[2], &options);
     if (!wb) die("workbook_new_opt failed");
@@ -310,13 +310,13 @@ int main(int argc, char **argv) {
                 sheet_count++;
                 continue;
             }
-            if (!strcmp(cmd, "setup")) { /* setup handle landscape freeze repeat protect json-footer */
+            if (!strcmp(cmd, "setup")) { /* setup handle landscape freeze repeat protect json-footer json-header */
                 lxw_worksheet *ws = sheet(integer(&p));
                 long landscape = integer(&p), freeze = integer(&p), repeat = integer(&p), protect = integer(&p);
                 worksheet_set_paper(ws, 9); /* A4 */
                 if (landscape) worksheet_set_landscape(ws);
-                worksheet_fit_to_pages(ws, 1, 0);
                 check(worksheet_set_footer(ws, json_string(&p, &text)), "set footer");
+                check(worksheet_set_header(ws, json_string(&p, &text2)), "set header");
                 if (freeze) worksheet_freeze_panes(ws, 1, 0);
                 if (repeat) check(worksheet_repeat_rows(ws, 0, 0), "repeat rows");
                 if (protect) {   /* as termaudit: readers may still sort and filter */
@@ -349,6 +349,16 @@ int main(int argc, char **argv) {
             }
             break;
         case 'b':
+            if (!strcmp(cmd, "breaks")) { /* breaks handle count row… (a page starts before each row) */
+                lxw_worksheet *ws = sheet(integer(&p));
+                long n = integer(&p);
+                if (n < 1 || n > 1023) die("bad page break count");
+                lxw_row_t rows[1024];
+                for (long i = 0; i < n; i++) rows[i] = (lxw_row_t)integer(&p);
+                rows[n] = 0;
+                check(worksheet_set_h_pagebreaks(ws, rows), "page breaks");
+                continue;
+            }
             if (cmd[1] == 0) {
                 long h = integer(&p), row = integer(&p), col = integer(&p);
                 lxw_format *f = style_named(word(&p));
@@ -357,6 +367,14 @@ int main(int argc, char **argv) {
             }
             break;
         case 'p':
+            if (!strcmp(cmd, "page")) { /* page handle fit scale repeat_cols: printing across pages */
+                lxw_worksheet *ws = sheet(integer(&p));
+                long fit = integer(&p), scale = integer(&p), repeat_cols = integer(&p);
+                if (fit) worksheet_fit_to_pages(ws, 1, 0);
+                else if (scale != 100) worksheet_set_print_scale(ws, (uint16_t)scale);
+                if (repeat_cols > 0) check(worksheet_repeat_columns(ws, 0, (lxw_col_t)(repeat_cols - 1)), "repeat columns");
+                continue;
+            }
             if (!strcmp(cmd, "props")) { /* {"comments","company","created","subject","title"} */
                 static buf_t key, val[5];
                 const char *names[5] = {"title", "subject", "company", "comments", "created"};
@@ -453,6 +471,12 @@ int main(int argc, char **argv) {
             }
             break;
         case 'h':
+            if (!strcmp(cmd, "height")) { /* height handle row points */
+                lxw_worksheet *ws = sheet(integer(&p));
+                long row = integer(&p);
+                check(worksheet_set_row(ws, (lxw_row_t)row, number(&p), NULL), "set row");
+                continue;
+            }
             if (!strcmp(cmd, "hide")) {
                 worksheet_hide(sheet(integer(&p)));
                 continue;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The peers: replays a termaudit cell dump (format `termaudit-cells 1`, see
+"""The peers: replays a termaudit cell dump (format `termaudit-cells 2`, see
 Sources/TermAuditExport/DumpBackend.swift) with a Python library, writing the same cells with the same formats
 and sheet setup as `termaudit export`:
 
@@ -15,6 +15,14 @@ import json
 import os
 import sys
 
+
+
+def two_json(text):
+    """Two JSON values separated by a space (the footer and the header of a `setup` record)."""
+    decoder = json.JSONDecoder()
+    first, end = decoder.raw_decode(text)
+    second, _ = decoder.raw_decode(text[end:].lstrip())
+    return first, second
 
 def parse_created(iso):
     y, m, d = (int(x) for x in iso.split("-"))
@@ -33,8 +41,8 @@ class Dump:
 
     def __iter__(self):
         with open(self.path, "r", encoding="utf-8", newline="\n") as f:
-            if not f.readline().startswith("termaudit-cells 1"):
-                raise SystemExit("%s: not a termaudit-cells 1 dump" % self.path)
+            if not f.readline().startswith("termaudit-cells 2"):
+                raise SystemExit("%s: not a termaudit-cells 2 dump" % self.path)
             for line in f:
                 line = line[:-1] if line.endswith("\n") else line
                 cmd, _, rest = line.partition(" ")
@@ -107,12 +115,13 @@ def run_xlsxwriter(dump, out):
             names.append(json.loads(name))
             sheets.append(wb.add_worksheet(names[-1]))
         elif cmd == "setup":
-            h, landscape, freeze, repeat, protect, footer = rest.split(" ", 5)
+            h, landscape, freeze, repeat, protect, texts = rest.split(" ", 5)
+            footer, header = two_json(texts)
             ws = sheets[int(h)]
             ws.set_paper(9)
             if landscape == "1": ws.set_landscape()
-            ws.fit_to_pages(1, 0)
-            ws.set_footer(json.loads(footer))
+            ws.set_footer(footer)
+            ws.set_header(header)
             if freeze == "1": ws.freeze_panes(1, 0)
             if repeat == "1": ws.repeat_rows(0)
             if protect == "1": ws.protect()
@@ -135,6 +144,17 @@ def run_xlsxwriter(dump, out):
             ref = "$%s$1" % letters if last == 0 else "$%s$1:$%s$%d" % (letters, letters, last + 1)
             sheets[int(h)].data_validation(1, int(col), int(last_row), int(col),
                                            {"validate": "list", "source": "='%s'!%s" % (target.replace("'", "''"), ref)})
+        elif cmd == "page":
+            h, fit, scale, repeat_cols = (int(x) for x in rest.split(" "))
+            if fit: sheets[h].fit_to_pages(1, 0)
+            elif scale != 100: sheets[h].set_print_scale(scale)
+            if repeat_cols > 0: sheets[h].repeat_columns(0, repeat_cols - 1)
+        elif cmd == "height":
+            h, row, pts = rest.split(" ")
+            sheets[int(h)].set_row(int(row), float(pts))
+        elif cmd == "breaks":
+            numbers = [int(x) for x in rest.split(" ")]
+            sheets[numbers[0]].set_h_pagebreaks(numbers[2:])
         elif cmd == "hide":
             sheets[int(rest)].hide()
         elif cmd == "end":
@@ -238,15 +258,17 @@ def run_openpyxl(dump, out):
             sheets.append(ws)
             next_row.append(0)
         elif cmd == "setup":
-            h, landscape, freeze, repeat, protect, footer = rest.split(" ", 5)
+            h, landscape, freeze, repeat, protect, texts = rest.split(" ", 5)
+            footer, header = two_json(texts)
             ws = sheets[int(h)]
             ws.page_setup.paperSize = 9
             if landscape == "1": ws.page_setup.orientation = "landscape"
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-            for part, text in _split_string(json.loads(footer)).items():  # &L… &C… &R…
+            for part, text in _split_string(footer).items():  # &L… &C… &R…
                 if text is not None:
                     getattr(ws.oddFooter, part).text = text
+            for part, text in _split_string(header).items():
+                if text is not None:
+                    getattr(ws.oddHeader, part).text = text
             if freeze == "1": ws.freeze_panes = "A2"
             if repeat == "1": ws.print_title_rows = "1:1"
             if protect == "1": ws.protection.sheet = True
@@ -274,6 +296,23 @@ def run_openpyxl(dump, out):
             col_letter = get_column_letter(int(col) + 1)
             dv.add("%s2:%s%d" % (col_letter, col_letter, int(last_row) + 1))
             sheets[int(h)].add_data_validation(dv)
+        elif cmd == "page":
+            h, fit, scale, repeat_cols = (int(x) for x in rest.split(" "))
+            ws = sheets[h]
+            if fit:
+                ws.sheet_properties.pageSetUpPr.fitToPage = True
+                ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            elif scale != 100:
+                ws.page_setup.scale = scale
+            if repeat_cols > 0: ws.print_title_cols = "A:%s" % get_column_letter(repeat_cols)
+        elif cmd == "height":
+            h, row, pts = rest.split(" ")
+            sheets[int(h)].row_dimensions[int(row) + 1].height = float(pts)
+        elif cmd == "breaks":
+            from openpyxl.worksheet.pagebreak import Break
+            numbers = [int(x) for x in rest.split(" ")]
+            for r in numbers[2:]:
+                sheets[numbers[0]].row_breaks.append(Break(id=r))
         elif cmd == "hide":
             sheets[int(rest)].sheet_state = "hidden"
         elif cmd == "end":

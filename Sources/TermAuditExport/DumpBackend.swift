@@ -2,18 +2,21 @@ import Foundation
 import TermAudit
 
 /// Records the backend operations as text, one per line, for the C benchmark (`bench/floor.c`) and the
-/// Python peers to replay. Format `termaudit-cells 1` (docs/benchmarks.md):
+/// Python peers to replay. Format `termaudit-cells 2` (docs/benchmarks.md):
 ///
-///     termaudit-cells 1
+///     termaudit-cells 2
 ///     props <json {"title","subject","company","comments","created":"YYYY-MM-DD"}>
 ///     style <name> <json StyleSpec>
 ///     sheet <handle> <json name>
-///     setup <handle> <landscape 0|1> <freeze 0|1> <repeat 0|1> <protect 0|1> <json footer>
+///     setup <handle> <landscape 0|1> <freeze 0|1> <repeat 0|1> <protect 0|1> <json footer> <json header>
+///     height <handle> <row> <points>                    (before the row's cells)
 ///     s|n|d|b <handle> <row> <col> <style> [value]      (s: json text, n: %.17g, d: YYYY-MM-DD, b: none)
 ///     width <handle> <col> <width> <hidden 0|1>
 ///     filter <handle> <last_row> <last_col>
 ///     cf <handle> <last_row> <last_col> <style> <json formula>
 ///     list <handle> <col> <last_row> <json list sheet> <list_col> <count>
+///     page <handle> <fit 0|1> <scale> <repeat_cols>
+///     breaks <handle> <count> <row>…                     (a page starts before each row)
 ///     hide <handle>
 ///     end
 public final class DumpBackend: WorkbookBackend {
@@ -28,7 +31,7 @@ public final class DumpBackend: WorkbookBackend {
         }
         self.url = url
         handle = try FileHandle(forWritingTo: url)
-        emit("termaudit-cells 1")
+        emit("termaudit-cells 2")
         let props: [String: String] = ["title": info.title, "subject": info.subject, "company": info.company,
                                         "comments": info.comments, "created": info.created.description]
         emit("props \(Self.json(props))")
@@ -59,9 +62,21 @@ public final class DumpBackend: WorkbookBackend {
         return sheets - 1
     }
 
-    public func setup(_ sheet: Int, landscape: Bool, footer: String, freezeHeader: Bool, repeatHeader: Bool, protect: Bool) throws {
+    public func setup(_ sheet: Int, landscape: Bool, header: String, footer: String, freezeHeader: Bool, repeatHeader: Bool, protect: Bool) throws {
         func b(_ v: Bool) -> Int { v ? 1 : 0 }
-        emit("setup \(sheet) \(b(landscape)) \(b(freezeHeader)) \(b(repeatHeader)) \(b(protect)) \(Self.json(footer))")
+        emit("setup \(sheet) \(b(landscape)) \(b(freezeHeader)) \(b(repeatHeader)) \(b(protect)) \(Self.json(footer)) \(Self.json(header))")
+    }
+
+    public func printLayout(_ sheet: Int, layout: PrintLayout) throws {
+        emit("page \(sheet) \(layout.fitWidth ? 1 : 0) \(layout.scale) \(layout.repeatColumns)")
+    }
+
+    public func rowHeight(_ sheet: Int, row: Int, points: Double) throws {
+        emit("height \(sheet) \(row) \(Self.number(points))")
+    }
+
+    public func pageBreaks(_ sheet: Int, beforeRows rows: [Int]) throws {
+        emit("breaks \(sheet) \(rows.count) " + rows.map(String.init).joined(separator: " "))
     }
 
     public func write(_ sheet: Int, row: Int, col: Int, value: ExportValue, style: ExportStyle) throws {

@@ -88,14 +88,14 @@ public final class FillInExporter {
         func list(_ column: String, _ layout: FillIn.SheetLayout, _ listCol: Int, _ count: Int) -> ListValidation {
             ListValidation(column: layout.keys.firstIndex(of: column)!, listSheet: FillIn.listSheet, listColumn: listCol, count: count)
         }
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.indicators.name, columns: cols(FillIn.indicators, ["name": .wrap]), protect: true,
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.indicators.name, columns: cols(FillIn.indicators, ["name": .wrap]), protect: true, keyColumns: 5,
                                                    validations: [list("rating", FillIn.indicators, 0, FillIn.ratingLabels.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.checklist.name, columns: cols(FillIn.checklist, ["item": .wrap]), protect: true,
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.checklist.name, columns: cols(FillIn.checklist, ["item": .wrap]), protect: true, keyColumns: 5,
                                                    validations: [list("status", FillIn.checklist, 1, FillIn.itemStatusLabels.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.findings.name, columns: cols(FillIn.findings, ["title": .wrap]), protect: true,
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.findings.name, columns: cols(FillIn.findings, ["title": .wrap]), protect: true, keyColumns: 5,
                                                    validations: [list("status", FillIn.findings, 2, FillIn.findingStatusLabels.count),
                                                                  list("responsibility", FillIn.findings, 3, responsibilities.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.assessment.name, columns: cols(FillIn.assessment, [:]), protect: true)))
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.assessment.name, columns: cols(FillIn.assessment, [:]), protect: true, keyColumns: 5)))
         // Lists for the dropdowns (ranges on a hidden sheet: inline lists crash libxlsxwriter 1.1.4 on CJK text).
         let lists = try sink.addSheet(SheetSpec(name: FillIn.listSheet, columns: (0..<4).map { _ in ColumnSpec("", .text) }, table: false, protect: true, hidden: true))
         let columns = [FillIn.ratingLabels, FillIn.itemStatusLabels, FillIn.findingStatusLabels, responsibilities]

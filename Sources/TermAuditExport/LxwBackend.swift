@@ -46,15 +46,29 @@ public final class LxwBackend: WorkbookBackend {
         return sheets.count - 1
     }
 
-    public func setup(_ sheet: Int, landscape: Bool, footer: String, freezeHeader: Bool, repeatHeader: Bool, protect: Bool) throws {
+    public func setup(_ sheet: Int, landscape: Bool, header: String, footer: String, freezeHeader: Bool, repeatHeader: Bool, protect: Bool) throws {
         let ws = sheets[sheet]
         try ws.setPaper(.a4)
         if landscape { try ws.setLandscape() }
-        try ws.fitToPages(width: 1, height: 0)
         try ws.setFooter(footer)
+        try ws.setHeader(header)
         if freezeHeader { try ws.freezePanes(row: 1, col: 0) }
         if repeatHeader { try ws.repeatRows(first: 0, last: 0) }
         if protect { try ws.protect(allowSortAndFilter: true) }   // no editing; sorting and the filter buttons still work
+    }
+
+    public func printLayout(_ sheet: Int, layout: PrintLayout) throws {
+        let ws = sheets[sheet]
+        if layout.fitWidth { try ws.fitToPages(width: 1, height: 0) } else if layout.scale != 100 { try ws.setPrintScale(layout.scale) }
+        if layout.repeatColumns > 0 { try ws.repeatColumns(first: 0, last: layout.repeatColumns - 1) }
+    }
+
+    public func rowHeight(_ sheet: Int, row: Int, points: Double) throws {
+        try sheets[sheet].setRowHeight(row, height: points)
+    }
+
+    public func pageBreaks(_ sheet: Int, beforeRows rows: [Int]) throws {
+        try sheets[sheet].setPageBreaks(beforeRows: rows)
     }
 
     public func write(_ sheet: Int, row: Int, col: Int, value: ExportValue, style: ExportStyle) throws {
@@ -114,8 +128,8 @@ public final class LxwBackend: WorkbookBackend {
 /// The .xlsx sink: `PagedSink` over libxlsxwriter.
 public enum XlsxSink {
     /// A sink writing `url` atomically; keep the backend to read its sanitizations after closing.
-    public static func make(url: URL, info: DocumentInfo, footer: String, rowLimit: Int = 1_048_576) throws -> (PagedSink, LxwBackend) {
+    public static func make(url: URL, info: DocumentInfo, header: String = "", footer: String, rowLimit: Int = 1_048_576) throws -> (PagedSink, LxwBackend) {
         let backend = try LxwBackend(url: url, info: info)
-        return (try PagedSink(backend: backend, footer: footer, rowLimit: rowLimit), backend)
+        return (try PagedSink(backend: backend, header: header, footer: footer, rowLimit: rowLimit), backend)
     }
 }

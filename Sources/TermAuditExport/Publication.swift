@@ -96,3 +96,35 @@ public enum Publication {
         !edition.includes(.findingUnsettled, policy: policy) && underInvestigation(status, policy: policy)
     }
 }
+
+/// The printed header and footer of every sheet (Excel's codes: `&L &C &R` sections, `&A` the sheet, `&P` the page,
+/// `&N` the pages): the jurisdiction, the workbook's title and edition, the sheet; the date of the data, the page of
+/// the total, and the scope mark.
+public enum PageMarks {
+    /// The scope mark of an edition.
+    public static func scope(_ edition: Edition?) -> Label {
+        switch edition {
+        case .public?: Label(zh: "在适当范围公开", en: "published within the appropriate scope")
+        case .internal?: Label(zh: "内部资料 注意保管", en: "internal: keep safe")
+        case nil: Label(zh: "审计组填报 内部资料", en: "audit team's fill-in: internal")
+        }
+    }
+
+    /// `edition` nil: the fill-in workbook.
+    public static func header(jurisdiction: String, edition: Edition?, lang: Language) -> String {
+        let name = edition.map { $0.name.text(lang) } ?? (lang == .zh ? "填报版" : "fill-in edition")
+        let title = lang == .zh ? "领导干部经济责任审计结果 · \(name)" : "Economic-responsibility audit results · \(name)"
+        return "&L\(escape(jurisdiction))&C\(escape(title))&R&A"
+    }
+
+    public static func footer(asOf: Day, edition: Edition?, lang: Language) -> String {
+        let data = lang == .zh ? "数据截至 \(asOf)" : "Data as of \(asOf)"
+        let page = lang == .zh ? "第 &P 页 共 &N 页" : "Page &P of &N"
+        return "&L\(escape(data))&C\(page)&R\(escape(scope(edition).text(lang)))"
+    }
+
+    /// Text as Excel's header codes show it literally (`&` doubled), cut so that the whole stays within 255.
+    static func escape(_ s: String) -> String {
+        String(s.prefix(60)).replacingOccurrences(of: "&", with: "&&")
+    }
+}

@@ -121,11 +121,13 @@ public struct SheetSpec: Sendable {
     public var hidden: Bool
     public var highlights: [RowHighlight]
     public var validations: [ListValidation]
-    /// Rows after which a printed page ends (forms).
     public var landscape: Bool
+    /// The leading columns that identify a row (case, unit, name): printed on every page of a sheet too wide for one.
+    public var keyColumns: Int
 
-    public init(name: String, columns: [ColumnSpec], table: Bool = true, protect: Bool = false, hidden: Bool = false,
+    public init(name: String, columns: [ColumnSpec], table: Bool = true, protect: Bool = false, keyColumns: Int = 0, hidden: Bool = false,
                 highlights: [RowHighlight] = [], validations: [ListValidation] = [], landscape: Bool = true) {
+        self.keyColumns = keyColumns
         self.name = name
         self.columns = columns
         self.table = table
@@ -159,10 +161,17 @@ public struct DocumentInfo: Sendable {
 public protocol WorkbookSink: AnyObject {
     /// Adds a sheet; returns its handle. Sheets appear in the order added.
     func addSheet(_ spec: SheetSpec) throws -> Int
-    /// Appends a row to a sheet (rows of one sheet are written in order).
-    func append(_ sheet: Int, _ cells: [ExportCell]) throws
+    /// Appends a row to a sheet (rows of one sheet are written in order), `height` points high (nil: as its
+    /// wrapped text needs).
+    func append(_ sheet: Int, _ cells: [ExportCell], height: Double?) throws
+    /// Starts a new printed page before the next row of a sheet.
+    func breakPage(_ sheet: Int) throws
     /// Finishes every sheet (column widths, filters, highlights) and writes the file.
     func close() throws
+}
+
+extension WorkbookSink {
+    public func append(_ sheet: Int, _ cells: [ExportCell]) throws { try append(sheet, cells, height: nil) }
 }
 
 /// Column widths sized for CJK text: a full-width character counts two units.

@@ -89,7 +89,7 @@ public final class WorkbookExporter {
         if ed.includes(.holdIDs, policy: context.policy) { summaryCols.append(ColumnSpec(t("待岗事项", "Holds"))) }
         if ed.includes(.overdue, policy: context.policy) { summaryCols.append(ColumnSpec(t("逾期事项", "Overdue"), .wrap, max: 40)) }
         let stateCol = 6 + (ed.includes(.staffID, policy: context.policy) ? 2 : 0) + (ed.includes(.serviceStart, policy: context.policy) ? 1 : 0) + 3
-        let summary = try sink.addSheet(SheetSpec(name: t("汇总", "Summary"), columns: summaryCols, protect: protect,
+        let summary = try sink.addSheet(SheetSpec(name: t("汇总", "Summary"), columns: summaryCols, protect: protect, keyColumns: 3,
                                               highlights: [RowHighlight(column: stateCol, equals: CaseState.onHold.label.text(lang), style: .bad)]))
 
         var indCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
@@ -101,7 +101,7 @@ public final class WorkbookExporter {
         // Ids are for the record; paper carries labels only (the public edition drops the id columns).
         let codes = ed.includes(.codes, policy: context.policy)
         if !codes { indCols.remove(at: 3) }
-        let indicators = try sink.addSheet(SheetSpec(name: t("指标完成", "Indicators"), columns: indCols, protect: protect, highlights: [
+        let indicators = try sink.addSheet(SheetSpec(name: t("指标完成", "Indicators"), columns: indCols, protect: protect, keyColumns: 3, highlights: [
             RowHighlight(column: codes ? 12 : 11, equals: t("未完成", "not met"), style: .bad),
             RowHighlight(column: codes ? 12 : 11, equals: t("未报", "not reported"), style: .warn),
         ]))
@@ -111,7 +111,7 @@ public final class WorkbookExporter {
                       ColumnSpec(t("状态", "Status")), ColumnSpec(t("不适用理由", "Reason"), .wrap), ColumnSpec(t("关联问题", "Finding"))]
         if ed.includes(.checklistNote, policy: context.policy) { clCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
         if !codes { clCols.remove(at: 4) }
-        let checklist = try sink.addSheet(SheetSpec(name: t("交接清单", "Handover"), columns: clCols, protect: protect, highlights: [
+        let checklist = try sink.addSheet(SheetSpec(name: t("交接清单", "Handover"), columns: clCols, protect: protect, keyColumns: 3, highlights: [
             RowHighlight(column: codes ? 6 : 5, equals: ItemStatus.pending.label.text(lang), style: .warn),
             RowHighlight(column: codes ? 6 : 5, equals: ItemStatus.issue.label.text(lang), style: .bad),
         ]))
@@ -121,7 +121,7 @@ public final class WorkbookExporter {
                      ColumnSpec(t("责任", "Responsibility")), ColumnSpec(t("整改状态", "Status")), ColumnSpec(t("金额（万元）", "Amount (10k yuan)"), .amount),
                      ColumnSpec(t("整改期限", "Due"), .date)]
         if ed.includes(.findingNote, policy: context.policy) { fCols.append(ColumnSpec(t("备注", "Note"), .wrap)) }
-        let findings = try sink.addSheet(SheetSpec(name: t("问题与整改", "Findings"), columns: fCols, protect: protect, highlights: [
+        let findings = try sink.addSheet(SheetSpec(name: t("问题与整改", "Findings"), columns: fCols, protect: protect, keyColumns: 3, highlights: [
             RowHighlight(column: 7, equals: FindingStatus.unverified.label.text(lang), style: .bad),
             RowHighlight(column: 7, equals: FindingStatus.transferred.label.text(lang), style: .bad),
             RowHighlight(column: 7, equals: FindingStatus.open.label.text(lang), style: .warn),
@@ -130,7 +130,7 @@ public final class WorkbookExporter {
         var tCols = [ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("被审计人", "Official"))]
         if names { tCols.append(ColumnSpec(t("成员", "Member"))) }
         tCols += [ColumnSpec(t("部门", "Department")), ColumnSpec(t("成员单位", "Member's unit")), ColumnSpec(t("组长", "Leader"))]
-        let team = try sink.addSheet(SheetSpec(name: t("审计组", "Team"), columns: tCols, protect: protect))
+        let team = try sink.addSheet(SheetSpec(name: t("审计组", "Team"), columns: tCols, protect: protect, keyColumns: 3))
 
         let audit: Int
         if ed.includes(.auditItems, policy: context.policy) {
@@ -139,19 +139,20 @@ public final class WorkbookExporter {
                 ColumnSpec(t("负责部门", "Department")), ColumnSpec(t("事项编号", "Item")), ColumnSpec(t("审计事项", "Item name"), .wrap, max: 40),
                 ColumnSpec(t("状态", "Status")), ColumnSpec(t("审核人", "Examiner")), ColumnSpec(t("关联问题", "Findings")),
                 ColumnSpec(t("理由", "Reason"), .wrap), ColumnSpec(t("备注", "Note"), .wrap), ColumnSpec(t("部门结论", "Conclusion")),
-            ], protect: protect, highlights: [RowHighlight(column: 6, equals: AuditItemStatus.pending.label.text(lang), style: .warn)]))
+            ], protect: protect, keyColumns: 3, highlights: [RowHighlight(column: 6, equals: AuditItemStatus.pending.label.text(lang), style: .warn)]))
         } else {
             audit = try sink.addSheet(SheetSpec(name: t("部门结论", "Conclusions"), columns: [
                 ColumnSpec(t("案卷编号", "Case")), ColumnSpec(t("单位", "Unit")), ColumnSpec(t("姓名", "Name")),
                 ColumnSpec(t("部门", "Department")), ColumnSpec(t("结论", "Conclusion")), ColumnSpec(t("结论日期", "Date"), .date),
-            ], protect: protect))
+            ], protect: protect, keyColumns: 3))
         }
         var signoff: Int?
         if ed.includes(.signatures, policy: context.policy) {
             signoff = try sink.addSheet(SheetSpec(name: t("签字", "Sign-off"), columns: [
-                ColumnSpec("", .label, min: 12, max: 14), ColumnSpec("", .text, min: 10, max: 14), ColumnSpec("", .text, min: 14, max: 30),
-                ColumnSpec("", .text, min: 18, max: 18), ColumnSpec("", .text, min: 12, max: 12), ColumnSpec("", .text, min: 20, max: 22),
-                ColumnSpec("", .text, min: 18, max: 20), ColumnSpec("", .text, min: 10, max: 16),
+                // Fixed widths, 114 units in all: the form is fitted to one landscape A4 page width (never below 75 %).
+                ColumnSpec("", .label, min: 10, max: 10), ColumnSpec("", .wrap, min: 10, max: 10), ColumnSpec("", .wrap, min: 20, max: 20),
+                ColumnSpec("", .text, min: 18, max: 18), ColumnSpec("", .text, min: 10, max: 10), ColumnSpec("", .wrap, min: 18, max: 18),
+                ColumnSpec("", .wrap, min: 16, max: 16), ColumnSpec("", .wrap, min: 12, max: 12),
             ], table: false))
         }
         rowMaker = RowMaker(context: context, sheets: RowMaker.Sheets(summary: summary, indicators: indicators, checklist: checklist,
@@ -172,7 +173,8 @@ public final class WorkbookExporter {
         caseCount += 1
         stateCounts[rows.state, default: 0] += 1
         for row in rows.rows {
-            try sink.append(row.sheet, row.cells)
+            if row.newPage { try sink.breakPage(row.sheet) }
+            try sink.append(row.sheet, row.cells, height: row.height)
             if let counted = row.counted { rowCounts[counted.rawValue] += 1 }
         }
     }
@@ -219,6 +221,10 @@ public struct CaseRows: Sendable {
         var sheet: Int
         var counted: Counted?
         var cells: [ExportCell]
+        /// Points; nil: as the text needs.
+        var height: Double? = nil
+        /// A printed page starts with this row.
+        var newPage = false
     }
 
     fileprivate let maker: UInt64
@@ -236,8 +242,8 @@ public struct CaseRows: Sendable {
         self.state = state
     }
 
-    fileprivate mutating func add(_ sheet: Int, _ counted: Counted?, _ cells: [ExportCell]) {
-        rows.append(Row(sheet: sheet, counted: counted, cells: cells))
+    fileprivate mutating func add(_ sheet: Int, _ counted: Counted?, _ cells: [ExportCell], height: Double? = nil, newPage: Bool = false) {
+        rows.append(Row(sheet: sheet, counted: counted, cells: cells, height: height, newPage: newPage))
     }
 
     /// The number of rows.
@@ -264,6 +270,7 @@ public struct RowMaker: Sendable {
     private let included: Included
     /// The fixed rows and labels of every sign-off form, made once.
     private let signoffTitle: [ExportCell]
+    private let signoffCopies: [ExportCell]
     private let signoffHeader: [ExportCell]
     private let signoffCaseLabel: ExportCell
     private let signoffStateLabel: ExportCell
@@ -274,9 +281,17 @@ public struct RowMaker: Sendable {
         self.included = Included(context.edition, policy: context.policy)
         let lang = context.lang
         func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
-        signoffTitle = [.text(t("工作交接签字表（一式三份：移交人、接交人、存档各一份）", "Handover sign-off (in triplicate: outgoing, incoming, file)"), .title)]
+        // One copy for each person who signs, and one for the organization department's file.
+        let roles = context.policy.signoff.roles.map { $0.label.text(lang) }
+        let copies = roles.count + 1
+        let number = ["一", "两", "三", "四", "五", "六", "七", "八", "九", "十"]
+        let zhCopies = copies <= number.count ? number[copies - 1] : String(copies)
+        signoffTitle = [.text(t("经济责任审计与工作交接签字表", "Audit and handover sign-off"), .title)]
+        signoffCopies = [.text(t("份数", "Copies"), .label),
+                         .text(t("一式\(zhCopies)份：\(roles.joined(separator: "、"))各执一份，组织部门存档一份",
+                                 "\(copies) copies: one for each of \(roles.joined(separator: ", ")), one for the file"))]
         signoffHeader = [t("角色", "Role"), t("姓名", "Name"), t("职务", "Post"), t("签字（手写）", "Signature (by hand)"),
-                         t("日期", "Date"), t("电子签字时间", "Signed at"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) }
+                         t("日期", "Date"), t("电子签字时间（北京时间）", "Signed at (Beijing time)"), t("内容摘要", "Digest"), t("签字状态", "Status")].map { .text($0, .header) }
         signoffCaseLabel = .text(t("案卷", "Case"), .label)
         signoffStateLabel = .text(t("状态", "State"), .label)
     }
@@ -440,12 +455,16 @@ public struct RowMaker: Sendable {
         return parts.isEmpty ? nil : parts.joined(separator: t("；", "; "))
     }
 
+    /// One form per case, on a page of its own (never split), for cases ready for sign-off or signed off only:
+    /// bordered rows tall enough to sign in, electronic signing times in Beijing time.
     private func signoffForm(_ sheet: Int, _ s: CaseStatus, into out: inout CaseRows) {
+        guard s.state == .readyForSignoff || s.state == .signedOff else { return }
         let c = s.auditCase
-        out.add(sheet, nil, signoffTitle)
-        out.add(sheet, nil, [signoffCaseLabel, .text(c.id), .text(c.official.name), .text(c.post.unit), .text(c.post.title),
-                             signoffStateLabel, .text(t(s.state.label))])
-        out.add(sheet, nil, signoffHeader)
+        out.add(sheet, nil, signoffTitle, height: 30, newPage: true)
+        out.add(sheet, nil, signoffCopies)
+        out.add(sheet, nil, [signoffCaseLabel, .text(c.id), .text(c.official.name, .wrap), .text(c.post.unit, .wrap), .text(c.post.title, .wrap),
+                             signoffStateLabel, .text(t(s.state.label), .wrap)])
+        out.add(sheet, nil, signoffHeader, height: 30)
         // Who signs each role is the rules' answer (SignoffRules.expectedSigners), as for `sign` and `verify`.
         for signer in SignoffRules.expectedSigners(c, policy: ctx.policy) {
             let role = signer.role
@@ -459,11 +478,25 @@ public struct RowMaker: Sendable {
             case .invalid: status = t("无效", "invalid")
             case nil: status = record == nil ? t("未签", "not signed") : t("未验证", "not verified")
             }
-            out.add(sheet, nil, [.text(t(role.label), .label), .text(record?.name ?? expected), .text(record?.post),
-                                 .text(nil), .text(nil), .text(record?.time), .text(record.map { String($0.digest.prefix(16)) + "…" }),
-                                 .text(status, verdict == .stale || verdict == .invalid ? .wrap : .text)])
+            out.add(sheet, nil, [.text(t(role.label), .label), .text(record?.name ?? expected, .wrap), .text(record?.post, .wrap),
+                                 .text(nil), .text(nil), .text(record.map { Self.beijingTime($0.time) }, .wrap),
+                                 .text(record.map { String($0.digest.prefix(12)) + "…" }, .wrap), .text(status, .wrap)],
+                    height: Self.signingRowHeight)
         }
-        out.add(sheet, nil, [])
+    }
+
+    /// A signer's row: about 15 mm, room for a handwritten signature.
+    static let signingRowHeight = 42.0
+
+    /// An ISO 8601 time (as signatures record it, in UTC) in Beijing time with the zone shown:
+    /// `2024-12-19T01:00:00Z` → `2024-12-19 09:00 北京时间 (UTC+8)`. Unreadable text is shown as it is.
+    static func beijingTime(_ iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)) 北京时间 (UTC+8)"
     }
 
 }

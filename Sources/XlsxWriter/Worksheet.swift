@@ -382,6 +382,52 @@ public final class Worksheet {
         worksheet_fit_to_pages(ws, UInt16(width), UInt16(height))
     }
 
+    /// Prints at a fixed scale, 10…400 percent (ignored by spreadsheet programs when `fitToPages` is also set).
+    /// Throws `.invalidArgument` outside 10…400, `.closed`.
+    public func setPrintScale(_ percent: Int) throws {
+        let ws = try open("set print scale")
+        guard (10...400).contains(percent) else {
+            throw XlsxError.invalidArgument(sheet: name, what: "print scale", reason: "\(percent) is outside 10…400")
+        }
+        worksheet_set_print_scale(ws, UInt16(percent))
+    }
+
+    /// Prints columns `first…last` at the left of every page (e.g. the key columns of a wide table). Throws
+    /// `.invalidArgument` for columns outside the grid or reversed, `.library`, `.closed`.
+    public func repeatColumns(first: Int, last: Int) throws {
+        let ws = try open("repeat columns")
+        guard first >= 0, last >= first, last < CellReference.maxColumns else {
+            throw XlsxError.invalidArgument(sheet: name, what: "repeat columns \(first)…\(last)", reason: "must satisfy 0 ≤ first ≤ last ≤ 16383")
+        }
+        try check(worksheet_repeat_columns(ws, lxw_col_t(first), lxw_col_t(last)), "repeat columns \(first + 1)…\(last + 1)")
+    }
+
+    /// Starts a new printed page before each of `rows` (0-based, ascending, at most 1,023 as in Excel). Throws
+    /// `.invalidArgument` for rows outside the grid, unsorted or too many, `.library`, `.closed`.
+    public func setPageBreaks(beforeRows rows: [Int]) throws {
+        let ws = try open("set page breaks")
+        guard rows.count <= 1023 else {
+            throw XlsxError.invalidArgument(sheet: name, what: "page breaks", reason: "\(rows.count) breaks; Excel allows 1023")
+        }
+        guard rows.allSatisfy({ $0 > 0 && $0 < CellReference.maxRows }), zip(rows, rows.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw XlsxError.invalidArgument(sheet: name, what: "page breaks", reason: "rows must be ascending within 1…1048575")
+        }
+        var list = rows.map { lxw_row_t($0) } + [0]
+        try check(worksheet_set_h_pagebreaks(ws, &list), "set page breaks")
+    }
+
+    /// Sets a row's height in points (0…409, Excel's range); in constant-memory mode call it before writing the
+    /// row's cells. Throws `.invalidArgument`, `.cellOutOfRange`, `.library`, `.closed`.
+    public func setRowHeight(_ row: Int, height: Double) throws {
+        let ws = try open("set row height")
+        try checkCell(row, 0)
+        guard height.isFinite, (0...409).contains(height) else {
+            throw XlsxError.invalidArgument(sheet: name, what: "row height", reason: "\(height) is outside 0…409 points")
+        }
+        let err = try CNumericLocale.run { worksheet_set_row(ws, lxw_row_t(row), height, nil) }
+        try check(err, "set row \(row + 1) height")
+    }
+
     /// Prints rows `first…last` at the top of every page (e.g. the header row). Throws
     /// `.invalidArgument` for rows outside the grid or reversed, `.library`, `.closed`.
     public func repeatRows(first: Int, last: Int) throws {

@@ -83,7 +83,9 @@ struct Export: ParsableCommand {
         let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition == .fillIn ? "填报版" : edition.edition.name.zh)）"
         let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
                                 company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)
-        let footer = lang == .zh ? "&C第 &P 页 共 &N 页" : "&CPage &P of &N"
+        let marked: Edition? = edition == .fillIn ? nil : edition.edition
+        let header = PageMarks.header(jurisdiction: ctx.jurisdiction, edition: marked, lang: lang)
+        let footer = PageMarks.footer(asOf: day, edition: marked, lang: lang)
         let summary: ExportSummary
         var sanitized: [Sanitization] = []
         var errors: [Diagnostic] = []
@@ -92,9 +94,9 @@ struct Export: ParsableCommand {
             let sink: PagedSink
             var lxw: LxwBackend?
             if let dumpCells {
-                sink = try PagedSink(backend: try DumpBackend(url: URL(fileURLWithPath: dumpCells), info: info), footer: footer)
+                sink = try PagedSink(backend: try DumpBackend(url: URL(fileURLWithPath: dumpCells), info: info), header: header, footer: footer)
             } else {
-                let made = try XlsxSink.make(url: URL(fileURLWithPath: output!), info: info, footer: footer)
+                let made = try XlsxSink.make(url: URL(fileURLWithPath: output!), info: info, header: header, footer: footer)
                 sink = made.0
                 lxw = made.1
             }

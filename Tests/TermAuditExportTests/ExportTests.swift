@@ -93,25 +93,68 @@ struct ExportTests {
         #expect(book.properties.title == "t")
     }
 
-    @Test("every table sheet is set up for A4 landscape printing with a frozen, filtered, repeated header")
+    @Test("every table sheet prints on A4 landscape at 75 % or more, wide ones across pages with their key columns, each page marked")
     func printSetup() throws {
         let ws = try X.loadSamples()
         let url = try X.tempDir().appendingPathComponent("p.xlsx")
         try X.export(ws, edition: .internal, to: url)
         let book = try X.read(url)
-        for s in book.sheets where !["封面", "签字"].contains(s.name) {
-            #expect(s.orientation == "landscape", "\(s.name)")
+        var across = 0
+        for s in book.sheets {
+            // Every page: jurisdiction, title and edition, sheet; date of the data, page of the total, scope mark.
+            #expect(s.header_left == "青山县" && s.header_center == "领导干部经济责任审计结果 · 内部版" && s.header_right == "&A", "\(s.name)")
+            #expect(s.footer_left == "数据截至 2024-12-31" && s.footer == "第 &P 页 共 &N 页" && s.footer_right == "内部资料 注意保管", "\(s.name)")
             #expect(s.paper == 9, "\(s.name)")
-            #expect(s.fit_to_page == true && (s.fit_width ?? 1) == 1, "\(s.name)")
+            guard !["封面", "签字"].contains(s.name) else { continue }
+            #expect(s.orientation == "landscape", "\(s.name)")
+            if s.fit_to_page == true {
+                #expect((s.fit_width ?? 1) == 1, "\(s.name)")   // 1 is the default, not written
+            } else if let scale = s.scale, scale != 100 {
+                // Too wide for one page at 75 %: across pages, case, unit and name on each.
+                #expect(scale == 75, "\(s.name)")
+                #expect(s.print_title_cols == "A:C" || s.print_title_cols == "$A:$C", "\(s.name): \(s.print_title_cols ?? "nil")")
+                across += 1
+            }
             #expect(s.freeze == "A2", "\(s.name)")
             #expect(s.autofilter?.hasPrefix("A1:") == true, "\(s.name)")
             #expect(s.print_title_rows == "1:1" || s.print_title_rows == "$1:$1", "\(s.name): \(s.print_title_rows ?? "nil")")
-            #expect(s.footer == "第 &P 页 共 &N 页" || s.footer == "第 &[Page] 页 共 &N 页" || (s.footer ?? "").contains("第"), "\(s.name)")
         }
+        #expect(across >= 2, "the summary and the checklist are wider than a page")
         #expect(book.sheet("指标完成")!.conditional_formats >= 1)
         #expect(book.sheet("汇总")!.conditional_formats >= 1)
         let pct = book.sheet("汇总")!.cells.first { $0.row == 2 && $0.format == "0.0%" }
         #expect(pct != nil)
+        // A long text wraps and its row grows: the cover's note, and the summary's 处理意见.
+        let cover = book.sheet("封面")!
+        let note = try #require(cover.cells.first { $0.value.text?.hasPrefix("本工作簿为内部版") == true })
+        #expect((cover.row_heights[String(note.row)] ?? 0) >= 30)
+    }
+
+    @Test("sign-off forms: one per page for each case ready for sign-off or signed off, rows to sign in, Beijing time")
+    func signoffForms() throws {
+        let ws = try X.loadSamples()
+        let url = try X.tempDir().appendingPathComponent("p.xlsx")
+        try X.export(ws, edition: .internal, to: url)
+        let book = try X.read(url)
+        let sheet = try #require(book.sheet("签字"))
+        let titles = sheet.cells.filter { $0.value.text == "经济责任审计与工作交接签字表" }.map(\.row)
+        let policy = ws.policy!
+        let ev = CaseEvaluator(workspace: ws, policy: policy, asOf: ws.config.asOf!)
+        let ready = ws.cases.filter { [.readyForSignoff, .signedOff].contains(ev.evaluate($0).state) }
+        #expect(titles.count == ready.count && !ready.isEmpty)
+        // No form for a case still being audited or on hold.
+        let caseCells = Set(sheet.cells.filter { $0.col == 2 }.compactMap { $0.value.text })
+        for c in ws.cases where !ready.contains(where: { $0.id == c.id }) { #expect(!caseCells.contains(c.id), "\(c.id)") }
+        // Each form starts a page: a break after the row before every title but the first.
+        #expect(sheet.row_breaks == titles.dropFirst().map { $0 - 1 })
+        // Copies: one for each of the four roles and one for the file.
+        #expect(sheet.cells.contains { $0.value.text == "一式五份：审计组长、移交人、接交人、监交人各执一份，组织部门存档一份" })
+        // Signer rows are tall enough to sign in (≥ 40 pt), four per form.
+        let tall = sheet.row_heights.values.filter { $0 >= 40 }
+        #expect(tall.count == 4 * ready.count)
+        // The signed case shows its times in Beijing time (recorded 2024-12-19T01:00:00Z).
+        #expect(sheet.cells.contains { $0.value.text == "2024-12-19 09:00 北京时间 (UTC+8)" })
+        #expect(!sheet.cells.contains { $0.value.text?.hasSuffix("Z") == true })
     }
 
     @Test("the same input gives a byte-identical file")

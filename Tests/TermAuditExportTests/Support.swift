@@ -31,7 +31,8 @@ enum X {
         let ctx = ExportContext(jurisdiction: ws.config.jurisdiction, period: ws.config.period, policy: policy, library: ws.library,
                                 asOf: ev.asOf, edition: edition, lang: lang, generator: "termaudit test")
         let (sink, _) = try XlsxSink.make(url: url, info: DocumentInfo(title: "t", subject: "s", company: ws.config.jurisdiction, comments: "c", created: ev.asOf),
-                                footer: "&C第 &P 页 共 &N 页", rowLimit: rowLimit)
+                                header: PageMarks.header(jurisdiction: ws.config.jurisdiction, edition: edition, lang: lang),
+                                footer: PageMarks.footer(asOf: ev.asOf, edition: edition, lang: lang), rowLimit: rowLimit)
         let exporter = try WorkbookExporter(sink: sink, context: ctx)
         for c in cases ?? ws.cases { try exporter.add(ev.evaluate(c), digest: CaseDigest(c).digest) }
         return try exporter.finish()
@@ -122,8 +123,19 @@ struct Sheet: Decodable {
     var paper: Int?
     var fit_width: Int?
     var fit_to_page: Bool?
+    var scale: Int?
     var print_title_rows: String?
+    var print_title_cols: String?
     var footer: String?
+    var footer_left: String?
+    var footer_right: String?
+    var header_left: String?
+    var header_center: String?
+    var header_right: String?
+    /// Rows (1-based, as text) with a set height, in points.
+    var row_heights: [String: Double]
+    /// Manual page breaks: a page ends after each of these rows (1-based).
+    var row_breaks: [Int]
     var conditional_formats: Int
     var max_row: Int
     var cells: [Cell]

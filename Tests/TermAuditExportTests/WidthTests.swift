@@ -114,3 +114,30 @@ struct WidthTests {
         }
     }
 }
+
+@Suite("Printing on paper")
+struct PrintLayoutTests {
+    @Test("a sheet that fits prints at 100 %, a little wider is fitted to the width, a wide one at 75 % across pages with its key columns")
+    func layout() {
+        #expect(PrintLayout.choose(visibleWidth: 90, landscape: true, keyColumns: 3) == PrintLayout(fitWidth: false, scale: 100, repeatColumns: 0))
+        #expect(PrintLayout.choose(visibleWidth: 130, landscape: true, keyColumns: 3) == PrintLayout(fitWidth: true, scale: 100, repeatColumns: 0))
+        #expect(PrintLayout.choose(visibleWidth: 134, landscape: true, keyColumns: 3) == PrintLayout(fitWidth: false, scale: 75, repeatColumns: 3))
+        #expect(PrintLayout.choose(visibleWidth: 80, landscape: false, keyColumns: 2) == PrintLayout(fitWidth: true, scale: 100, repeatColumns: 0))
+        #expect(PrintLayout.choose(visibleWidth: 400, landscape: false, keyColumns: 2).repeatColumns == 2)
+    }
+
+    @Test("a wrapped text's printed lines at its column's width")
+    func lines() {
+        #expect(PagedSink.lineCount("短文本", width: 10) == 1)
+        #expect(PagedSink.lineCount(String(repeating: "审", count: 40), width: 30) == 3)     // 80 units in 28.5 per line
+        #expect(PagedSink.lineCount("第一行\n第二行\n", width: 30) == 3)
+        #expect(PagedSink.lineCount(String(repeating: "a", count: 57), width: 30) == 2)
+    }
+
+    @Test("page marks: Excel's codes, ampersands doubled, the scope of each edition")
+    func marks() {
+        #expect(PageMarks.header(jurisdiction: "A&B县", edition: .public, lang: .zh) == "&LA&&B县&C领导干部经济责任审计结果 · 公开版&R&A")
+        #expect(PageMarks.footer(asOf: Day(iso: "2024-12-31")!, edition: .public, lang: .zh) == "&L数据截至 2024-12-31&C第 &P 页 共 &N 页&R在适当范围公开")
+        #expect(PageMarks.footer(asOf: Day(iso: "2024-12-31")!, edition: nil, lang: .en) == "&LData as of 2024-12-31&CPage &P of &N&Raudit team's fill-in: internal")
+    }
+}
