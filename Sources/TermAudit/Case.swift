@@ -242,6 +242,13 @@ public struct TeamMember: Sendable, Hashable {
 /// Which direction of an indicator is good.
 public enum Direction: String, Sendable, Hashable, CaseIterable {
     case higher, lower
+
+    public var label: Label {
+        switch self {
+        case .higher: Label(zh: "越高越好", en: "higher is better")
+        case .lower: Label(zh: "越低越好", en: "lower is better")
+        }
+    }
 }
 
 /// The rating of a qualitative indicator.
@@ -613,3 +620,17 @@ public enum CaseState: String, Sendable, Hashable, CaseIterable, Encodable {
         }
     }
 }
+
+extension Sex: Labelled {}
+extension SanctionKind: Labelled {}
+extension Rank: Labelled {}
+extension Basis: Labelled {}
+extension Trigger: Labelled {}
+extension Direction: Labelled {}
+extension Rating: Labelled {}
+extension ItemStatus: Labelled {}
+extension FindingStatus: Labelled {}
+extension Grade: Labelled {}
+extension AuditItemStatus: Labelled {}
+extension Conclusion.Result: Labelled {}
+extension CaseState: Labelled {}

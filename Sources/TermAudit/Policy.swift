@@ -477,3 +477,6 @@ public enum Placement: String, Sendable, Hashable, CaseIterable, Codable {
     case retire
     case waiting
 }
+
+extension UnitKind: Labelled {}
+extension PostSystem: Labelled {}

@@ -12,6 +12,12 @@ public struct Label: Hashable, Sendable, Codable {
     public func text(_ lang: Language) -> String { lang == .zh ? zh : en }
 }
 
+/// A coded value with a label for people. Case files accept the Chinese label wherever the code is accepted
+/// (`status: 未发现问题` as `status: clear`), and refusals list both.
+public protocol Labelled {
+    var label: Label { get }
+}
+
 /// The language of user-facing output.
 public enum Language: String, Sendable, CaseIterable, Codable {
     case zh, en

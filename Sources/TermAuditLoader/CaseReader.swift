@@ -95,16 +95,7 @@ struct CaseReader {
         if let start, let born, start < born {
             r.report(node, code: "bad-value", "official.service_start \(start) is before official.born \(born)")
         }
-        let sex = f.optional("sex") { n -> Sex? in
-            guard let t = r.text(n, "official.sex") else { return nil }
-            switch t {
-            case "male", "男": return .male
-            case "female", "女": return .female
-            default:
-                r.report(n, code: "bad-value", "official.sex '\(t)' is not allowed", hint: "write male (男) or female (女)")
-                return nil
-            }
-        }
+        let sex = f.optional("sex") { r.choice($0, "official.sex", Sex.self) }
         let sanctions = f.optional("sanctions") { readSanctions($0) } ?? []
         guard let name else { return nil }
         return Official(name: name, staffID: staff, nationalID: nid, serviceStart: start, born: born, sex: sex, sanctions: sanctions)
@@ -201,7 +192,7 @@ struct CaseReader {
         r.sequence(node, of: "team") { n, i in
             guard let f = r.mapping(n, of: "team[\(i)]", keys: ["name", "department", "unit", "leader"]) else { return }
             let name = f.required("name") { r.text($0, "team member name") }
-            let dept = f.required("department") { r.oneOf($0, "department", departments) }
+            let dept = f.required("department") { r.oneOf($0, "department", vocabulary: library.departments) }
             let unit = f.required("unit") { r.text($0, "team member unit") }
             if let unit { registered(f.node("unit"), unit, "team member unit") }
             let leader = f.optional("leader") { r.bool($0, "leader") } ?? false
@@ -225,7 +216,7 @@ struct CaseReader {
             guard let f = r.mapping(n, of: "indicators[\(i)]", keys: ["id", "area", "name", "unit", "target", "actual", "rating",
                                                                       "better", "weight", "note"]) else { return }
             let id = f.required("id") { r.identifier($0, "indicator id") }
-            let area = f.required("area") { r.oneOf($0, "indicator area", areas) }
+            let area = f.required("area") { r.oneOf($0, "indicator area", vocabulary: library.goalAreas) }
             let name = f.required("name") { r.text($0, "indicator name") }
             let unit = f.optional("unit") { r.text($0, "indicator unit") }
             let weight = f.optional("weight") { w -> Double? in
@@ -371,8 +362,8 @@ struct CaseReader {
             let id = f.required("id") { r.identifier($0, "finding id") }
             if let id { declared.insert(id) }
             let title = f.required("title") { r.text($0, "finding title") }
-            let category = f.required("category") { r.oneOf($0, "finding category", categories) }
-            let resp = f.optional("responsibility") { r.oneOf($0, "responsibility", responsibilities) }
+            let category = f.required("category") { r.oneOf($0, "finding category", vocabulary: library.findingCategories) }
+            let resp = f.optional("responsibility") { r.oneOf($0, "responsibility", vocabulary: library.responsibilities) }
             let status = f.required("status") { r.choice($0, "finding status", FindingStatus.self) }
             let amount = f.optional("amount") { a -> Double? in
                 guard let v = r.number(a, "amount") else { return nil }
@@ -381,7 +372,7 @@ struct CaseReader {
             }
             let note = f.optional("note") { r.text($0, "note", allowEmpty: true) }
             let due = f.optional("due") { r.day($0, "finding due date") }
-            let dept = f.optional("department") { r.oneOf($0, "finding department", library.departments.map(\.id)) }
+            let dept = f.optional("department") { r.oneOf($0, "finding department", vocabulary: library.departments) }
             guard let id, let title, let category, let status else { return }
             if let first = ids[id] {
                 r.report(n, code: "duplicate-id", "finding id '\(id)' is used twice", hint: "the first is at line \(first)")
@@ -502,19 +493,9 @@ struct CaseReader {
             }
             let departments = library.departments.map(\.id)
             for (k, v) in m {
-                guard let dept = r.oneOf(k, "department", departments) else { continue }
+                guard let dept = r.oneOf(k, "department", vocabulary: library.departments) else { continue }
                 guard let c = r.mapping(v, of: "conclusion of \(dept)", keys: ["result", "findings", "by", "date"]) else { continue }
-                let result = c.required("result") { n -> Conclusion.Result? in
-                    guard let t = r.text(n, "result") else { return nil }
-                    switch t {
-                    case "no_problem", "未发现问题": return .noProblem
-                    case "problems_found", "发现问题": return .problemsFound
-                    default:
-                        r.report(n, code: "bad-value", "result '\(t)' is not a conclusion",
-                                 hint: "未发现问题 (no_problem) or 发现问题 (problems_found)")
-                        return nil
-                    }
-                }
+                let result = c.required("result") { r.choice($0, "result", Conclusion.Result.self) }
                 let fs = c.optional("findings") { findingList($0, "conclusion of \(dept)", findingIDs: findingIDs) } ?? []
                 let by = c.required("by") { member($0, "conclusion given by", team: team) }
                 let date = c.required("date") { r.day($0, "conclusion date") }

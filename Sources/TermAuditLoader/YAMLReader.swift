@@ -588,14 +588,34 @@ final class YAMLReader {
             return nil
         }
         if let v = T(rawValue: s.string) { return v }
-        report(node, code: "bad-value", "\(what) '\(Self.clip(s.string))' is not allowed", hint: Suggest.hint(for: s.string, in: options))
+        // The Chinese label is accepted wherever the code is.
+        let labels = T.allCases.map { ($0 as? Labelled)?.label.zh }
+        if let i = labels.firstIndex(where: { $0 == s.string }) { return Array(T.allCases)[i] }
+        let listed = zip(options, labels).map { code, zh in zh.map { "\(code) (\($0))" } ?? code }
+        report(node, code: "bad-value", "\(what) '\(Self.clip(s.string))' is not allowed",
+               hint: Self.allowed(Suggest.closest(to: s.string, in: options + labels.compactMap { $0 }), listed))
         return nil
+    }
+
+    /// "did you mean …?" when a value is close to one, then every allowed value.
+    static func allowed(_ closest: String?, _ listed: [String]) -> String {
+        (closest.map { "did you mean '\($0)'? " } ?? "") + "allowed: " + listed.joined(separator: ", ")
     }
 
     func oneOf(_ node: Node, _ what: String, _ options: [String]) -> String? {
         guard let s = text(node, what) else { return nil }
         if options.contains(s) { return s }
         report(node, code: "unknown-id", "\(what) '\(Self.clip(s))' is not known", hint: Suggest.hint(for: s, in: options))
+        return nil
+    }
+
+    /// An id of a vocabulary (departments, areas, categories …), or its Chinese label.
+    func oneOf(_ node: Node, _ what: String, vocabulary: [VocabularyEntry]) -> String? {
+        guard let s = text(node, what) else { return nil }
+        if let e = vocabulary.first(where: { $0.id == s || $0.label.zh == s }) { return e.id }
+        let listed = vocabulary.map { "\($0.id) (\($0.label.zh))" }
+        report(node, code: "unknown-id", "\(what) '\(Self.clip(s))' is not known",
+               hint: Self.allowed(Suggest.closest(to: s, in: vocabulary.map(\.id) + vocabulary.map(\.label.zh)), listed))
         return nil
     }
 

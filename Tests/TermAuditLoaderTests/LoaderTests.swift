@@ -57,7 +57,7 @@ struct LoaderTests {
         #expect(d.map(\.location.line) == [4, 5, 9, 13, 14, 18, 20, 21, 25, 26])
         #expect(d.allSatisfy { $0.location.file == "bad.yaml" && $0.location.column > 1 })
         #expect(d[0].hint == "did you mean 'national_id'?")
-        #expect(d[2].hint == "did you mean 'principal'?")
+        #expect(d[2].hint == "did you mean 'principal'? allowed: principal (正职), deputy (副职)")
         #expect(d[8].hint == "did you mean 'seals'?")
     }
 
@@ -467,5 +467,41 @@ struct FullWidthTests {
         let dir = try Fixtures.workspace(["a.yaml": a, "b.yaml": b])
         let r = WorkspaceLoader.load(path: dir.path)
         #expect(r.diagnostics.filter { $0.code == "full-width" }.map(\.location.file).map { String($0.suffix(6)) } == ["a.yaml", "b.yaml"])
+    }
+}
+
+@Suite("Chinese values")
+struct ChineseValueTests {
+    @Test("every coded value is also accepted by its Chinese label, and reads as the same case")
+    func accepted() throws {
+        let zh = Fixtures.valid
+            .replacingOccurrences(of: "trigger: term_end", with: "trigger: 任期届满")
+            .replacingOccurrences(of: "rank: principal", with: "rank: 正职")
+            .replacingOccurrences(of: "basis: appointed", with: "basis: 委任")
+            .replacingOccurrences(of: "department: audit, unit", with: "department: 审计, unit")
+            .replacingOccurrences(of: "area: duties", with: "area: 工作职能和职责")
+            .replacingOccurrences(of: "better: higher", with: "better: 越高越好")
+            .replacingOccurrences(of: "rating: achieved", with: "rating: 达成")
+            .replacingOccurrences(of: "seals: done", with: "seals: 已交接")
+            .replacingOccurrences(of: "status: issue", with: "status: 有问题")
+            .replacingOccurrences(of: "category: finance, status: resolved", with: "category: 财务管理, status: 已整改")
+        let (en, d0) = Fixtures.parse(Fixtures.valid)
+        let (c, d) = Fixtures.parse(zh)
+        #expect(d0.isEmpty && d.isEmpty, "\(d)")
+        let a = try #require(c), b = try #require(en)
+        #expect(a.indicators == b.indicators && a.handover == b.handover && a.findings == b.findings && a.team == b.team)
+        #expect(a.trigger == .termEnd && a.post.rank == .principal && a.handover?.items["seals"]?.status == .done)
+        #expect(a.findings.first?.category == "finance" && a.findings.first?.status == .resolved)
+        #expect(a.team.first?.department == "audit" && a.indicators.first?.area == "duties")
+    }
+
+    @Test("a value that is neither a code nor a label is refused with every allowed value in both languages")
+    func refused() {
+        let (_, d) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "trigger: term_end", with: "trigger: 调岗"))
+        #expect(d.codes == ["bad-value"])
+        #expect(d.first?.hint.contains("term_end (任期届满), transfer (调整岗位), promotion (提拔重用)") == true, "\(d)")
+        let (_, v) = Fixtures.parse(Fixtures.valid.replacingOccurrences(of: "department: audit, unit", with: "department: 审计局, unit"))
+        #expect(v.codes == ["unknown-id"])
+        #expect(v.first?.hint.contains("audit (审计)") == true, "\(v)")
     }
 }
