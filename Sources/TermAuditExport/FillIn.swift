@@ -31,12 +31,12 @@ public enum FillIn {
     public static let checklist = SheetLayout(name: "交接清单", keys: ["case", "key", "check", "unit", "official", "area", "item", "status", "reason", "finding", "note"],
                                               headers: ["案卷", "事项编号", "校验码", "单位", "姓名", "交接领域", "交接事项", "状态", "不适用理由", "关联问题", "备注"],
                                               editable: ["status", "reason", "finding", "note"])
-    public static let findings = SheetLayout(name: "问题与整改", keys: ["case", "key", "check", "unit", "official", "title", "status", "responsibility", "due", "note"],
-                                             headers: ["案卷", "问题编号", "校验码", "单位", "姓名", "问题", "整改状态", "责任", "整改期限", "备注"],
-                                             editable: ["status", "responsibility", "due", "note"])
-    public static let assessment = SheetLayout(name: "考核", keys: ["case", "key", "check", "unit", "official", "year", "performance", "opinion"],
-                                               headers: ["案卷", "年度", "校验码", "单位", "姓名", "年度", "工作实绩", "民意测评"],
-                                               editable: ["performance", "opinion"])
+    public static let findings = SheetLayout(name: "问题与整改", keys: ["case", "key", "check", "unit", "official", "title", "status", "responsibility", "amount", "due", "note"],
+                                             headers: ["案卷", "问题编号", "校验码", "单位", "姓名", "问题", "整改状态", "责任", "金额（万元）", "整改期限", "备注"],
+                                             editable: ["status", "responsibility", "amount", "due", "note"])
+    public static let assessment = SheetLayout(name: "考核", keys: ["case", "key", "check", "unit", "official", "year", "performance", "opinion", "team_score", "grade"],
+                                               headers: ["案卷", "年度", "校验码", "单位", "姓名", "年度", "工作实绩", "民意测评", "班子得分", "给定等次"],
+                                               editable: ["performance", "opinion", "team_score", "grade"])
     public static let sheets = [indicators, checklist, findings, assessment]
 
     /// A number as the workbook and the base sheet show it: integers without a decimal point, else the shortest form.
@@ -62,6 +62,7 @@ public enum FillIn {
     public static let ratingLabels = Rating.allCases.map(\.label.zh)
     public static let itemStatusLabels = ItemStatus.allCases.map(\.label.zh)
     public static let findingStatusLabels = FindingStatus.allCases.map(\.label.zh)
+    public static let gradeLabels = Grade.allCases.map(\.label.zh)
 }
 
 /// Writes the fill-in workbook: the parts an audit team fills in, in unlocked cells with dropdowns; everything
@@ -95,10 +96,11 @@ public final class FillInExporter {
         handles.append(try sink.addSheet(SheetSpec(name: FillIn.findings.name, columns: cols(FillIn.findings, ["title": .wrap]), protect: true, keyColumns: 5,
                                                    validations: [list("status", FillIn.findings, 2, FillIn.findingStatusLabels.count),
                                                                  list("responsibility", FillIn.findings, 3, responsibilities.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.assessment.name, columns: cols(FillIn.assessment, [:]), protect: true, keyColumns: 5)))
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.assessment.name, columns: cols(FillIn.assessment, [:]), protect: true, keyColumns: 5,
+                                                   validations: [list("grade", FillIn.assessment, 4, FillIn.gradeLabels.count)])))
         // Lists for the dropdowns (ranges on a hidden sheet: inline lists crash libxlsxwriter 1.1.4 on CJK text).
-        let lists = try sink.addSheet(SheetSpec(name: FillIn.listSheet, columns: (0..<4).map { _ in ColumnSpec("", .text) }, table: false, protect: true, hidden: true))
-        let columns = [FillIn.ratingLabels, FillIn.itemStatusLabels, FillIn.findingStatusLabels, responsibilities]
+        let columns = [FillIn.ratingLabels, FillIn.itemStatusLabels, FillIn.findingStatusLabels, responsibilities, FillIn.gradeLabels]
+        let lists = try sink.addSheet(SheetSpec(name: FillIn.listSheet, columns: columns.map { _ in ColumnSpec("", .text) }, table: false, protect: true, hidden: true))
         for r in 0..<(columns.map(\.count).max() ?? 0) {
             try sink.append(lists, columns.map { r < $0.count ? .text($0[r]) : .text(nil) })
         }
@@ -153,14 +155,18 @@ public final class FillInExporter {
             try sink.append(handles[2], ids(c.id, f.id) + [unit, name, .text(f.title, .wrap),
                                                            ExportCell(.text(f.status.label.zh), .unlocked),
                                                            ExportCell(f.responsibility.map { .text(lib.responsibility($0).zh) } ?? .blank, .unlocked),
+                                                           .number(f.amount, .unlockedNumber),
                                                            ExportCell(f.due.map { .date($0) } ?? .blank, .unlockedDate),
                                                            ExportCell(f.note.map { .text($0) } ?? .blank, .unlocked)])
-            try recordBase(FillIn.findings, c.id, f.id, [f.status.label.zh, f.responsibility.map { lib.responsibility($0).zh }, f.due?.description, f.note])
+            try recordBase(FillIn.findings, c.id, f.id, [f.status.label.zh, f.responsibility.map { lib.responsibility($0).zh }, FillIn.show(f.amount),
+                                                         f.due?.description, f.note])
         }
         for y in c.assessment {
             try sink.append(handles[3], ids(c.id, String(y.year)) + [unit, name, .number(Double(y.year), .integer),
-                                                                     .number(y.performance, .unlockedNumber), .number(y.opinion, .unlockedNumber)])
-            try recordBase(FillIn.assessment, c.id, String(y.year), [FillIn.show(y.performance), FillIn.show(y.opinion)])
+                                                                     .number(y.performance, .unlockedNumber), .number(y.opinion, .unlockedNumber),
+                                                                     .number(y.teamScore, .unlockedNumber),
+                                                                     ExportCell(y.grade.map { .text($0.label.zh) } ?? .blank, .unlocked)])
+            try recordBase(FillIn.assessment, c.id, String(y.year), [FillIn.show(y.performance), FillIn.show(y.opinion), FillIn.show(y.teamScore), y.grade?.label.zh])
         }
     }
 
@@ -171,8 +177,8 @@ public final class FillInExporter {
             "只需填写黄色单元格，其余单元格已锁定。下拉单元格请从列表中选择。",
             "指标：定量指标填写「完成值」（数字，未完成也如实填写；留空表示未报）；定性指标在「评价」中选择 达成 / 部分达成 / 未达成。",
             "交接清单：选择状态；「不适用」须填写理由，「有问题」须填写关联问题编号（见“问题与整改”）。",
-            "问题与整改：选择整改状态和责任；整改期限填写日期（如 2025-03-31）。",
-            "考核：工作实绩、民意测评为 0–100 分；等次由 termaudit 按政策计算。",
+            "问题与整改：选择整改状态和责任；金额以万元计；整改期限填写日期（如 2025-03-31）。",
+            "考核：工作实绩、民意测评、班子得分为 0–100 分；等次由 termaudit 按政策计算，考核委员会已定的等次在「给定等次」中选择（按给定为准）。",
             "请勿修改隐藏列和隐藏工作表：它们把每一行与案卷文件对应起来。填好后用 `termaudit import 本文件.xlsx` 导入；导入前可加 --dry-run 预览改动。",
             "Fill in the yellow cells only; choose from the dropdowns. Import with `termaudit import FILE.xlsx` (add --dry-run to preview).",
         ]

@@ -9,7 +9,7 @@ struct Planner {
     let workspace: Workspace
     let cases: [String: AuditCase]
     /// Per case: the edits to make and the model they should produce.
-    private var edits: [String: [(path: [YAMLPathStep], value: YAMLValue?, field: String, old: String, new: String)]] = [:]
+    private var edits: [String: [(path: [YAMLPathStep], value: YAMLValue?, field: String, old: String, new: String, order: [String]?)]] = [:]
     private var expected: [String: AuditCase] = [:]
     /// The exported value of each editable cell (see `FillInMeta.bases`).
     let bases: [String: [String: String]]
@@ -56,8 +56,10 @@ struct Planner {
 
     private var lib: Library { workspace.library }
 
-    private mutating func change(_ id: String, _ path: [YAMLPathStep], _ value: YAMLValue?, field: String, old: String?, new: String?) {
-        edits[id, default: []].append((path, value, field, old ?? "（空）", new ?? "（空）"))
+    /// `order`: where a new key goes among those already there (a checklist's items in template order).
+    private mutating func change(_ id: String, _ path: [YAMLPathStep], _ value: YAMLValue?, field: String, old: String?, new: String?,
+                                 order: [String]? = nil) {
+        edits[id, default: []].append((path, value, field, old ?? "（空）", new ?? "（空）", order))
     }
 
     private func show(_ d: Double?) -> String? { FillIn.show(d) }
@@ -148,7 +150,7 @@ struct Planner {
             if c.handover == nil {
                 change(c.id, [.key("handover")], .flowMap([("checklist", .text(tid)), ("items", .flowMap([(key, value)]))]), field: field, old: nil, new: shown)
             } else {
-                change(c.id, base, value, field: field, old: old.map { $0.status.label.zh }, new: shown)
+                change(c.id, base, value, field: field, old: old.map { $0.status.label.zh }, new: shown, order: template.allItems.map(\.item.id))
             }
         }
         if c.handover == nil { c.handover = Handover(checklist: tid) }
@@ -180,6 +182,13 @@ struct Planner {
                    old: f.responsibility.map { lib.responsibility($0).zh }, new: resp.map { lib.responsibility($0).zh })
             c.findings[i].responsibility = resp
         }
+        let typedAmount = try cells["amount"]!.number()
+        if let v = typedAmount, v < 0 { throw cells["amount"]!.problem("an amount cannot be negative (\(show(v) ?? ""))", "the amount in 万元, 0 or more") }
+        let amount = merge(cells["amount"]!, c.id, key, field + " 金额", workbook: typedAmount, current: f.amount, show: show)
+        if amount != f.amount {
+            change(c.id, base + [.key("amount")], amount.map { .number($0) }, field: "问题 \(key) 金额（万元）", old: show(f.amount), new: show(amount))
+            c.findings[i].amount = amount
+        }
         let due = merge(cells["due"]!, c.id, key, field + " 整改期限", workbook: try cells["due"]!.day(), current: f.due, show: { $0?.description })
         if due != f.due {
             change(c.id, base + [.key("due")], due.map { .date($0) }, field: "问题 \(key) 整改期限", old: f.due?.description, new: due?.description)
@@ -210,6 +219,17 @@ struct Planner {
             change(c.id, base + [.key("opinion")], o.map { .number($0) }, field: "考核 \(key) 民意测评", old: show(a.opinion), new: show(o))
             c.assessment[i].opinion = o
         }
+        let t = merge(cells["team_score"]!, c.id, key, "考核 \(key) 班子得分", workbook: try cells["team_score"]!.number(in: 0...maxScore), current: a.teamScore, show: show)
+        if t != a.teamScore {
+            change(c.id, base + [.key("team_score")], t.map { .number($0) }, field: "考核 \(key) 班子得分", old: show(a.teamScore), new: show(t))
+            c.assessment[i].teamScore = t
+        }
+        let g = merge(cells["grade"]!, c.id, key, "考核 \(key) 给定等次", workbook: try cells["grade"]!.choice(Grade.allCases.map { ($0.label.zh, $0.rawValue, $0) }),
+                      current: a.grade, show: { $0?.label.zh })
+        if g != a.grade {
+            change(c.id, base + [.key("grade")], g.map { .text($0.rawValue) }, field: "考核 \(key) 给定等次", old: a.grade?.label.zh, new: g?.label.zh)
+            c.assessment[i].grade = g
+        }
     }
 
     /// Makes the edits file by file and checks each result reads back as exactly the expected case.
@@ -224,7 +244,7 @@ struct Planner {
             do {
                 let text = try String(contentsOf: url, encoding: .utf8)
                 let editor = try CaseFileEditor(text: text, file: display)
-                for e in list { try editor.set(e.path, to: e.value) }
+                for e in list { try editor.set(e.path, to: e.value, order: e.order) }
                 let newText = try editor.result()
                 let (reread, diags) = WorkspaceLoader.parseCase(text: newText, file: display, library: workspace.library, policy: workspace.policy,
                                                                 context: CaseContext(workspace))

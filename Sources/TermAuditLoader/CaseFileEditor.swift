@@ -87,8 +87,10 @@ public final class CaseFileEditor {
 
     private func column(of i: Int) -> Int { i - lineStart(of: i) }
 
-    /// Sets (or, with nil, removes) the value at `path`; missing mappings on the way are created.
-    public func set(_ path: [YAMLPathStep], to value: YAMLValue?) throws {
+    /// Sets (or, with nil, removes) the value at `path`; missing mappings on the way are created. A new key goes
+    /// where `order` (the keys in their intended order, e.g. a checklist's items) puts it among the keys already
+    /// there; without an order, first in a block mapping and last in a flow mapping.
+    public func set(_ path: [YAMLPathStep], to value: YAMLValue?, order: [String]? = nil) throws {
         guard !path.isEmpty else { throw fail("empty path") }
         var node = root
         var flowDepth = 0
@@ -113,7 +115,7 @@ public final class CaseFileEditor {
                         guard case .key(let kk) = s else { throw fail("cannot create a list element at \(path)") }
                         v = .flowMap([(kk, v)])
                     }
-                    try insert(key: k, value: v, into: node, mapping: m, flow: inFlow)
+                    try insert(key: k, value: v, into: node, mapping: m, flow: inFlow, order: last ? order : nil)
                     return
                 }
             case let .element(field, want):
@@ -287,9 +289,36 @@ public final class CaseFileEditor {
         }
     }
 
-    private func insert(key: String, value: YAMLValue, into node: Yams.Node, mapping m: Yams.Node.Mapping, flow: Bool) throws {
+    private func insert(key: String, value: YAMLValue, into node: Yams.Node, mapping m: Yams.Node.Mapping, flow: Bool,
+                        order: [String]? = nil) throws {
         let start = try offset(node)
         let keyText = render(.text(key), flow: true)
+        if let order, let pos = order.firstIndex(of: key), node != root, !m.isEmpty {
+            let later = Set(order[(pos + 1)...])
+            if let next = m.first(where: { later.contains($0.key.scalar?.string ?? "") }) {
+                // Before the first key that comes later in the order.
+                let f = try offset(next.key)
+                if isFlow(node) {
+                    edits.append((f, f, "\(keyText): \(render(value, flow: true)), "))
+                } else {
+                    edits.append((f, f, "\(keyText): \(render(value, flow: false))" + newline + String(repeating: " ", count: column(of: f))))
+                }
+                return
+            }
+            if !isFlow(node), let lastPair = m.map({ $0 }).last,
+               let (_, end) = try? span(lastPair.value, flow: false, keyColumn: column(of: try offset(lastPair.key))) {
+                // After the last pair: on the line after its value (its comment stays on its line).
+                var i = end
+                while i < scalars.count && scalars[i] != "\n" { i += 1 }
+                let indent = String(repeating: " ", count: column(of: try offset(lastPair.key)))
+                if i < scalars.count {
+                    edits.append((i + 1, i + 1, indent + "\(keyText): \(render(value, flow: false))" + newline))
+                } else {
+                    edits.append((i, i, newline + indent + "\(keyText): \(render(value, flow: false))" + newline))
+                }
+                return
+            }
+        }
         if isFlow(node) {
             let close = try matching(start) - 1
             var p = close

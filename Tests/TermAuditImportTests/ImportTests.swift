@@ -110,6 +110,9 @@ struct ImportTests {
         ("问题与整改", "2024-007", "F2", "整改期限", "'2025-03-31'"),
         ("考核", "2024-007", "2024", "工作实绩", "70"),
         ("考核", "2024-007", "2024", "民意测评", "TEXT:65"),
+        ("问题与整改", "2024-007", "F2", "金额（万元）", "12.5"),
+        ("考核", "2024-007", "2023", "班子得分", "88"),
+        ("考核", "2024-007", "2023", "给定等次", "'称职'"),
     ]
 
     func check(_ w: Workspace) throws {
@@ -125,6 +128,8 @@ struct ImportTests {
         #expect(f2.status == .rectifying && f2.responsibility == "direct" && f2.due == Day(iso: "2025-03-31"))
         #expect(c.assessment.first { $0.year == 2024 }?.performance == 70)
         #expect(c.assessment.first { $0.year == 2024 }?.opinion == 65)
+        #expect(f2.amount == 12.5)
+        #expect(c.assessment.first { $0.year == 2023 }?.teamScore == 88 && c.assessment.first { $0.year == 2023 }?.grade == .competent)
         let c3 = try #require(w.cases.first { $0.id == "2024-003" })
         if case let .quantitative(_, actual, _) = c3.indicators.first(where: { $0.id == "water-use" })!.measure {
             #expect(actual == 12.5)
@@ -141,7 +146,7 @@ struct ImportTests {
         #expect(status0.out.contains("\"state\" : \"on_hold\""))
         let r = try I.run([I.termaudit, "import", filled.path, ws.path])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("已导入 11 处改动"))
+        #expect(r.out.contains("已导入 14 处改动"), "\(r.out)")
         try check(try I.load(ws))
         let after = try I.contents(ws)
         let changed = after.keys.filter { before[$0] != after[$0] }.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted()
@@ -153,6 +158,13 @@ struct ImportTests {
         let gone = old.filter { !kept.contains($0) }
         #expect(gone.count <= 7, "\(gone)")
         #expect(new.contains("  - {id: F1, title: 专项资金未按期拨付, category: finance, responsibility: leadership, status: resolved, department: audit}"))
+        // New handover items (cash) take their place in the checklist's order among the items already written.
+        let w = try I.load(ws)
+        let template = try #require(w.library.handoverTemplates["handover-standard"]).allItems.map(\.item.id)
+        let itemsStart = try #require(new.firstIndex { $0.hasPrefix("  items:") })
+        let written = new[(itemsStart + 1)...].prefix { $0.hasPrefix("    ") }.map { String($0.dropFirst(4).prefix { $0 != ":" }) }
+        #expect(written.contains("cash") && written.contains("seals"), "\(written)")
+        #expect(written == template.filter { written.contains($0) }, "\(written)")
         // Status reflects the import: F2 no longer holds the case.
         let status = try I.run([I.termaudit, "status", ws.path, "--case", "2024-007", "--format", "json"])
         #expect(!status.out.contains("\"state\" : \"on_hold\""))
@@ -241,7 +253,7 @@ struct ImportRefusalTests {
     @Test("a date in a wrong form")
     func badDate() throws {
         let e = try refused(("问题与整改", "2024-007", "F1", "整改期限", "'明年三月'"))
-        #expect(e.contains("问题与整改!I") && e.contains("not a date"))
+        #expect(e.contains("问题与整改!J") && e.contains("not a date"))
     }
 
     @Test("a formula where a value is expected")

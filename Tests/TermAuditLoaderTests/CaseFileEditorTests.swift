@@ -32,6 +32,22 @@ struct CaseFileEditorTests {
 
     """
 
+    @Test("a new key goes where the given order puts it: before the first later key, or after the last one")
+    func ordered() throws {
+        let order = ["duties", "seals", "certificates", "accounts", "cash", "debts"]
+        func add(_ t: String, _ key: String) throws -> String {
+            let e = try CaseFileEditor(text: t, file: "t.yaml")
+            try e.set([.key("handover"), .key("items"), .key(key)], to: .text("done"), order: order)
+            return try e.result()
+        }
+        #expect(try add(text, "certificates") == text.replacingOccurrences(of: "    accounts:", with: "    certificates: done\n    accounts:"))
+        #expect(try add(text, "duties") == text.replacingOccurrences(of: "    seals: done", with: "    duties: done\n    seals: done"))
+        #expect(try add(text, "cash") == text.replacingOccurrences(of: "已核对}\n", with: "已核对}\n    cash: done\n"))
+        let flow = text.replacingOccurrences(of: "  items:\n    seals: done\n    accounts: {status: done, note: 已核对}", with: "  items: {seals: done, cash: done}")
+        #expect(try add(flow, "accounts") == flow.replacingOccurrences(of: "{seals: done, cash: done}", with: "{seals: done, accounts: done, cash: done}"))
+        #expect(try add(flow, "debts") == flow.replacingOccurrences(of: "{seals: done, cash: done}", with: "{seals: done, cash: done, debts: done}"))
+    }
+
     @Test("a value in a flow mapping is replaced and nothing else changes")
     func replaceFlow() throws {
         let out = try edit(text, [.key("indicators"), .element(field: "id", value: "rev"), .key("actual")], .number(5.5))
