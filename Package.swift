@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TermAuditSample", dependencies: ["TermAudit"]),
         // Import of filled fill-in workbooks: cells → checked values → in-place edits of the case files.
         .target(name: "TermAuditImport", dependencies: [
-            "TermAudit", "TermAuditLoader", "TermAuditExport", "TermAuditSignoff", "XlsxReader",
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxReader",
         ]),
         // The command line.
         .executableTarget(

@@ -471,6 +471,33 @@ int main(int argc, char **argv) {
             }
             break;
         case 'h':
+            if (!strcmp(cmd, "hlist")) { /* hlist handle col first_row last_row json-list-sheet list_row first_list_col last_list_col */
+                lxw_worksheet *ws = sheet(integer(&p));
+                long col = integer(&p), first = integer(&p), last_row = integer(&p);
+                const char *src = json_string(&p, &text);
+                long list_row = integer(&p), c0 = integer(&p), c1 = integer(&p);
+                const char *target = NULL;
+                for (int i = 0; i < sheet_count; i++) if (!strcasecmp(sheet_names[i], src)) target = sheet_names[i];
+                if (!target) die("list validation names an unknown sheet");
+                char a[8], b[8];
+                column_name(c0, a);
+                column_name(c1, b);
+                text2.n = 0;
+                buf_put(&text2, "='", 2);
+                for (const char *c = target; *c; c++) {
+                    buf_put(&text2, c, 1);
+                    if (*c == '\'') buf_put(&text2, c, 1);
+                }
+                char ref[64];
+                if (c0 == c1) snprintf(ref, sizeof ref, "'!$%s$%ld", a, list_row + 1);
+                else snprintf(ref, sizeof ref, "'!$%s$%ld:$%s$%ld", a, list_row + 1, b, list_row + 1);
+                buf_put(&text2, ref, strlen(ref));
+                lxw_data_validation dv = {0};
+                dv.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+                dv.value_formula = text2.p;
+                check(worksheet_data_validation_range(ws, (lxw_row_t)first, (lxw_col_t)col, (lxw_row_t)last_row, (lxw_col_t)col, &dv), "row list validation");
+                continue;
+            }
             if (!strcmp(cmd, "height")) { /* height handle row points */
                 lxw_worksheet *ws = sheet(integer(&p));
                 long row = integer(&p);

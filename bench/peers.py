@@ -144,6 +144,15 @@ def run_xlsxwriter(dump, out):
             ref = "$%s$1" % letters if last == 0 else "$%s$1:$%s$%d" % (letters, letters, last + 1)
             sheets[int(h)].data_validation(1, int(col), int(last_row), int(col),
                                            {"validate": "list", "source": "='%s'!%s" % (target.replace("'", "''"), ref)})
+        elif cmd == "hlist":
+            h, col, first, last_row, rest2 = rest.split(" ", 4)
+            src, list_row, c0, c1 = rest2.rsplit(" ", 3)
+            target = next(n for n in names if n.lower() == json.loads(src).lower())
+            a, b = xlsxwriter.utility.xl_col_to_name(int(c0)), xlsxwriter.utility.xl_col_to_name(int(c1))
+            r = int(list_row) + 1
+            ref = "$%s$%d" % (a, r) if a == b else "$%s$%d:$%s$%d" % (a, r, b, r)
+            sheets[int(h)].data_validation(int(first), int(col), int(last_row), int(col),
+                                           {"validate": "list", "source": "='%s'!%s" % (target.replace("'", "''"), ref)})
         elif cmd == "page":
             h, fit, scale, repeat_cols = (int(x) for x in rest.split(" "))
             if fit: sheets[h].fit_to_pages(1, 0)
@@ -295,6 +304,18 @@ def run_openpyxl(dump, out):
             dv = DataValidation(type="list", formula1="'%s'!%s" % (target.replace("'", "''"), ref))
             col_letter = get_column_letter(int(col) + 1)
             dv.add("%s2:%s%d" % (col_letter, col_letter, int(last_row) + 1))
+            sheets[int(h)].add_data_validation(dv)
+        elif cmd == "hlist":
+            flush()
+            h, col, first, last_row, rest2 = rest.split(" ", 4)
+            src, list_row, c0, c1 = rest2.rsplit(" ", 3)
+            target = next(n for n in names if n.lower() == json.loads(src).lower())
+            a, b = get_column_letter(int(c0) + 1), get_column_letter(int(c1) + 1)
+            r = int(list_row) + 1
+            ref = "$%s$%d" % (a, r) if a == b else "$%s$%d:$%s$%d" % (a, r, b, r)
+            dv = DataValidation(type="list", formula1="'%s'!%s" % (target.replace("'", "''"), ref))
+            col_letter = get_column_letter(int(col) + 1)
+            dv.add("%s%d:%s%d" % (col_letter, int(first) + 1, col_letter, int(last_row) + 1))
             sheets[int(h)].add_data_validation(dv)
         elif cmd == "page":
             h, fit, scale, repeat_cols = (int(x) for x in rest.split(" "))

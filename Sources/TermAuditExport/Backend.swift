@@ -26,6 +26,9 @@ public protocol WorkbookBackend: AnyObject {
     func autofilter(_ sheet: Int, lastRow: Int, lastCol: Int) throws
     func highlight(_ sheet: Int, lastRow: Int, lastCol: Int, formula: String, style: ExportStyle) throws
     func listValidation(_ sheet: Int, col: Int, lastRow: Int, listSheet: String, listCol: Int, count: Int) throws
+    /// A dropdown on rows `firstRow…lastRow` of one column whose values are one row of a list sheet, columns
+    /// `firstListCol…lastListCol` (e.g. a case's team members for its audit items).
+    func rowListValidation(_ sheet: Int, col: Int, firstRow: Int, lastRow: Int, listSheet: String, listRow: Int, firstListCol: Int, lastListCol: Int) throws
     func hide(_ sheet: Int) throws
     func close() throws
 }
@@ -113,7 +116,8 @@ public struct StyleSpec: Sendable, Hashable, Codable {
 /// The sink shared by every backend: sheets with a header row, row paging past Excel's 1,048,576 rows onto
 /// numbered sheets (`名称 (2)`…), column widths sized for CJK text, filters, highlights and dropdowns at the end.
 public final class PagedSink: WorkbookSink {
-    private struct Part { var handle: Int; var rows: Int; var breaks: [Int] = [] }
+    private struct RowList { var col: Int; var first: Int; var last: Int; var listSheet: String; var listRow: Int; var firstListCol: Int; var lastListCol: Int }
+    private struct Part { var handle: Int; var rows: Int; var breaks: [Int] = []; var rowLists: [RowList] = [] }
     /// A sheet and its continuations; a class, so that a row changes it in place (no copy-on-write of its arrays).
     private final class Entry {
         let spec: SheetSpec
@@ -174,6 +178,22 @@ public final class PagedSink: WorkbookSink {
 
     public func breakPage(_ sheet: Int) throws {
         entries[sheet].pendingBreak = true
+    }
+
+    public func listRows(_ sheet: Int, col: Int, lastRows count: Int, listSheet: String, listRow: Int, listColumns: ClosedRange<Int>) throws {
+        let entry = entries[sheet]
+        var left = count
+        var p = entry.parts.count - 1
+        while left > 0 && p >= 0 {
+            let rowsHere = entry.parts[p].rows - (entry.spec.table ? 1 : 0)
+            let take = min(left, rowsHere)
+            if take > 0 {
+                entry.parts[p].rowLists.append(RowList(col: col, first: entry.parts[p].rows - take, last: entry.parts[p].rows - 1, listSheet: listSheet,
+                                                       listRow: listRow, firstListCol: listColumns.lowerBound, lastListCol: listColumns.upperBound))
+            }
+            left -= take
+            p -= 1
+        }
     }
 
     /// `NAME (n)`, cut so that it fits Excel's 31 characters.
@@ -252,6 +272,10 @@ public final class PagedSink: WorkbookSink {
                 }
                 for v in e.spec.validations {
                     try backend.listValidation(part.handle, col: v.column, lastRow: lastRow, listSheet: v.listSheet, listCol: v.listColumn, count: v.count)
+                }
+                for l in part.rowLists {
+                    try backend.rowListValidation(part.handle, col: l.col, firstRow: l.first, lastRow: l.last, listSheet: l.listSheet,
+                                                  listRow: l.listRow, firstListCol: l.firstListCol, lastListCol: l.lastListCol)
                 }
             }
             if e.spec.hidden { for part in e.parts { try backend.hide(part.handle) } }

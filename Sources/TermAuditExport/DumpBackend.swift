@@ -15,6 +15,7 @@ import TermAudit
 ///     filter <handle> <last_row> <last_col>
 ///     cf <handle> <last_row> <last_col> <style> <json formula>
 ///     list <handle> <col> <last_row> <json list sheet> <list_col> <count>
+///     hlist <handle> <col> <first_row> <last_row> <json list sheet> <list_row> <first_list_col> <last_list_col>
 ///     page <handle> <fit 0|1> <scale> <repeat_cols>
 ///     breaks <handle> <count> <row>…                     (a page starts before each row)
 ///     hide <handle>
@@ -103,6 +104,10 @@ public final class DumpBackend: WorkbookBackend {
 
     public func listValidation(_ sheet: Int, col: Int, lastRow: Int, listSheet: String, listCol: Int, count: Int) throws {
         emit("list \(sheet) \(col) \(lastRow) \(Self.json(listSheet)) \(listCol) \(count)")
+    }
+
+    public func rowListValidation(_ sheet: Int, col: Int, firstRow: Int, lastRow: Int, listSheet: String, listRow: Int, firstListCol: Int, lastListCol: Int) throws {
+        emit("hlist \(sheet) \(col) \(firstRow) \(lastRow) \(Self.json(listSheet)) \(listRow) \(firstListCol) \(lastListCol)")
     }
 
     public func hide(_ sheet: Int) throws { emit("hide \(sheet)") }

@@ -37,7 +37,19 @@ public enum FillIn {
     public static let assessment = SheetLayout(name: "考核", keys: ["case", "key", "check", "unit", "official", "year", "performance", "opinion", "team_score", "grade"],
                                                headers: ["案卷", "年度", "校验码", "单位", "姓名", "年度", "工作实绩", "民意测评", "班子得分", "给定等次"],
                                                editable: ["performance", "opinion", "team_score", "grade"])
-    public static let sheets = [indicators, checklist, findings, assessment]
+    public static let auditItems = SheetLayout(name: "审计事项", keys: ["case", "key", "check", "unit", "official", "department", "item", "status", "examiner", "findings", "reason", "note"],
+                                               headers: ["案卷", "事项编号", "校验码", "单位", "姓名", "部门", "审计事项", "状态", "审查人", "关联问题", "理由", "备注"],
+                                               editable: ["status", "examiner", "findings", "reason", "note"])
+    public static let conclusions = SheetLayout(name: "部门结论", keys: ["case", "key", "check", "unit", "official", "department", "result", "by", "date", "findings"],
+                                                headers: ["案卷", "部门编号", "校验码", "单位", "姓名", "部门", "结论", "结论人", "日期", "关联问题"],
+                                                editable: ["result", "by", "date", "findings"])
+    public static let sheets = [indicators, checklist, findings, assessment, auditItems, conclusions]
+    /// The hidden sheet of each case's team: a row per case (case id, then the members' names), the dropdowns of
+    /// 审查人 and 结论人.
+    public static let teamSheet = "审计组名单"
+
+    /// A list of finding ids as the workbook shows it: `F1, F2`.
+    public static func ids(_ list: [String]) -> String? { list.isEmpty ? nil : list.joined(separator: ", ") }
 
     /// A number as the workbook and the base sheet show it: integers without a decimal point, else the shortest form.
     public static func show(_ d: Double?) -> String? {
@@ -63,6 +75,8 @@ public enum FillIn {
     public static let itemStatusLabels = ItemStatus.allCases.map(\.label.zh)
     public static let findingStatusLabels = FindingStatus.allCases.map(\.label.zh)
     public static let gradeLabels = Grade.allCases.map(\.label.zh)
+    public static let auditItemStatusLabels = AuditItemStatus.allCases.map(\.label.zh)
+    public static let conclusionLabels = Conclusion.Result.allCases.map(\.label.zh)
 }
 
 /// Writes the fill-in workbook: the parts an audit team fills in, in unlocked cells with dropdowns; everything
@@ -72,6 +86,9 @@ public final class FillInExporter {
     private let ctx: ExportContext
     private var handles: [Int] = []
     private var base = 0
+    private var teams = 0
+    /// Rows written to the team sheet so far.
+    private var teamRows = 0
     private var checkRows: [[ExportCell]] = []
 
     public init(sink: WorkbookSink, context: ExportContext) throws {
@@ -98,8 +115,14 @@ public final class FillInExporter {
                                                                  list("responsibility", FillIn.findings, 3, responsibilities.count)])))
         handles.append(try sink.addSheet(SheetSpec(name: FillIn.assessment.name, columns: cols(FillIn.assessment, [:]), protect: true, keyColumns: 5,
                                                    validations: [list("grade", FillIn.assessment, 4, FillIn.gradeLabels.count)])))
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.auditItems.name, columns: cols(FillIn.auditItems, ["item": .wrap, "note": .wrap, "reason": .wrap]),
+                                                   protect: true, keyColumns: 5,
+                                                   validations: [list("status", FillIn.auditItems, 5, FillIn.auditItemStatusLabels.count)])))
+        handles.append(try sink.addSheet(SheetSpec(name: FillIn.conclusions.name, columns: cols(FillIn.conclusions, [:]), protect: true, keyColumns: 5,
+                                                   validations: [list("result", FillIn.conclusions, 6, FillIn.conclusionLabels.count)])))
         // Lists for the dropdowns (ranges on a hidden sheet: inline lists crash libxlsxwriter 1.1.4 on CJK text).
-        let columns = [FillIn.ratingLabels, FillIn.itemStatusLabels, FillIn.findingStatusLabels, responsibilities, FillIn.gradeLabels]
+        let columns = [FillIn.ratingLabels, FillIn.itemStatusLabels, FillIn.findingStatusLabels, responsibilities, FillIn.gradeLabels,
+                       FillIn.auditItemStatusLabels, FillIn.conclusionLabels]
         let lists = try sink.addSheet(SheetSpec(name: FillIn.listSheet, columns: columns.map { _ in ColumnSpec("", .text) }, table: false, protect: true, hidden: true))
         for r in 0..<(columns.map(\.count).max() ?? 0) {
             try sink.append(lists, columns.map { r < $0.count ? .text($0[r]) : .text(nil) })
@@ -108,6 +131,7 @@ public final class FillInExporter {
         let width = FillIn.sheets.map(\.editable.count).max() ?? 0
         base = try sink.addSheet(SheetSpec(name: FillIn.baseSheet, columns: (0..<(3 + width)).map { _ in ColumnSpec("", .text) },
                                            table: false, protect: true, hidden: true))
+        teams = try sink.addSheet(SheetSpec(name: FillIn.teamSheet, columns: [ColumnSpec("", .text)], table: false, protect: true, hidden: true))
     }
 
     /// Records the exported values of a row's editable cells.
@@ -119,8 +143,9 @@ public final class FillInExporter {
         [.text(caseID, .hiddenID), .text(key, .hiddenID), .text(FillIn.check(caseID: caseID, key: key), .hiddenID)]
     }
 
-    /// Writes the fillable rows of one case.
-    public func add(_ c: AuditCase, template: HandoverTemplate?, digest: String) throws {
+    /// Writes the fillable rows of one case; `audit`: the case's audit program items and departments (from the
+    /// rules: the program and its reassignments), nil when it has none.
+    public func add(_ c: AuditCase, template: HandoverTemplate?, audit: AuditWorkSummary? = nil, digest: String) throws {
         checkRows.append([.text(c.id), .text(digest), .text(c.location.file)])
         let lib = ctx.library
         let unit = ExportCell.text(c.post.unit), name = ExportCell.text(c.official.name)
@@ -168,6 +193,38 @@ public final class FillInExporter {
                                                                      ExportCell(y.grade.map { .text($0.label.zh) } ?? .blank, .unlocked)])
             try recordBase(FillIn.assessment, c.id, String(y.year), [FillIn.show(y.performance), FillIn.show(y.opinion), FillIn.show(y.teamScore), y.grade?.label.zh])
         }
+        guard let audit, !audit.items.isEmpty else { return }
+        // The case's team, for the 审查人 and 结论人 dropdowns.
+        let names = c.team.map(\.name)
+        let teamRow = teamRows
+        try sink.append(teams, [.text(c.id)] + names.map { .text($0) })
+        teamRows += 1
+        func team(_ sheet: Int, _ layout: FillIn.SheetLayout, _ key: String, rows: Int) throws {
+            guard !names.isEmpty, rows > 0 else { return }
+            try sink.listRows(sheet, col: layout.keys.firstIndex(of: key)!, lastRows: rows, listSheet: FillIn.teamSheet, listRow: teamRow,
+                              listColumns: 1...names.count)
+        }
+        for r in audit.items {
+            let st = r.state
+            try sink.append(handles[4], ids(c.id, r.item.id) + [unit, name, .text(lib.department(r.department).zh), .text(r.item.label.zh, .wrap),
+                                                                ExportCell(.text(st.status.label.zh), .unlocked),
+                                                                ExportCell(st.examiner.map { .text($0) } ?? .blank, .unlocked),
+                                                                ExportCell(FillIn.ids(st.findings).map { .text($0) } ?? .blank, .unlocked),
+                                                                ExportCell(st.reason.map { .text($0) } ?? .blank, .unlocked),
+                                                                ExportCell(st.note.map { .text($0) } ?? .blank, .unlocked)])
+            try recordBase(FillIn.auditItems, c.id, r.item.id, [st.status.label.zh, st.examiner, FillIn.ids(st.findings), st.reason, st.note])
+        }
+        try team(handles[4], FillIn.auditItems, "examiner", rows: audit.items.count)
+        for d in audit.departments {
+            let con = c.audit?.conclusions[d.department]
+            try sink.append(handles[5], ids(c.id, d.department) + [unit, name, .text(lib.department(d.department).zh),
+                                                                   ExportCell(con.map { .text($0.result.label.zh) } ?? .blank, .unlocked),
+                                                                   ExportCell(con.map { .text($0.by) } ?? .blank, .unlocked),
+                                                                   ExportCell(con.map { .date($0.date) } ?? .blank, .unlockedDate),
+                                                                   ExportCell(con.flatMap { FillIn.ids($0.findings) }.map { .text($0) } ?? .blank, .unlocked)])
+            try recordBase(FillIn.conclusions, c.id, d.department, [con?.result.label.zh, con?.by, con?.date.description, con.flatMap { FillIn.ids($0.findings) }])
+        }
+        try team(handles[5], FillIn.conclusions, "by", rows: audit.departments.count)
     }
 
     /// Writes the instructions and the hidden check sheet, and closes the workbook.
@@ -179,6 +236,8 @@ public final class FillInExporter {
             "交接清单：选择状态；「不适用」须填写理由，「有问题」须填写关联问题编号（见“问题与整改”）。",
             "问题与整改：选择整改状态和责任；金额以万元计；整改期限填写日期（如 2025-03-31）。",
             "考核：工作实绩、民意测评、班子得分为 0–100 分；等次由 termaudit 按政策计算，考核委员会已定的等次在「给定等次」中选择（按给定为准）。",
+            "审计事项：各部门逐项选择状态（未发现问题 / 发现问题 / 不适用 须写理由），审查人从本案审计组中选择；发现问题的填写关联问题编号（如 F1, F2）。",
+            "部门结论：各部门审完本部门事项后填写结论、结论人（审计组成员）和日期；发现问题的填写关联问题编号。",
             "请勿修改隐藏列和隐藏工作表：它们把每一行与案卷文件对应起来。填好后用 `termaudit import 本文件.xlsx` 导入；导入前可加 --dry-run 预览改动。",
             "Fill in the yellow cells only; choose from the dropdowns. Import with `termaudit import FILE.xlsx` (add --dry-run to preview).",
         ]

@@ -120,6 +120,12 @@ public final class LxwBackend: WorkbookBackend {
                                             source: CellRange(firstRow: 0, firstCol: listCol, lastRow: max(count - 1, 0), lastCol: listCol))
     }
 
+    public func rowListValidation(_ sheet: Int, col: Int, firstRow: Int, lastRow: Int, listSheet: String, listRow: Int, firstListCol: Int, lastListCol: Int) throws {
+        try sheets[sheet].addListValidation(range: CellRange(firstRow: firstRow, firstCol: col, lastRow: lastRow, lastCol: col),
+                                            sourceSheet: listSheet,
+                                            source: CellRange(firstRow: listRow, firstCol: firstListCol, lastRow: listRow, lastCol: lastListCol))
+    }
+
     public func hide(_ sheet: Int) throws { try sheets[sheet].hide() }
 
     public func close() throws { try workbook.close() }

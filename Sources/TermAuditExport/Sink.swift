@@ -166,6 +166,8 @@ public protocol WorkbookSink: AnyObject {
     func append(_ sheet: Int, _ cells: [ExportCell], height: Double?) throws
     /// Starts a new printed page before the next row of a sheet.
     func breakPage(_ sheet: Int) throws
+    /// A dropdown on column `col` of the last `count` rows appended to a sheet, listing one row of a list sheet.
+    func listRows(_ sheet: Int, col: Int, lastRows count: Int, listSheet: String, listRow: Int, listColumns: ClosedRange<Int>) throws
     /// Finishes every sheet (column widths, filters, highlights) and writes the file.
     func close() throws
 }

@@ -490,7 +490,7 @@ public struct RowMaker: Sendable {
 
     /// An ISO 8601 time (as signatures record it, in UTC) in Beijing time with the zone shown:
     /// `2024-12-19T01:00:00Z` → `2024-12-19 09:00 北京时间 (UTC+8)`. Unreadable text is shown as it is.
-    static func beijingTime(_ iso: String) -> String {
+    public static func beijingTime(_ iso: String) -> String {
         guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!

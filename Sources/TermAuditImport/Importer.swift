@@ -77,7 +77,7 @@ public struct VoidedSignature: Sendable, CustomStringConvertible {
     public var name: String
     public var time: String
 
-    public var description: String { "\(caseID) \(role.zh) \(name)（\(time)）" }
+    public var description: String { "\(caseID) \(role.zh) \(name)（\(RowMaker.beijingTime(time))）" }
 }
 
 /// What an import may do beyond applying clean changes.

@@ -2,6 +2,7 @@ import Foundation
 import TermAudit
 import TermAuditExport
 import TermAuditLoader
+import TermAuditRules
 import TermAuditSignoff
 
 /// Collects the workbook's values per case, compares them with the case files, and makes the edits.
@@ -72,6 +73,8 @@ struct Planner {
             case FillIn.checklist.name: try item(&c, key, cells)
             case FillIn.findings.name: try finding(&c, key, cells)
             case FillIn.assessment.name: try year(&c, key, cells)
+            case FillIn.auditItems.name: try auditItem(&c, key, cells)
+            case FillIn.conclusions.name: try conclusion(&c, key, cells)
             default: break
             }
             expected[id] = c
@@ -148,7 +151,7 @@ struct Planner {
             let value: YAMLValue = pairs.count == 1 ? .text(new.status.rawValue) : .flowMap(pairs)
             let shown = [new.status.label.zh, new.reason, new.finding, new.note].compactMap { $0 }.joined(separator: "；")
             if c.handover == nil {
-                change(c.id, [.key("handover")], .flowMap([("checklist", .text(tid)), ("items", .flowMap([(key, value)]))]), field: field, old: nil, new: shown)
+                change(c.id, [.key("handover")], .blockMap([("checklist", .text(tid)), ("items", .blockMap([(key, value)]))]), field: field, old: nil, new: shown)
             } else {
                 change(c.id, base, value, field: field, old: old.map { $0.status.label.zh }, new: shown, order: template.allItems.map(\.item.id))
             }
@@ -232,6 +235,114 @@ struct Planner {
         }
     }
 
+    /// The case's audit program items and departments, as the rules see them.
+    private func auditSummary(_ c: AuditCase) -> AuditWorkSummary {
+        AuditWorkRules.summarize(c, library: lib, defaultProgram: workspace.config.auditProgram, reassign: workspace.config.auditReassign,
+                                 requiredOrder: workspace.policy?.team.requiredDepartments ?? [])
+    }
+
+    /// A team member of the case, by name.
+    private func member(_ cell: CellReader, _ name: String?, in c: AuditCase) throws {
+        guard let name, !c.team.contains(where: { $0.name == name }) else { return }
+        throw cell.problem("'\(name)' is not a member of case \(c.id)'s audit team",
+                           c.team.isEmpty ? "name the audit team in the case file first" : "one of: " + c.team.map(\.name).joined(separator: " / "))
+    }
+
+    /// Finding ids written as `F1, F2` (also with 、，or spaces); each must be a finding of the case.
+    private func findingIDs(_ cell: CellReader, _ text: String?, in c: AuditCase) throws -> [String] {
+        guard let text else { return [] }
+        let ids = text.split(whereSeparator: { ", ，、;；".contains($0) }).map(String.init)
+        for id in ids where c.finding(id) == nil {
+            throw cell.problem("case \(c.id) has no finding '\(id)'", c.findings.isEmpty ? "the case has no findings" : "ids such as " + c.findings.map(\.id).joined(separator: ", "))
+        }
+        return ids
+    }
+
+    /// Writes a value into `audit:`, creating the section (with its program) when the case file has none.
+    private mutating func auditEdit(_ c: inout AuditCase, program: AuditProgram, section: String, key: String, value: YAMLValue?,
+                                    order: [String], field: String, old: String?, new: String?) {
+        if c.audit == nil {
+            guard let value else { return }
+            change(c.id, [.key("audit")], .blockMap([("program", .text(program.id)), (section, .blockMap([(key, value)]))]), field: field, old: old, new: new)
+            c.audit = AuditWork(program: program.id)
+        } else {
+            change(c.id, [.key("audit"), .key(section), .key(key)], value, field: field, old: old, new: new, order: order)
+        }
+    }
+
+    private mutating func auditItem(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
+        let summary = auditSummary(c)
+        guard let program = summary.program, summary.items.contains(where: { $0.item.id == key }) else {
+            if untouched(cells, c.id, key) { return }
+            throw cells["key"]!.problem("'\(key)' is not an item of case \(c.id)'s audit program", "do not edit the hidden columns")
+        }
+        let before = c.audit?.items[key] ?? AuditItemState(status: .pending)
+        let field = "审计事项 \(key)"
+        let status = merge(cells["status"]!, c.id, key, field + " 状态",
+                           workbook: try cells["status"]!.choice(AuditItemStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) ?? .pending,
+                           current: before.status, show: { $0?.label.zh }) ?? .pending
+        let examiner = merge(cells["examiner"]!, c.id, key, field + " 审查人", workbook: try cells["examiner"]!.text(), current: before.examiner, show: { $0 })
+        try member(cells["examiner"]!, examiner, in: c)
+        let listed = merge(cells["findings"]!, c.id, key, field + " 关联问题", workbook: try cells["findings"]!.text(), current: FillIn.ids(before.findings), show: { $0 })
+        let findings = try findingIDs(cells["findings"]!, listed, in: c)
+        let reason = merge(cells["reason"]!, c.id, key, field + " 理由", workbook: try cells["reason"]!.text(), current: before.reason, show: { $0 })
+        let note = merge(cells["note"]!, c.id, key, field + " 备注", workbook: try cells["note"]!.text(), current: before.note, show: { $0 })
+        guard status != before.status || examiner != before.examiner || findings != before.findings || reason != before.reason || note != before.note else { return }
+        var pairs: [(String, YAMLValue)] = [("status", .text(status.rawValue))]
+        if !findings.isEmpty { pairs.append(("findings", .flowList(findings.map { .text($0) }))) }
+        if let examiner { pairs.append(("examiner", .text(examiner))) }
+        if let reason { pairs.append(("reason", .text(reason))) }
+        if let note { pairs.append(("note", .text(note))) }
+        func shown(_ s: AuditItemState) -> String {
+            [s.status.label.zh, s.examiner, FillIn.ids(s.findings), s.reason, s.note].compactMap { $0 }.joined(separator: "；")
+        }
+        let new = AuditItemState(status: status, findings: findings, examiner: examiner, reason: reason, note: note)
+        auditEdit(&c, program: program, section: "items", key: key, value: pairs.count == 1 ? .text(status.rawValue) : .flowMap(pairs),
+                  order: program.items.map(\.id), field: field, old: shown(before), new: shown(new))
+        c.audit?.items[key] = new
+    }
+
+    private mutating func conclusion(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
+        let summary = auditSummary(c)
+        guard let program = summary.program, summary.departments.contains(where: { $0.department == key }) else {
+            if untouched(cells, c.id, key) { return }
+            throw cells["key"]!.problem("'\(key)' is not a department of case \(c.id)'s audit program", "do not edit the hidden columns")
+        }
+        let before = c.audit?.conclusions[key]
+        let field = "部门结论 \(lib.department(key).zh)"
+        let result = merge(cells["result"]!, c.id, key, field + " 结论",
+                           workbook: try cells["result"]!.choice(Conclusion.Result.allCases.map { ($0.label.zh, $0.rawValue, $0) }),
+                           current: before?.result, show: { $0?.label.zh })
+        let by = merge(cells["by"]!, c.id, key, field + " 结论人", workbook: try cells["by"]!.text(), current: before?.by, show: { $0 })
+        try member(cells["by"]!, by, in: c)
+        let date = merge(cells["date"]!, c.id, key, field + " 日期", workbook: try cells["date"]!.day(), current: before?.date, show: { $0?.description })
+        let listed = merge(cells["findings"]!, c.id, key, field + " 关联问题", workbook: try cells["findings"]!.text(),
+                           current: before.flatMap { FillIn.ids($0.findings) }, show: { $0 })
+        let findings = try findingIDs(cells["findings"]!, listed, in: c)
+        func shown(_ x: Conclusion?) -> String? {
+            x.map { [$0.result.label.zh, $0.by, $0.date.description, FillIn.ids($0.findings)].compactMap { $0 }.joined(separator: "；") }
+        }
+        let order = summary.departments.map(\.department)
+        if result == nil && by == nil && date == nil && findings.isEmpty {
+            // Emptied: the conclusion is withdrawn.
+            if before != nil {
+                auditEdit(&c, program: program, section: "conclusions", key: key, value: nil, order: order, field: field, old: shown(before), new: nil)
+                c.audit?.conclusions[key] = nil
+            }
+            return
+        }
+        guard let result else { throw cells["result"]!.problem("a conclusion needs 结论", "choose 未发现问题 or 发现问题, or empty the whole row") }
+        guard let by else { throw cells["by"]!.problem("a conclusion needs 结论人", "the audit team member who gives it") }
+        guard let date else { throw cells["date"]!.problem("a conclusion needs 日期", "a date such as 2024-12-15") }
+        if let b = before, b.result == result, b.by == by, b.date == date, b.findings == findings { return }
+        var pairs: [(String, YAMLValue)] = [("result", .text(result.rawValue))]
+        if !findings.isEmpty { pairs.append(("findings", .flowList(findings.map { .text($0) }))) }
+        pairs += [("by", .text(by)), ("date", .date(date))]
+        let new = Conclusion(result: result, findings: findings, by: by, date: date)
+        auditEdit(&c, program: program, section: "conclusions", key: key, value: .flowMap(pairs), order: order, field: field, old: shown(before), new: shown(new))
+        c.audit?.conclusions[key] = new
+    }
+
     /// Makes the edits file by file and checks each result reads back as exactly the expected case.
     func finish(files: [String: URL]) -> ImportResult<([FieldChange], [FileChange])> {
         var changes: [FieldChange] = []
@@ -243,9 +354,14 @@ struct Planner {
             let display = cases[id]!.location.file
             do {
                 let text = try String(contentsOf: url, encoding: .utf8)
-                let editor = try CaseFileEditor(text: text, file: display)
-                for e in list { try editor.set(e.path, to: e.value, order: e.order) }
-                let newText = try editor.result()
+                // One edit at a time on the text so far: an edit may create a section (audit:, handover:) that the
+                // next one edits inside.
+                var newText = text
+                for e in list {
+                    let editor = try CaseFileEditor(text: newText, file: display)
+                    try editor.set(e.path, to: e.value, order: e.order)
+                    newText = try editor.result()
+                }
                 let (reread, diags) = WorkspaceLoader.parseCase(text: newText, file: display, library: workspace.library, policy: workspace.policy,
                                                                 context: CaseContext(workspace))
                 guard let reread, diags.isEmpty else {

@@ -8,9 +8,14 @@ public indirect enum YAMLValue: Sendable, Equatable {
     case text(String)
     case date(Day)
     case flowMap([(String, YAMLValue)])
+    case flowList([YAMLValue])
+    /// A mapping written in block style when it starts a new top-level section (flow style elsewhere).
+    case blockMap([(String, YAMLValue)])
 
     public static func == (a: YAMLValue, b: YAMLValue) -> Bool {
         switch (a, b) {
+        case let (.blockMap(x), .blockMap(y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+        case let (.flowList(x), .flowList(y)): return x == y
         case let (.number(x), .number(y)): return x == y
         case let (.text(x), .text(y)): return x == y
         case let (.date(x), .date(y)): return x == y
@@ -329,7 +334,11 @@ public final class CaseFileEditor {
             // Top level: a new line at the end of the file.
             var text = ""
             if let last = scalars.last, last != "\n" { text += newline }
-            text += "\(keyText): \(render(value, flow: false))" + newline
+            if case .blockMap = value {
+                text += "\(keyText):" + renderBlock(value, indent: 2) + newline
+            } else {
+                text += "\(keyText): \(render(value, flow: false))" + newline
+            }
             edits.append((scalars.count, scalars.count, text))
         } else {
             guard let first = m.first?.key else { throw fail("cannot add to an empty mapping") }
@@ -341,6 +350,15 @@ public final class CaseFileEditor {
 
     // MARK: Rendering
 
+    /// A block mapping's lines, each on a new line at `indent` (nested block mappings further in).
+    func renderBlock(_ v: YAMLValue, indent: Int) -> String {
+        guard case .blockMap(let pairs) = v else { return " " + render(v, flow: false) }
+        let pad = String(repeating: " ", count: indent)
+        return pairs.map { k, value in
+            newline + pad + Self.scalarText(k, flow: false) + ":" + renderBlock(value, indent: indent + 2)
+        }.joined()
+    }
+
     func render(_ v: YAMLValue, flow: Bool) -> String {
         switch v {
         case .number(let d):
@@ -350,6 +368,10 @@ public final class CaseFileEditor {
         case .text(let s): return Self.scalarText(s, flow: flow)
         case .flowMap(let pairs):
             return "{" + pairs.map { "\(Self.scalarText($0.0, flow: true)): \(render($0.1, flow: true))" }.joined(separator: ", ") + "}"
+        case .flowList(let values):
+            return "[" + values.map { render($0, flow: true) }.joined(separator: ", ") + "]"
+        case .blockMap(let pairs):
+            return render(.flowMap(pairs), flow: true)
         }
     }
 

@@ -75,6 +75,13 @@ public struct CaseEvaluator: Sendable {
         return systems.system(kind: unit.kind, rank: c.post.rank)
     }
 
+    /// The audit program items of a case with the department answering for each (the program, its reassignments),
+    /// and the departments in the policy's order: what the audit team fills in.
+    public func auditWork(_ c: AuditCase) -> AuditWorkSummary {
+        AuditWorkRules.summarize(c, library: library, defaultProgram: defaultProgram, reassign: reassign,
+                                 requiredOrder: policy.team.requiredDepartments)
+    }
+
     /// Evaluates one case; `signatures` gives the verdict of each signed role (verified elsewhere).
     public func evaluate(_ c: AuditCase, signatures: [String: SignatureVerdict] = [:]) -> CaseStatus {
         var reasons: [Reason] = []

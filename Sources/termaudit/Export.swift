@@ -120,7 +120,7 @@ struct Export: ParsableCommand {
                 guard errors.isEmpty, let c, let prepared else { return }
                 if let fillIn {
                     let template = (c.handover?.checklist ?? defaultTemplate).flatMap { stream.library.handoverTemplates[$0] }
-                    try fillIn.add(c, template: template, digest: prepared.digest)
+                    try fillIn.add(c, template: template, audit: evaluator.auditWork(c), digest: prepared.digest)
                 } else if let rows = prepared.rows {
                     try exporter?.add(rows)
                 }

@@ -427,3 +427,68 @@ import XlsxReader
 enum XlsxLimitsForTests {
     static var tiny: XlsxLimits { XlsxLimits.default }
 }
+
+@Suite("The audit team's sheets: 审计事项 and 部门结论")
+struct AuditSheetTests {
+    @Test("each department records its items and conclusion in the workbook; the case gets an audit section in program order")
+    func recordItemsAndConclusion() throws {
+        let ws = try I.workspace()
+        let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
+        let export = try I.fillIn(ws)
+        try I.fill(export, [
+            ("审计事项", "2024-007", "debts", "状态", "'发现问题'"),
+            ("审计事项", "2024-007", "debts", "审查人", "'李明'"),
+            ("审计事项", "2024-007", "debts", "关联问题", "'F1'"),
+            ("审计事项", "2024-007", "policy-implementation", "状态", "'未发现问题'"),
+            ("审计事项", "2024-007", "policy-implementation", "审查人", "'李明'"),
+            ("审计事项", "2024-007", "integrity", "状态", "'no_problem'"),
+            ("审计事项", "2024-007", "integrity", "审查人", "'赵红'"),
+            ("部门结论", "2024-007", "discipline", "结论", "'未发现问题'"),
+            ("部门结论", "2024-007", "discipline", "结论人", "'赵红'"),
+            ("部门结论", "2024-007", "discipline", "日期", "'2024-12-16'"),
+        ], to: filled)
+        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("已导入 4 处改动"), "\(r.out)")
+        let c = try #require(try I.load(ws).cases.first { $0.id == "2024-007" })
+        let audit = try #require(c.audit)
+        #expect(audit.program == "department-heads")
+        #expect(audit.items["debts"]?.status == .problem && audit.items["debts"]?.findings == ["F1"] && audit.items["debts"]?.examiner == "李明")
+        #expect(audit.items["policy-implementation"]?.status == .noProblem && audit.items["integrity"]?.examiner == "赵红")
+        #expect(audit.conclusions["discipline"]?.by == "赵红" && audit.conclusions["discipline"]?.date == Day(iso: "2024-12-16"))
+        // Items are written in the program's order.
+        let text = try String(contentsOf: ws.appendingPathComponent("cases/2024-007.yaml"), encoding: .utf8)
+        let p = try #require(text.range(of: "policy-implementation:")), d = try #require(text.range(of: "debts: {status: problem"))
+        let i = try #require(text.range(of: "integrity:"))
+        #expect(p.lowerBound < d.lowerBound && d.lowerBound < i.lowerBound, "\(text)")
+        #expect(try I.run([I.termaudit, "validate", ws.path]).status == 0)
+        let status = try I.run([I.termaudit, "status", ws.path, "--case", "2024-007"])
+        #expect(status.out.contains("纪检 2/2") || status.out.contains("纪检 1/2"), "\(status.out)")
+    }
+
+    @Test("审查人 must be a member of the case's team (a dropdown of that team), a conclusion needs its three parts")
+    func refusals() throws {
+        let ws = try I.workspace()
+        let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
+        let export = try I.fillIn(ws)
+        try I.fill(export, [
+            ("审计事项", "2024-007", "debts", "状态", "'发现问题'"),
+            ("审计事项", "2024-007", "debts", "审查人", "'张三'"),
+            ("部门结论", "2024-007", "audit", "结论", "'未发现问题'"),
+        ], to: filled)
+        let before = try I.contents(ws)
+        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(r.status == 1)
+        #expect(r.err.range(of: #"审计事项!I\d+: '张三' is not a member of case 2024-007's audit team"#, options: .regularExpression) != nil, "\(r.err)")
+        #expect(r.err.contains("李明 / 赵红 / 钱进 / 孙丽"))
+        #expect(r.err.range(of: #"部门结论!H\d+: a conclusion needs 结论人"#, options: .regularExpression) != nil, "\(r.err)")
+        #expect(try I.contents(ws) == before)
+        // The dropdown of 审查人 lists the case's own team, from the hidden sheet 审计组名单.
+        let py = "import zipfile,re,sys\nz=zipfile.ZipFile(sys.argv[1])\nnames=[n for n in z.namelist() if n.startswith('xl/worksheets/')]\n"
+            + "print(sum(len(re.findall(r\"<formula1>'审计组名单'!\\$B\\$\\d+(?::\\$[A-Z]+\\$\\d+)?</formula1>\", z.read(n).decode())) for n in names))\n"
+        let script = ws.deletingLastPathComponent().appendingPathComponent("dv.py")
+        try py.write(to: script, atomically: true, encoding: .utf8)
+        let count = try I.run(["python3", script.path, export.path])
+        #expect((Int(count.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 2 * 20, "\(count.out) \(count.err)")
+    }
+}
