@@ -304,7 +304,7 @@ def run_openpyxl(dump, out):
             dv = DataValidation(type="list", formula1="'%s'!%s" % (target.replace("'", "''"), ref))
             col_letter = get_column_letter(int(col) + 1)
             dv.add("%s2:%s%d" % (col_letter, col_letter, int(last_row) + 1))
-            sheets[int(h)].add_data_validation(dv)
+            sheets[int(h)].data_validations.append(dv)
         elif cmd == "hlist":
             flush()
             h, col, first, last_row, rest2 = rest.split(" ", 4)
@@ -316,7 +316,7 @@ def run_openpyxl(dump, out):
             dv = DataValidation(type="list", formula1="'%s'!%s" % (target.replace("'", "''"), ref))
             col_letter = get_column_letter(int(col) + 1)
             dv.add("%s%d:%s%d" % (col_letter, int(first) + 1, col_letter, int(last_row) + 1))
-            sheets[int(h)].add_data_validation(dv)
+            sheets[int(h)].data_validations.append(dv)
         elif cmd == "page":
             h, fit, scale, repeat_cols = (int(x) for x in rest.split(" "))
             ws = sheets[h]

@@ -31,9 +31,14 @@ public enum FillIn {
     public static let checklist = SheetLayout(name: "交接清单", keys: ["case", "key", "check", "unit", "official", "area", "item", "status", "reason", "finding", "note"],
                                               headers: ["案卷", "事项编号", "校验码", "单位", "姓名", "交接领域", "交接事项", "状态", "不适用理由", "关联问题", "备注"],
                                               editable: ["status", "reason", "finding", "note"])
-    public static let findings = SheetLayout(name: "问题与整改", keys: ["case", "key", "check", "unit", "official", "title", "status", "responsibility", "amount", "due", "note"],
-                                             headers: ["案卷", "问题编号", "校验码", "单位", "姓名", "问题", "整改状态", "责任", "金额（万元）", "整改期限", "备注"],
-                                             editable: ["status", "responsibility", "amount", "due", "note"])
+    public static let findings = SheetLayout(name: "问题与整改", keys: ["case", "key", "check", "unit", "official", "title", "category", "department", "status",
+                                                                     "responsibility", "amount", "due", "note"],
+                                             headers: ["案卷", "问题编号", "校验码", "单位", "姓名", "问题", "类别", "发现部门", "整改状态", "责任", "金额（万元）", "整改期限", "备注"],
+                                             editable: ["title", "category", "department", "status", "responsibility", "amount", "due", "note"])
+    /// Blank rows per case in 问题与整改 for findings found while filling in (row keys `+1`, `+2` …).
+    public static let newFindingRows = 2
+    /// Whether a row key is one of the blank new-finding rows.
+    public static func isNewFinding(_ key: String) -> Bool { key.hasPrefix("+") }
     public static let assessment = SheetLayout(name: "考核", keys: ["case", "key", "check", "unit", "official", "year", "performance", "opinion", "team_score", "grade"],
                                                headers: ["案卷", "年度", "校验码", "单位", "姓名", "年度", "工作实绩", "民意测评", "班子得分", "给定等次"],
                                                editable: ["performance", "opinion", "team_score", "grade"])
@@ -84,18 +89,27 @@ public enum FillIn {
 public final class FillInExporter {
     private let sink: WorkbookSink
     private let ctx: ExportContext
-    private var handles: [Int] = []
+    /// Only what this department fills in (`--department`): its audit items, its conclusion, its findings.
+    private let department: String?
+    /// The data sheets written, by name.
+    private var handles: [String: Int] = [:]
     private var base = 0
     private var teams = 0
     /// Rows written to the team sheet so far.
     private var teamRows = 0
     private var checkRows: [[ExportCell]] = []
 
-    public init(sink: WorkbookSink, context: ExportContext) throws {
+    /// The sheets of a department's workbook (the others are filled in by the team as a whole).
+    public static let departmentSheets = [FillIn.findings.name, FillIn.auditItems.name, FillIn.conclusions.name]
+
+    public init(sink: WorkbookSink, context: ExportContext, department: String? = nil) throws {
         self.sink = sink
         self.ctx = context
+        self.department = department
         let lib = context.library
         let responsibilities = lib.responsibilities.map(\.label.zh)
+        let categories = lib.findingCategories.map(\.label.zh)
+        let departments = lib.departments.map(\.label.zh)
         _ = try sink.addSheet(SheetSpec(name: "填写说明", columns: [ColumnSpec("", .wrap, min: 100, max: 110)], table: false, protect: true, landscape: false))
         // Data sheets: hidden identifiers, locked context, unlocked (yellow) cells to fill.
         func cols(_ l: FillIn.SheetLayout, _ styles: [String: ExportStyle]) -> [ColumnSpec] {
@@ -106,23 +120,24 @@ public final class FillInExporter {
         func list(_ column: String, _ layout: FillIn.SheetLayout, _ listCol: Int, _ count: Int) -> ListValidation {
             ListValidation(column: layout.keys.firstIndex(of: column)!, listSheet: FillIn.listSheet, listColumn: listCol, count: count)
         }
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.indicators.name, columns: cols(FillIn.indicators, ["name": .wrap]), protect: true, keyColumns: 5,
-                                                   validations: [list("rating", FillIn.indicators, 0, FillIn.ratingLabels.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.checklist.name, columns: cols(FillIn.checklist, ["item": .wrap]), protect: true, keyColumns: 5,
-                                                   validations: [list("status", FillIn.checklist, 1, FillIn.itemStatusLabels.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.findings.name, columns: cols(FillIn.findings, ["title": .wrap]), protect: true, keyColumns: 5,
-                                                   validations: [list("status", FillIn.findings, 2, FillIn.findingStatusLabels.count),
-                                                                 list("responsibility", FillIn.findings, 3, responsibilities.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.assessment.name, columns: cols(FillIn.assessment, [:]), protect: true, keyColumns: 5,
-                                                   validations: [list("grade", FillIn.assessment, 4, FillIn.gradeLabels.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.auditItems.name, columns: cols(FillIn.auditItems, ["item": .wrap, "note": .wrap, "reason": .wrap]),
-                                                   protect: true, keyColumns: 5,
-                                                   validations: [list("status", FillIn.auditItems, 5, FillIn.auditItemStatusLabels.count)])))
-        handles.append(try sink.addSheet(SheetSpec(name: FillIn.conclusions.name, columns: cols(FillIn.conclusions, [:]), protect: true, keyColumns: 5,
-                                                   validations: [list("result", FillIn.conclusions, 6, FillIn.conclusionLabels.count)])))
+        let specs: [(FillIn.SheetLayout, [String: ExportStyle], [ListValidation])] = [
+            (FillIn.indicators, ["name": .wrap], [list("rating", FillIn.indicators, 0, FillIn.ratingLabels.count)]),
+            (FillIn.checklist, ["item": .wrap], [list("status", FillIn.checklist, 1, FillIn.itemStatusLabels.count)]),
+            (FillIn.findings, ["title": .wrap], [list("status", FillIn.findings, 2, FillIn.findingStatusLabels.count),
+                                                 list("responsibility", FillIn.findings, 3, responsibilities.count),
+                                                 list("category", FillIn.findings, 7, categories.count),
+                                                 list("department", FillIn.findings, 8, departments.count)]),
+            (FillIn.assessment, [:], [list("grade", FillIn.assessment, 4, FillIn.gradeLabels.count)]),
+            (FillIn.auditItems, ["item": .wrap, "note": .wrap, "reason": .wrap], [list("status", FillIn.auditItems, 5, FillIn.auditItemStatusLabels.count)]),
+            (FillIn.conclusions, [:], [list("result", FillIn.conclusions, 6, FillIn.conclusionLabels.count)]),
+        ]
+        for (layout, styles, validations) in specs where department == nil || Self.departmentSheets.contains(layout.name) {
+            handles[layout.name] = try sink.addSheet(SheetSpec(name: layout.name, columns: cols(layout, styles), protect: true, keyColumns: 5,
+                                                               validations: validations))
+        }
         // Lists for the dropdowns (ranges on a hidden sheet: inline lists crash libxlsxwriter 1.1.4 on CJK text).
         let columns = [FillIn.ratingLabels, FillIn.itemStatusLabels, FillIn.findingStatusLabels, responsibilities, FillIn.gradeLabels,
-                       FillIn.auditItemStatusLabels, FillIn.conclusionLabels]
+                       FillIn.auditItemStatusLabels, FillIn.conclusionLabels, categories, departments]
         let lists = try sink.addSheet(SheetSpec(name: FillIn.listSheet, columns: columns.map { _ in ColumnSpec("", .text) }, table: false, protect: true, hidden: true))
         for r in 0..<(columns.map(\.count).max() ?? 0) {
             try sink.append(lists, columns.map { r < $0.count ? .text($0[r]) : .text(nil) })
@@ -149,7 +164,8 @@ public final class FillInExporter {
         checkRows.append([.text(c.id), .text(digest), .text(c.location.file)])
         let lib = ctx.library
         let unit = ExportCell.text(c.post.unit), name = ExportCell.text(c.official.name)
-        for ind in c.indicators {
+        if let sheet = handles[FillIn.indicators.name] {
+          for ind in c.indicators {
             var row = ids(c.id, ind.id) + [unit, name, .text(ind.name, .wrap), .text(ind.unit)]
             switch ind.measure {
             case let .quantitative(target, actual, better):
@@ -159,16 +175,17 @@ public final class FillInExporter {
                 row += [.text(target, .wrap), .text("定性"), .text(nil), ExportCell(rating.map { .text($0.label.zh) } ?? .blank, .unlocked)]
             }
             row.append(ExportCell(ind.note.map { .text($0) } ?? .blank, .unlocked))
-            try sink.append(handles[0], row)
+            try sink.append(sheet, row)
             switch ind.measure {
             case let .quantitative(_, actual, _): try recordBase(FillIn.indicators, c.id, ind.id, [FillIn.show(actual), nil, ind.note])
             case let .qualitative(_, rating): try recordBase(FillIn.indicators, c.id, ind.id, [nil, rating?.label.zh, ind.note])
             }
+          }
         }
-        if let template {
+        if let template, let sheet = handles[FillIn.checklist.name] {
             for (area, item) in template.allItems {
                 let st = c.handover?.items[item.id] ?? ItemState(status: .pending)
-                try sink.append(handles[1], ids(c.id, item.id) + [unit, name, .text(area.label.zh), .text(item.label.zh, .wrap),
+                try sink.append(sheet, ids(c.id, item.id) + [unit, name, .text(area.label.zh), .text(item.label.zh, .wrap),
                                                                    ExportCell(.text(st.status.label.zh), .unlocked),
                                                                    ExportCell(st.reason.map { .text($0) } ?? .blank, .unlocked),
                                                                    ExportCell(st.finding.map { .text($0) } ?? .blank, .unlocked),
@@ -176,24 +193,46 @@ public final class FillInExporter {
                 try recordBase(FillIn.checklist, c.id, item.id, [st.status.label.zh, st.reason, st.finding, st.note])
             }
         }
-        for f in c.findings {
-            try sink.append(handles[2], ids(c.id, f.id) + [unit, name, .text(f.title, .wrap),
-                                                           ExportCell(.text(f.status.label.zh), .unlocked),
-                                                           ExportCell(f.responsibility.map { .text(lib.responsibility($0).zh) } ?? .blank, .unlocked),
-                                                           .number(f.amount, .unlockedNumber),
-                                                           ExportCell(f.due.map { .date($0) } ?? .blank, .unlockedDate),
-                                                           ExportCell(f.note.map { .text($0) } ?? .blank, .unlocked)])
-            try recordBase(FillIn.findings, c.id, f.id, [f.status.label.zh, f.responsibility.map { lib.responsibility($0).zh }, FillIn.show(f.amount),
-                                                         f.due?.description, f.note])
+        if let sheet = handles[FillIn.findings.name] {
+            // A department's workbook: the findings it found (its own, or linked to its audit items).
+            let mine = department.map { d in
+                Set(c.findings.filter { $0.department == d }.map(\.id) + (audit?.items.filter { $0.department == d }.flatMap(\.state.findings) ?? []))
+            }
+            for f in c.findings where mine?.contains(f.id) ?? true {
+                let category = lib.findingCategory(f.category).zh, dept = f.department.map { lib.department($0).zh }
+                try sink.append(sheet, ids(c.id, f.id) + [unit, name, .text(f.title, .wrap), .text(category), .text(dept),
+                                                          ExportCell(.text(f.status.label.zh), .unlocked),
+                                                          ExportCell(f.responsibility.map { .text(lib.responsibility($0).zh) } ?? .blank, .unlocked),
+                                                          .number(f.amount, .unlockedNumber),
+                                                          ExportCell(f.due.map { .date($0) } ?? .blank, .unlockedDate),
+                                                          ExportCell(f.note.map { .text($0) } ?? .blank, .unlocked)])
+                try recordBase(FillIn.findings, c.id, f.id, [f.title, category, dept, f.status.label.zh, f.responsibility.map { lib.responsibility($0).zh },
+                                                             FillIn.show(f.amount), f.due?.description, f.note])
+            }
+            // Blank rows for findings found now: everything unlocked; the department's own workbook names it.
+            let preset = department.map { lib.department($0).zh }
+            for n in 1...FillIn.newFindingRows {
+                let key = "+\(n)"
+                try sink.append(sheet, ids(c.id, key) + [unit, name, ExportCell(.blank, .unlocked), ExportCell(.blank, .unlocked),
+                                                         ExportCell(preset.map { .text($0) } ?? .blank, .unlocked),
+                                                         ExportCell(.blank, .unlocked), ExportCell(.blank, .unlocked), ExportCell(.blank, .unlockedNumber),
+                                                         ExportCell(.blank, .unlockedDate), ExportCell(.blank, .unlocked)])
+                try recordBase(FillIn.findings, c.id, key, [nil, nil, preset, nil, nil, nil, nil, nil])
+            }
         }
-        for y in c.assessment {
-            try sink.append(handles[3], ids(c.id, String(y.year)) + [unit, name, .number(Double(y.year), .integer),
-                                                                     .number(y.performance, .unlockedNumber), .number(y.opinion, .unlockedNumber),
-                                                                     .number(y.teamScore, .unlockedNumber),
-                                                                     ExportCell(y.grade.map { .text($0.label.zh) } ?? .blank, .unlocked)])
+        if let sheet = handles[FillIn.assessment.name] {
+          for y in c.assessment {
+            try sink.append(sheet, ids(c.id, String(y.year)) + [unit, name, .number(Double(y.year), .integer),
+                                                                .number(y.performance, .unlockedNumber), .number(y.opinion, .unlockedNumber),
+                                                                .number(y.teamScore, .unlockedNumber),
+                                                                ExportCell(y.grade.map { .text($0.label.zh) } ?? .blank, .unlocked)])
             try recordBase(FillIn.assessment, c.id, String(y.year), [FillIn.show(y.performance), FillIn.show(y.opinion), FillIn.show(y.teamScore), y.grade?.label.zh])
+          }
         }
-        guard let audit, !audit.items.isEmpty else { return }
+        guard let audit, !audit.items.isEmpty, let itemSheet = handles[FillIn.auditItems.name],
+              let conclusionSheet = handles[FillIn.conclusions.name] else { return }
+        let items = audit.items.filter { department == nil || $0.department == department }
+        let departments = audit.departments.filter { department == nil || $0.department == department }
         // The case's team, for the 审查人 and 结论人 dropdowns.
         let names = c.team.map(\.name)
         let teamRow = teamRows
@@ -204,9 +243,9 @@ public final class FillInExporter {
             try sink.listRows(sheet, col: layout.keys.firstIndex(of: key)!, lastRows: rows, listSheet: FillIn.teamSheet, listRow: teamRow,
                               listColumns: 1...names.count)
         }
-        for r in audit.items {
+        for r in items {
             let st = r.state
-            try sink.append(handles[4], ids(c.id, r.item.id) + [unit, name, .text(lib.department(r.department).zh), .text(r.item.label.zh, .wrap),
+            try sink.append(itemSheet, ids(c.id, r.item.id) + [unit, name, .text(lib.department(r.department).zh), .text(r.item.label.zh, .wrap),
                                                                 ExportCell(.text(st.status.label.zh), .unlocked),
                                                                 ExportCell(st.examiner.map { .text($0) } ?? .blank, .unlocked),
                                                                 ExportCell(FillIn.ids(st.findings).map { .text($0) } ?? .blank, .unlocked),
@@ -214,17 +253,17 @@ public final class FillInExporter {
                                                                 ExportCell(st.note.map { .text($0) } ?? .blank, .unlocked)])
             try recordBase(FillIn.auditItems, c.id, r.item.id, [st.status.label.zh, st.examiner, FillIn.ids(st.findings), st.reason, st.note])
         }
-        try team(handles[4], FillIn.auditItems, "examiner", rows: audit.items.count)
-        for d in audit.departments {
+        try team(itemSheet, FillIn.auditItems, "examiner", rows: items.count)
+        for d in departments {
             let con = c.audit?.conclusions[d.department]
-            try sink.append(handles[5], ids(c.id, d.department) + [unit, name, .text(lib.department(d.department).zh),
+            try sink.append(conclusionSheet, ids(c.id, d.department) + [unit, name, .text(lib.department(d.department).zh),
                                                                    ExportCell(con.map { .text($0.result.label.zh) } ?? .blank, .unlocked),
                                                                    ExportCell(con.map { .text($0.by) } ?? .blank, .unlocked),
                                                                    ExportCell(con.map { .date($0.date) } ?? .blank, .unlockedDate),
                                                                    ExportCell(con.flatMap { FillIn.ids($0.findings) }.map { .text($0) } ?? .blank, .unlocked)])
             try recordBase(FillIn.conclusions, c.id, d.department, [con?.result.label.zh, con?.by, con?.date.description, con.flatMap { FillIn.ids($0.findings) }])
         }
-        try team(handles[5], FillIn.conclusions, "by", rows: audit.departments.count)
+        try team(conclusionSheet, FillIn.conclusions, "by", rows: departments.count)
     }
 
     /// Writes the instructions and the hidden check sheet, and closes the workbook.
@@ -234,7 +273,7 @@ public final class FillInExporter {
             "只需填写黄色单元格，其余单元格已锁定。下拉单元格请从列表中选择。",
             "指标：定量指标填写「完成值」（数字，未完成也如实填写；留空表示未报）；定性指标在「评价」中选择 达成 / 部分达成 / 未达成。",
             "交接清单：选择状态；「不适用」须填写理由，「有问题」须填写关联问题编号（见“问题与整改”）。",
-            "问题与整改：选择整改状态和责任；金额以万元计；整改期限填写日期（如 2025-03-31）。",
+            "问题与整改：选择整改状态和责任；金额以万元计；整改期限填写日期（如 2025-03-31）。每个案卷下方有空白行，新发现的问题填在其中：写明问题、类别和发现部门，编号由 termaudit 按 F1、F2 … 顺延。",
             "考核：工作实绩、民意测评、班子得分为 0–100 分；等次由 termaudit 按政策计算，考核委员会已定的等次在「给定等次」中选择（按给定为准）。",
             "审计事项：各部门逐项选择状态（未发现问题 / 发现问题 / 不适用 须写理由），审查人从本案审计组中选择；发现问题的填写关联问题编号（如 F1, F2）。",
             "部门结论：各部门审完本部门事项后填写结论、结论人（审计组成员）和日期；发现问题的填写关联问题编号。",
@@ -247,7 +286,8 @@ public final class FillInExporter {
                                                 table: false, protect: true, hidden: true))
         try sink.append(check, [.text("format"), .text(FillIn.format)])
         try sink.append(check, [.text("as_of"), .text(ctx.asOf.description)])
-        for l in FillIn.sheets { try sink.append(check, [.text("sheet"), .text(l.name), .text(l.keys.joined(separator: ","))]) }
+        for l in FillIn.sheets where handles[l.name] != nil { try sink.append(check, [.text("sheet"), .text(l.name), .text(l.keys.joined(separator: ","))]) }
+        if let department { try sink.append(check, [.text("department"), .text(department)]) }
         for r in checkRows { try sink.append(check, [.text("case")] + r) }
         try sink.close()
     }

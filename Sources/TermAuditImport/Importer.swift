@@ -149,6 +149,7 @@ public enum Importer {
         var planner = Planner(workspace: workspace, cases: cases, bases: meta.bases, resolution: options.resolution)
         for layout in FillIn.sheets {
             guard let keys = meta.layouts[layout.name] else {
+                if meta.department != nil { continue }   // a department's workbook holds only its sheets
                 problems.append(ImportProblem(sheet: FillIn.checkSheet, cell: "", message: "the layout of sheet \(layout.name) is missing",
                                               expected: "a workbook made by `termaudit export --edition fill-in`"))
                 continue
@@ -262,6 +263,8 @@ struct FillInMeta {
     var cases: [(String, String, Int)] = []
     /// The exported values of each row's editable cells, by `FillInMeta.rowKey`, then column key.
     var bases: [String: [String: String]] = [:]
+    /// The department of a department's workbook (`export --department`).
+    var department: String?
 
     static func rowKey(_ sheet: String, _ caseID: String, _ key: String) -> String { "\(sheet)\u{1F}\(caseID)\u{1F}\(key)" }
 
@@ -280,6 +283,7 @@ struct FillInMeta {
             case "format": format = b
             case "sheet": m.layouts[b] = c.split(separator: ",").map(String.init)
             case "case": m.cases.append((b, c, r))
+            case "department": m.department = b
             default: break
             }
         }

@@ -10,7 +10,17 @@ struct Planner {
     let workspace: Workspace
     let cases: [String: AuditCase]
     /// Per case: the edits to make and the model they should produce.
-    private var edits: [String: [(path: [YAMLPathStep], value: YAMLValue?, field: String, old: String, new: String, order: [String]?)]] = [:]
+    /// One edit of a case file: set (or remove) the value at a path, or append an element to the list there.
+    private struct Edit {
+        var path: [YAMLPathStep]
+        var value: YAMLValue?
+        var field: String
+        var old: String
+        var new: String
+        var order: [String]?
+        var append = false
+    }
+    private var edits: [String: [Edit]] = [:]
     private var expected: [String: AuditCase] = [:]
     /// The exported value of each editable cell (see `FillInMeta.bases`).
     let bases: [String: [String: String]]
@@ -60,7 +70,7 @@ struct Planner {
     /// `order`: where a new key goes among those already there (a checklist's items in template order).
     private mutating func change(_ id: String, _ path: [YAMLPathStep], _ value: YAMLValue?, field: String, old: String?, new: String?,
                                  order: [String]? = nil) {
-        edits[id, default: []].append((path, value, field, old ?? "（空）", new ?? "（空）", order))
+        edits[id, default: []].append(Edit(path: path, value: value, field: field, old: old ?? "（空）", new: new ?? "（空）", order: order))
     }
 
     private func show(_ d: Double?) -> String? { FillIn.show(d) }
@@ -161,6 +171,7 @@ struct Planner {
     }
 
     private mutating func finding(_ c: inout AuditCase, _ key: String, _ cells: [String: CellReader]) throws {
+        if FillIn.isNewFinding(key) { return try newFinding(&c, cells) }
         guard let i = c.findings.firstIndex(where: { $0.id == key }) else {
             if untouched(cells, c.id, key) { return }
             throw cells["key"]!.problem("case \(c.id) has no finding '\(key)'", "do not edit the hidden columns")
@@ -233,6 +244,46 @@ struct Planner {
             change(c.id, base + [.key("grade")], g.map { .text($0.rawValue) }, field: "考核 \(key) 给定等次", old: a.grade?.label.zh, new: g?.label.zh)
             c.assessment[i].grade = g
         }
+    }
+
+    /// A blank row of 问题与整改 filled in: a new finding with the next free id (F1, F2 …). Taken as written: there is
+    /// nothing in the case to merge with.
+    private mutating func newFinding(_ c: inout AuditCase, _ cells: [String: CellReader]) throws {
+        let title = try cells["title"]!.text()
+        let category: String? = try cells["category"]!.choice(lib.findingCategories.map { ($0.label.zh, $0.id, $0.id) })
+        let dept: String? = try cells["department"]!.choice(lib.departments.map { ($0.label.zh, $0.id, $0.id) })
+        let status: FindingStatus? = try cells["status"]!.choice(FindingStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) })
+        let resp: String? = try cells["responsibility"]!.choice(lib.responsibilities.map { ($0.label.zh, $0.id, $0.id) })
+        let amount = try cells["amount"]!.number()
+        if let v = amount, v < 0 { throw cells["amount"]!.problem("an amount cannot be negative (\(show(v) ?? ""))", "the amount in 万元, 0 or more") }
+        let due = try cells["due"]!.day()
+        let note = try cells["note"]!.text()
+        // An unused row (its department may be preset) is not a finding.
+        guard title != nil || category != nil || status != nil || resp != nil || amount != nil || due != nil || note != nil else { return }
+        guard let title else { throw cells["title"]!.problem("a new finding needs its 问题 (what was found)", "describe the problem, or empty the row") }
+        guard let category else {
+            throw cells["category"]!.problem("a new finding needs its 类别", "one of: " + lib.findingCategories.map(\.label.zh).joined(separator: " / "))
+        }
+        guard let dept else {
+            throw cells["department"]!.problem("a new finding needs its 发现部门 (the department that found it)",
+                                               "one of: " + lib.departments.map(\.label.zh).joined(separator: " / "))
+        }
+        // Imported before (the same workbook again, or a colleague's copy): the case has it already.
+        if c.findings.contains(where: { $0.title == title && $0.category == category }) { return }
+        let used = c.findings.compactMap { $0.id.hasPrefix("F") ? Int($0.id.dropFirst()) : nil }
+        let id = "F\((used.max() ?? 0) + 1)"
+        let f = Finding(id: id, title: title, category: category, responsibility: resp, status: status ?? .open, amount: amount, note: note,
+                        due: due, department: dept)
+        var pairs: [(String, YAMLValue)] = [("id", .text(id)), ("title", .text(title)), ("category", .text(category))]
+        if let resp { pairs.append(("responsibility", .text(resp))) }
+        pairs.append(("status", .text(f.status.rawValue)))
+        if let amount { pairs.append(("amount", .number(amount))) }
+        if let due { pairs.append(("due", .date(due))) }
+        pairs.append(("department", .text(dept)))
+        if let note { pairs.append(("note", .text(note))) }
+        edits[c.id, default: []].append(Edit(path: [.key("findings")], value: .flowMap(pairs), field: "问题 \(id)（新增）", old: "（无）",
+                                             new: "\(title)；\(lib.findingCategory(category).zh)；\(f.status.label.zh)", append: true))
+        c.findings.append(f)
     }
 
     /// The case's audit program items and departments, as the rules see them.
@@ -359,7 +410,7 @@ struct Planner {
                 var newText = text
                 for e in list {
                     let editor = try CaseFileEditor(text: newText, file: display)
-                    try editor.set(e.path, to: e.value, order: e.order)
+                    if e.append, let v = e.value { try editor.append(to: e.path, element: v) } else { try editor.set(e.path, to: e.value, order: e.order) }
                     newText = try editor.result()
                 }
                 let (reread, diags) = WorkspaceLoader.parseCase(text: newText, file: display, library: workspace.library, policy: workspace.policy,

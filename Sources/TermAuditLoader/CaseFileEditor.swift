@@ -11,10 +11,13 @@ public indirect enum YAMLValue: Sendable, Equatable {
     case flowList([YAMLValue])
     /// A mapping written in block style when it starts a new top-level section (flow style elsewhere).
     case blockMap([(String, YAMLValue)])
+    /// A list written in block style (`- …` lines) when it starts a new top-level section.
+    case blockList([YAMLValue])
 
     public static func == (a: YAMLValue, b: YAMLValue) -> Bool {
         switch (a, b) {
         case let (.blockMap(x), .blockMap(y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+        case let (.blockList(x), .blockList(y)): return x == y
         case let (.flowList(x), .flowList(y)): return x == y
         case let (.number(x), .number(y)): return x == y
         case let (.text(x), .text(y)): return x == y
@@ -133,6 +136,63 @@ public final class CaseFileEditor {
                 if isFlow(node) { flowDepth += 1 }
                 node = el
             }
+        }
+    }
+
+    /// Appends an element to the list at `path` (a top-level list is created when missing): inside the brackets
+    /// of a flow list, or as a `- {…}` line after the last element of a block list.
+    public func append(to path: [YAMLPathStep], element: YAMLValue) throws {
+        var node = root
+        for (i, step) in path.enumerated() {
+            switch step {
+            case .key(let k):
+                guard case .mapping(let m) = node else { throw fail("\(path.prefix(i)) is not a mapping") }
+                guard let pair = m.first(where: { $0.key.scalar?.string == k }) else {
+                    guard i == 0, path.count == 1 else { throw fail("no \(k) in \(path.prefix(i))") }
+                    try insert(key: k, value: .blockList([element]), into: root, mapping: m, flow: false)
+                    return
+                }
+                node = pair.value
+            case let .element(field, want):
+                guard case .sequence(let seq) = node, let el = seq.first(where: { e in
+                    if case .mapping(let mm) = e { return mm.first { $0.key.scalar?.string == field }?.value.scalar?.string == want }
+                    return false
+                }) else { throw fail("no element with \(field) \(want) in \(path.prefix(i))") }
+                node = el
+            }
+        }
+        let text = render(element, flow: true)
+        if case .scalar(let s) = node, s.string.isEmpty, node.tag.rawValue == Yams.Tag.Name.null.rawValue {
+            // `findings:` with nothing after it.
+            let o = try offset(node)
+            edits.append((o, o, " [\(text)]"))
+            return
+        }
+        guard case .sequence(let seq) = node else { throw fail("\(path) is not a list") }
+        let start = try offset(node)
+        if isFlow(node) {
+            let close = try matching(start) - 1
+            var p = close
+            while p > start + 1 && (scalars[p - 1] == " " || scalars[p - 1] == "\t") { p -= 1 }
+            edits.append((p, p, (p == start + 1 ? "" : ", ") + text))
+            return
+        }
+        guard let lastElement = seq.map({ $0 }).last else { throw fail("\(path) is an empty block list") }
+        guard isFlow(lastElement) || { if case .scalar = lastElement { return true } else { return false } }() else {
+            throw fail("the last element of \(path) is written in block style; add the new one by hand")
+        }
+        let (_, end) = try span(lastElement, flow: true, keyColumn: 0)
+        // The dash of the last element gives the indent.
+        let lineStart = lineStart(of: try offset(lastElement))
+        var dash = lineStart
+        while dash < scalars.count && scalars[dash] == " " { dash += 1 }
+        let indent = String(repeating: " ", count: dash - lineStart)
+        var i = end
+        while i < scalars.count && scalars[i] != "\n" { i += 1 }
+        if i < scalars.count {
+            edits.append((i + 1, i + 1, indent + "- " + text + newline))
+        } else {
+            edits.append((i, i, newline + indent + "- " + text + newline))
         }
     }
 
@@ -336,6 +396,8 @@ public final class CaseFileEditor {
             if let last = scalars.last, last != "\n" { text += newline }
             if case .blockMap = value {
                 text += "\(keyText):" + renderBlock(value, indent: 2) + newline
+            } else if case .blockList = value {
+                text += "\(keyText):" + renderBlock(value, indent: 2) + newline
             } else {
                 text += "\(keyText): \(render(value, flow: false))" + newline
             }
@@ -352,6 +414,10 @@ public final class CaseFileEditor {
 
     /// A block mapping's lines, each on a new line at `indent` (nested block mappings further in).
     func renderBlock(_ v: YAMLValue, indent: Int) -> String {
+        if case .blockList(let values) = v {
+            let pad = String(repeating: " ", count: indent)
+            return values.map { newline + pad + "- " + render($0, flow: true) }.joined()
+        }
         guard case .blockMap(let pairs) = v else { return " " + render(v, flow: false) }
         let pad = String(repeating: " ", count: indent)
         return pairs.map { k, value in
@@ -372,6 +438,8 @@ public final class CaseFileEditor {
             return "[" + values.map { render($0, flow: true) }.joined(separator: ", ") + "]"
         case .blockMap(let pairs):
             return render(.flowMap(pairs), flow: true)
+        case .blockList(let values):
+            return render(.flowList(values), flow: true)
         }
     }
 

@@ -37,6 +37,9 @@ struct Export: ParsableCommand {
     @Option(help: "Only cases in these states, comma-separated: on_hold, preparing, auditing, ready_for_signoff, signed_off.")
     var state: String?
 
+    @Option(help: "Fill-in only: the workbook of one department (id or label, e.g. audit or 审计) — its audit items, its conclusion and its findings.")
+    var department: String?
+
     @Flag(help: "No progress bar.")
     var quiet = false
 
@@ -45,6 +48,7 @@ struct Export: ParsableCommand {
 
     func validate() throws {
         if state != nil && edition == .fillIn { throw ValidationError("--state selects cases of the internal and public editions, not fill-in") }
+        if department != nil && edition != .fillIn { throw ValidationError("--department makes a department's fill-in workbook; add --edition fill-in") }
         if dumpCells == nil {
             guard let output else { throw ValidationError("give --output FILE.xlsx") }
             guard output.lowercased().hasSuffix(".xlsx") else { throw ValidationError("--output must name an .xlsx file, got '\(output)'") }
@@ -83,6 +87,14 @@ struct Export: ParsableCommand {
         let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition == .fillIn ? "填报版" : edition.edition.name.zh)）"
         let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
                                 company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)
+        var dept: String?
+        if let department {
+            guard let d = stream.library.departments.first(where: { $0.id == department || $0.label.zh == department }) else {
+                throw ValidationError("--department '\(department)' is not a department; one of: "
+                              + stream.library.departments.map { "\($0.id) (\($0.label.zh))" }.joined(separator: ", "))
+            }
+            dept = d.id
+        }
         let marked: Edition? = edition == .fillIn ? nil : edition.edition
         let header = PageMarks.header(jurisdiction: ctx.jurisdiction, edition: marked, lang: lang)
         let footer = PageMarks.footer(asOf: day, edition: marked, lang: lang)
@@ -101,7 +113,7 @@ struct Export: ParsableCommand {
                 lxw = made.1
             }
             let exporter = edition == .fillIn ? nil : try WorkbookExporter(sink: sink, context: ctx)
-            let fillIn = edition == .fillIn ? try FillInExporter(sink: sink, context: ctx) : nil
+            let fillIn = edition == .fillIn ? try FillInExporter(sink: sink, context: ctx, department: dept) : nil
             let progress = Progress(total: stream.entries.count, enabled: !quiet)
             var n = 0
             let defaultTemplate = stream.config.handoverChecklists.first

@@ -235,7 +235,7 @@ struct ImportRefusalTests {
     @Test("a number where text is expected")
     func numberForText() throws {
         let e = try refused(("问题与整改", "2024-007", "F2", "整改状态", "3"))
-        #expect(e.contains("问题与整改!G") && e.contains("a number where one of the list's values is expected"))
+        #expect(e.contains("问题与整改!I") && e.contains("a number where one of the list's values is expected"))
     }
 
     @Test("text where a number is expected")
@@ -253,7 +253,7 @@ struct ImportRefusalTests {
     @Test("a date in a wrong form")
     func badDate() throws {
         let e = try refused(("问题与整改", "2024-007", "F1", "整改期限", "'明年三月'"))
-        #expect(e.contains("问题与整改!J") && e.contains("not a date"))
+        #expect(e.contains("问题与整改!L") && e.contains("not a date"))
     }
 
     @Test("a formula where a value is expected")
@@ -490,5 +490,78 @@ struct AuditSheetTests {
         try py.write(to: script, atomically: true, encoding: .utf8)
         let count = try I.run(["python3", script.path, export.path])
         #expect((Int(count.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 2 * 20, "\(count.out) \(count.err)")
+    }
+}
+
+@Suite("New findings and a department's workbook")
+struct NewFindingAndDepartmentTests {
+    @Test("a finding written in a blank row of 问题与整改 is added with the next free id, at the end of the case's findings")
+    func newFinding() throws {
+        let ws = try I.workspace()
+        let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
+        try I.fill(try I.fillIn(ws), [
+            ("问题与整改", "2024-007", "+1", "问题", "'公务接待超标准'"),
+            ("问题与整改", "2024-007", "+1", "类别", "'财务管理'"),
+            ("问题与整改", "2024-007", "+1", "发现部门", "'审计'"),
+            ("问题与整改", "2024-007", "+1", "金额（万元）", "3.6"),
+            ("问题与整改", "2024-007", "+2", "问题", "'会议费列支不规范'"),
+            ("问题与整改", "2024-007", "+2", "类别", "'财务管理'"),
+            ("问题与整改", "2024-007", "+2", "整改状态", "'持续整改'"),
+            ("问题与整改", "2024-007", "+2", "发现部门", "'纪检监察'"),
+        ], to: filled)
+        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("问题 F3（新增）") && r.out.contains("问题 F4（新增）"), "\(r.out)")
+        let c = try #require(try I.load(ws).cases.first { $0.id == "2024-007" })
+        #expect(c.findings.map(\.id) == ["F1", "F2", "F3", "F4"])
+        let f3 = try #require(c.finding("F3")), f4 = try #require(c.finding("F4"))
+        #expect(f3.title == "公务接待超标准" && f3.category == "finance" && f3.department == "audit" && f3.amount == 3.6 && f3.status == .open)
+        #expect(f4.status == .rectifying && f4.department == "discipline")
+        let text = try String(contentsOf: ws.appendingPathComponent("cases/2024-007.yaml"), encoding: .utf8)
+        #expect(text.contains("  - {id: F3, title: 公务接待超标准, category: finance, status: open, amount: 3.6, department: audit}"), "\(text)")
+        // Importing the same workbook again adds nothing more: the case has those findings.
+        let again = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(again.status == 0 && again.out.contains("无需改动"), "\(again.out) \(again.err)")
+    }
+
+    @Test("a new finding needs its title, category and department, named by cell")
+    func newFindingRefused() throws {
+        let ws = try I.workspace()
+        let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
+        try I.fill(try I.fillIn(ws), [("问题与整改", "2024-007", "+1", "问题", "'公务接待超标准'")], to: filled)
+        let before = try I.contents(ws)
+        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(r.status == 1)
+        #expect(r.err.range(of: #"问题与整改!G\d+: a new finding needs its 类别"#, options: .regularExpression) != nil, "\(r.err)")
+        let filled2 = ws.deletingLastPathComponent().appendingPathComponent("filled2.xlsx")
+        try I.fill(try I.fillIn(ws), [("问题与整改", "2024-007", "+1", "问题", "'公务接待超标准'"), ("问题与整改", "2024-007", "+1", "类别", "'财务管理'")], to: filled2)
+        let r2 = try I.run([I.termaudit, "import", filled2.path, ws.path])
+        #expect(r2.err.range(of: #"问题与整改!H\d+: a new finding needs its 发现部门"#, options: .regularExpression) != nil, "\(r2.err)")
+        #expect(try I.contents(ws) == before)
+    }
+
+    @Test("--department audit: only the audit department's items, conclusion and findings; it imports like the whole workbook")
+    func department() throws {
+        let ws = try I.workspace()
+        let dir = ws.deletingLastPathComponent()
+        let out = dir.appendingPathComponent("audit.xlsx")
+        let e = try I.run([I.termaudit, "export", ws.path, "--edition", "fill-in", "--department", "审计", "-o", out.path, "--quiet"])
+        #expect(e.status == 0, "\(e.err)")
+        let py = "import openpyxl,sys,json\nwb=openpyxl.load_workbook(sys.argv[1])\n"
+            + "v=[n for n in wb.sheetnames if wb[n].sheet_state=='visible']\n"
+            + "d=sorted(set(r[5] for r in wb['审计事项'].iter_rows(min_row=2,values_only=True)))\n"
+            + "c=sorted(set(r[5] for r in wb['部门结论'].iter_rows(min_row=2,values_only=True)))\n"
+            + "print(json.dumps([v,d,c],ensure_ascii=False))\n"
+        let script = dir.appendingPathComponent("dept.py")
+        try py.write(to: script, atomically: true, encoding: .utf8)
+        let shown = try I.run(["python3", script.path, out.path])
+        #expect(shown.out.trimmingCharacters(in: .whitespacesAndNewlines) == #"[["填写说明", "问题与整改", "审计事项", "部门结论"], ["审计"], ["审计"]]"#, "\(shown.out) \(shown.err)")
+        let filled = dir.appendingPathComponent("audit-filled.xlsx")
+        try I.fill(out, [("审计事项", "2024-007", "debts", "状态", "'未发现问题'"), ("审计事项", "2024-007", "debts", "审查人", "'李明'")], to: filled)
+        let r = try I.run([I.termaudit, "import", filled.path, ws.path])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try I.load(ws).cases.first { $0.id == "2024-007" }?.audit?.items["debts"]?.status == .noProblem)
+        let bad = try I.run([I.termaudit, "export", ws.path, "--edition", "fill-in", "--department", "审计局", "-o", out.path])
+        #expect(bad.status != 0 && bad.err.contains("audit (审计)"))
     }
 }
