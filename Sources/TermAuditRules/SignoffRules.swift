@@ -77,6 +77,16 @@ public struct PersonIdentity: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Why a person may not sign a role of a case (`SignoffRules.refusal`).
+public enum SignerRefusal: Sendable, Hashable {
+    /// The case names nobody for the role.
+    case nobodyNamed
+    /// The case names someone else (this person).
+    case notNamed(PersonIdentity)
+    /// The signer has already signed another role (its id) of the case.
+    case alreadySignedAs(String)
+}
+
 /// Who a case names for a sign-off role.
 public struct ExpectedSigner: Sendable, Hashable {
     public var role: SignoffRole
@@ -106,6 +116,19 @@ extension SignoffRules {
                                       source: Label(zh: "交接各方中的\(role.label.zh)", en: "handover.parties.\(role.id)"))
             }
         }
+    }
+
+    /// Why a signer may not sign a role of the case (nil: they may) — the one rule `sign` and `verify` apply: the
+    /// case must name someone for the role, the signer must be that person (by identity), and one person signs one
+    /// role of a case unless the policy allows more. `signedBy`: the roles already validly signed and by whom.
+    public static func refusal(role: String, signer: PersonIdentity, case c: AuditCase, signedBy: [(role: String, person: PersonIdentity)],
+                               policy: Policy, units: UnitRegistry?) -> SignerRefusal? {
+        guard let named = expectedSigners(c, policy: policy).first(where: { $0.role.id == role })?.person else { return .nobodyNamed }
+        guard named.admits(signer, units: units) else { return .notNamed(named) }
+        if !policy.signoff.onePersonManyRoles, let other = signedBy.first(where: { $0.role != role && $0.person == signer }) {
+            return .alreadySignedAs(other.role)
+        }
+        return nil
     }
 
     /// Why a case is not ready for sign-off for want of named signers (nil when every required role names someone).

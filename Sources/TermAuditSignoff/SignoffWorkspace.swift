@@ -116,27 +116,31 @@ public struct SignoffWorkspace: Sendable {
         }
         let missing = roles[..<roleIndex].filter { $0.required && verdicts[$0.id] != .valid }.map(\.id)
         guard missing.isEmpty else { throw SignoffError.outOfOrder(role: RoleName(role, in: policy), missing: missing.map { RoleName($0, in: policy) }) }
-        // Who may sign: the person the case names for the role (SignoffRules.expectedSigners), by identity.
+        // Who may sign: the person the case names for the role, one role each (SignoffRules.refusal, as `verify`).
         let roleLabel = RoleName(role, in: policy)
         let signer = SignerRegistry.person(entry)
-        guard let named = SignoffRules.expectedSigners(c, policy: policy).first(where: { $0.role.id == role })?.person else {
-            throw SignoffError.notReady(caseID: c.id, state: .auditing)
+        let signedBy: [(role: String, person: PersonIdentity)] = checks.compactMap { k in
+            guard k.result == .valid else { return nil }
+            if k.record.publicKey == key.publicKeyBase64 { return (k.record.role, signer) }   // this very key: this person
+            guard let other = signers.entries.first(where: { $0.keyBytes == PublicKey.decode(k.record.publicKey) }) else { return nil }
+            return (k.record.role, SignerRegistry.person(other))
         }
-        guard named.admits(signer, units: workspace.units) else {
-            throw SignoffError.notNamedInCase(role: roleLabel, signer: signer.description, named: named.description)
+        let refusal = SignoffRules.refusal(role: role, signer: signer, case: c, signedBy: signedBy, policy: policy, units: workspace.units)
+        switch refusal {
+        case .nobodyNamed?: throw SignoffError.notReady(caseID: c.id, state: .auditing)
+        case .notNamed(let named)?: throw SignoffError.notNamedInCase(role: roleLabel, signer: signer.description, named: named.description)
+        default: break
         }
-        let candidates = signers.candidates(role: role, for: named, units: workspace.units)
-        if candidates.count > 1 {
-            throw SignoffError.ambiguousSigner(role: roleLabel, named: named.description,
-                                               candidates: candidates.map { "\(SignerRegistry.person($0).description)，第 \($0.location.line) 行" })
-        }
-        if !policy.signoff.onePersonManyRoles {
-            for k in checks where k.result == .valid && k.record.role != role {
-                let other = signers.entries.first { $0.keyBytes == PublicKey.decode(k.record.publicKey) }.map(SignerRegistry.person)
-                if k.record.publicKey == key.publicKeyBase64 || other == signer {
-                    throw SignoffError.samePersonTwice(role: roleLabel, signer: signer.name, otherRole: RoleName(k.record.role, in: policy))
-                }
+        // Several roster entries could be the named person: refused rather than guessed.
+        if let named = SignoffRules.expectedSigners(c, policy: policy).first(where: { $0.role.id == role })?.person {
+            let candidates = signers.candidates(role: role, for: named, units: workspace.units)
+            if candidates.count > 1 {
+                throw SignoffError.ambiguousSigner(role: roleLabel, named: named.description,
+                                                   candidates: candidates.map { "\(SignerRegistry.person($0).description)，第 \($0.location.line) 行" })
             }
+        }
+        if case .alreadySignedAs(let other)? = refusal {
+            throw SignoffError.samePersonTwice(role: roleLabel, signer: signer.name, otherRole: RoleName(other, in: policy))
         }
         let digest = CaseDigest(c)
         let message = SignedMessage.text(caseID: c.id, role: role, name: entry.name, post: entry.post, time: time, digest: digest.digest)

@@ -81,34 +81,29 @@ public struct SignoffVerifier: Sendable {
     public func check(_ c: AuditCase) -> [RecordCheck] {
         let digest = CaseDigest(c)
         var checks = c.signoffs.enumerated().map { check($0.element, index: $0.offset, caseID: c.id, current: digest) }
-        // Who may sign (SignoffRules.expectedSigners): a good signature by someone else is not a signature of the case.
-        let expected = SignoffRules.expectedSigners(c, policy: policy)
+        // Who may sign (SignoffRules.refusal): a good signature by someone else is not a signature of the case.
         var signedBy: [(role: String, person: PersonIdentity)] = []
         for i in checks.indices where checks[i].result == .valid || checks[i].result == .stale {
             let r = checks[i].record
             guard let key = PublicKey.decode(r.publicKey), let entry = signers.entry(role: r.role, key: key) else { continue }
             let signer = SignerRegistry.person(entry)
-            let want = expected.first { $0.role.id == r.role }
-            let label = want?.role.label ?? Label(zh: r.role, en: r.role)
-            if let named = want?.person, !named.admits(signer, units: units) {
+            let label = policy.signoff.roles.first { $0.id == r.role }?.label ?? Label(zh: r.role, en: r.role)
+            switch SignoffRules.refusal(role: r.role, signer: signer, case: c, signedBy: signedBy, policy: policy, units: units) {
+            case .notNamed(let named)?:
                 checks[i].result = .wrongSigner
                 checks[i].detail = Label(zh: "案卷写明的\(label.zh)为 \(named.description)，签字人 \(signer.description) 不是此人",
                                          en: "the case names \(named.description) as \(r.role); the signer \(signer.description) is someone else")
-                continue
-            }
-            if want?.person == nil {
+            case .nobodyNamed?:
                 checks[i].result = .wrongSigner
                 checks[i].detail = Label(zh: "案卷未写明\(label.zh)，无人可以此身份签字", en: "the case names nobody as \(r.role): nobody may sign it")
-                continue
-            }
-            if !policy.signoff.onePersonManyRoles, let other = signedBy.first(where: { $0.role != r.role && $0.person == signer }) {
-                let otherLabel = policy.signoff.roles.first { $0.id == other.role }?.label ?? Label(zh: other.role, en: other.role)
+            case .alreadySignedAs(let other)?:
+                let otherLabel = policy.signoff.roles.first { $0.id == other }?.label ?? Label(zh: other, en: other)
                 checks[i].result = .wrongSigner
                 checks[i].detail = Label(zh: "\(signer.name) 已以\(otherLabel.zh)身份签字，同一人不能再以\(label.zh)身份签字",
-                                         en: "\(signer.name) already signed as \(other.role) and may not also sign as \(r.role)")
-                continue
+                                         en: "\(signer.name) already signed as \(other) and may not also sign as \(r.role)")
+            case nil:
+                signedBy.append((r.role, signer))
             }
-            signedBy.append((r.role, signer))
         }
         // A stale record, or one whose key was retired, followed by a valid one of the same role was re-signed.
         for i in checks.indices where checks[i].result == .stale || checks[i].result == .unknownKey {

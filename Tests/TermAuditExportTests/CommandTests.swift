@@ -164,6 +164,21 @@ struct PrintTests {
             if text.contains("交接事项") && text.contains("案卷编号") { headed += 1 }
         }
         #expect(headed >= 3, "the checklist's header row should be repeated on each of its pages")
+        // Every page is marked; each sign-off form sits whole on its own page; CJK text has a CJK font.
+        var forms = 0
+        for p in 1...pages {
+            let text = String(decoding: try X.run(["pdftotext", "-f", "\(p)", "-l", "\(p)", "-layout", pdf.path, "-"]).out, as: UTF8.self)
+            #expect(text.contains("青山县") && text.contains("领导干部经济责任审计结果 · 内部版"), "page \(p) has no header")
+            #expect(text.contains("数据截至 2024-12-31") && text.contains("内部资料 注意保管"), "page \(p) has no data date or scope mark")
+            if text.contains("经济责任审计与工作交接签字表") {
+                forms += 1
+                #expect(text.components(separatedBy: "经济责任审计与工作交接签字表").count == 2, "page \(p) holds more than one form")
+                for role in ["审计组长", "移交人", "接交人", "监交人", "签字状态"] { #expect(text.contains(role), "page \(p): the form is split (no \(role))") }
+            }
+        }
+        #expect(forms >= 10, "\(forms) sign-off forms")
+        let fonts = String(decoding: try X.run(["pdffonts", pdf.path]).out, as: UTF8.self)
+        #expect(["CJK", "Han", "WenQuanYi", "Fallback", "Song", "Hei"].contains { fonts.contains($0) }, "no CJK font in the PDF: \(fonts)")
     }
 }
 
