@@ -16,6 +16,8 @@ public struct ExportContext: Sendable {
     public var generator: String
     /// Only cases in these states (`export --state`); nil: every state the edition publishes.
     public var states: Set<CaseState>?
+    /// Only this department's audit items, conclusions and findings (`export --department`, a department id).
+    public var department: String?
 
     public init(jurisdiction: String, period: String?, policy: Policy, library: Library, asOf: Day, edition: Edition,
                 lang: Language, generator: String, states: Set<CaseState>? = nil) {
@@ -189,6 +191,7 @@ public final class WorkbookExporter {
             (t("版本", "Edition"), t(edition.label)),
             (t("案卷数", "Cases"), "\(caseCount)"),
             (t("状态分布", "States"), states),
+            (t("部门", "Department"), ctx.department.map { t(ctx.library.department($0)) + t("（仅本部门的审计事项、结论和问题）", " (only its audit items, conclusions and findings)") } ?? ""),
             (t("公开范围", "Scope"), edition == .public
                 ? t("仅审计已办结的案卷（", "Only cases whose audit has concluded (") + CaseState.allCases.filter { ctx.policy.publication.states.contains($0) }.map { t($0.label) }.joined(separator: t("、", ", ")) + t("）；在适当范围公开", "); published within the appropriate scope")
                 : t("全部案卷（内部）", "All cases (internal)")),
@@ -398,8 +401,13 @@ public struct RowMaker: Sendable {
             out.add(sheets.checklist, .checklist, cells)
         }
 
-        // 问题与整改
+        // 问题与整改 (with --department: what that department found or linked to its items or conclusion)
+        let mine: Set<String>? = ctx.department.map { d in
+            Set(c.findings.filter { $0.department == d }.map(\.id) + s.audit.items.filter { $0.department == d }.flatMap(\.state.findings)
+                + (s.audit.departments.first { $0.department == d }?.conclusion?.findings ?? []))
+        }
         for f in c.findings {
+            if let mine, !mine.contains(f.id) { continue }
             if Publication.withholds(f.status, in: edition, policy: policy) { continue }
             var cells: [ExportCell] = [id, unit, name, .text(f.id), .text(f.title, .wrap), .text(t(lib.findingCategory(f.category))),
                                        .text(f.responsibility.map { t(lib.responsibility($0)) }), .text(t(f.status.label)),
@@ -425,14 +433,14 @@ public struct RowMaker: Sendable {
                 let conclusion = dept?.conclusion.map { t($0.result.label) + ($0.findings.isEmpty ? "" : "（\($0.findings.joined(separator: ", "))）") }
                 departments.append((r.department, .text(t(lib.department(r.department))), .text(dept?.concluded == true ? conclusion : nil)))
             }
-            for r in s.audit.items {
+            for r in s.audit.items where ctx.department == nil || r.department == ctx.department {
                 let dept = departments.first { $0.id == r.department }!
                 out.add(sheets.audit, .audit, [id, unit, name, dept.name, .text(r.item.id), .text(t(r.item.label), .wrap),
                                                .text(t(r.state.status.label)), .text(r.state.examiner), .text(r.state.findings.joined(separator: ", ")),
                                                .text(r.state.reason, .wrap), .text(r.state.note, .wrap), dept.conclusion])
             }
         } else if s.audit.complete && !s.audit.departments.isEmpty {
-            for d in s.audit.departments {
+            for d in s.audit.departments where ctx.department == nil || d.department == ctx.department {
                 guard let con = d.conclusion else { continue }
                 out.add(sheets.audit, .audit, [id, unit, name, .text(t(lib.department(d.department))), .text(t(con.result.label)), .date(con.date)])
             }

@@ -37,7 +37,7 @@ struct Export: ParsableCommand {
     @Option(help: "Only cases in these states, comma-separated: on_hold, preparing, auditing, ready_for_signoff, signed_off.")
     var state: String?
 
-    @Option(help: "Fill-in only: the workbook of one department (id or label, e.g. audit or 审计) — its audit items, its conclusion and its findings.")
+    @Option(help: "One department (id or label, e.g. audit or 审计): its audit items, conclusions and findings only; with fill-in, that department's workbook.")
     var department: String?
 
     @Flag(help: "No progress bar.")
@@ -48,7 +48,6 @@ struct Export: ParsableCommand {
 
     func validate() throws {
         if state != nil && edition == .fillIn { throw ValidationError("--state selects cases of the internal and public editions, not fill-in") }
-        if department != nil && edition != .fillIn { throw ValidationError("--department makes a department's fill-in workbook; add --edition fill-in") }
         if dumpCells == nil {
             guard let output else { throw ValidationError("give --output FILE.xlsx") }
             guard output.lowercased().hasSuffix(".xlsx") else { throw ValidationError("--output must name an .xlsx file, got '\(output)'") }
@@ -81,12 +80,6 @@ struct Export: ParsableCommand {
             }
             states = set
         }
-        let ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
-                                library: stream.library, asOf: day, edition: edition.edition, lang: lang,
-                                generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)", states: states)
-        let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition == .fillIn ? "填报版" : edition.edition.name.zh)）"
-        let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
-                                company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)
         var dept: String?
         if let department {
             guard let d = stream.library.departments.first(where: { $0.id == department || $0.label.zh == department }) else {
@@ -95,6 +88,13 @@ struct Export: ParsableCommand {
             }
             dept = d.id
         }
+        var ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
+                                library: stream.library, asOf: day, edition: edition.edition, lang: lang,
+                                generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)", states: states)
+        ctx.department = dept
+        let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition == .fillIn ? "填报版" : edition.edition.name.zh)）"
+        let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
+                                company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)
         let marked: Edition? = edition == .fillIn ? nil : edition.edition
         let header = PageMarks.header(jurisdiction: ctx.jurisdiction, edition: marked, lang: lang)
         let footer = PageMarks.footer(asOf: day, edition: marked, lang: lang)

@@ -274,3 +274,21 @@ struct BrokenCaseTests {
         #expect(book.sheet("汇总")?.records.map { $0["案卷编号"]?.text } == ["2024-001"])
     }
 }
+
+@Suite("export --department")
+struct DepartmentExportTests {
+    @Test("the internal edition of one department: only its audit items and findings; the cover says so")
+    func internalOfOneDepartment() throws {
+        let dir = try X.tempDir()
+        let out = dir.appendingPathComponent("discipline.xlsx")
+        let r = try X.run([X.termaudit, "export", X.samples.path, "--department", "纪检监察", "-o", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        let book = try X.read(out)
+        let items = try #require(book.sheet("审计事项")).records
+        #expect(!items.isEmpty && items.allSatisfy { $0["负责部门"]?.text == "纪检监察" })
+        let all = try X.read({ let u = dir.appendingPathComponent("all.xlsx"); _ = try X.run([X.termaudit, "export", X.samples.path, "-o", u.path, "--quiet"]); return u }())
+        #expect(try #require(book.sheet("问题与整改")).records.count < (all.sheet("问题与整改")?.records.count ?? 0))
+        #expect(book.sheet("汇总")?.records.count == all.sheet("汇总")?.records.count)
+        #expect(book.sheet("封面")!.cells.contains { $0.value.text == "纪检监察（仅本部门的审计事项、结论和问题）" })
+    }
+}
