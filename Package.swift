@@ -51,12 +51,14 @@ let package = Package(
         .target(name: "TermAuditImport", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxReader",
         ]),
+        // What `status` shows (JSON and text), for the command line and the server.
+        .target(name: "TermAuditReport", dependencies: ["TermAudit", "TermAuditRules", "TermAuditSignoff"]),
         // The command line.
         .executableTarget(
             name: "termaudit",
             dependencies: [
                 "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter", "TermAuditSignoff", "TermAuditExport", "TermAuditImport", "XlsxWriter",
-                "TermAuditSample",
+                "TermAuditSample", "TermAuditReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -71,7 +73,7 @@ let package = Package(
             "XlsxReader", "XlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "TermAuditExportTests", dependencies: [
-            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxWriter",
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "TermAuditReport", "XlsxWriter",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "TermAuditLoaderTests", dependencies: ["TermAudit", "TermAuditLoader", .product(name: "Yams", package: "Yams")]),

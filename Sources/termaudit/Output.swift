@@ -1,20 +1,6 @@
 import Foundation
 import TermAudit
 
-/// JSON output with stable key order.
-enum JSONOutput {
-    static func string<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try data(value), as: UTF8.self)
-    }
-
-    /// The same text as UTF-8 bytes.
-    static func data<T: Encodable>(_ value: T) throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try e.encode(value)
-    }
-}
-
 /// Terminal helpers.
 enum Terminal {
     static let isTTY = isatty(STDOUT_FILENO) == 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TermAudit
+import TermAuditReport
 import TermAuditRules
 
 /// `termaudit rank`: grades, ranks within level and system, team classes, and the caps on 优秀.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TermAudit
+import TermAuditReport
 import TermAuditLoader
 
 /// `termaudit validate`: reads every file strictly and prints every problem found, located.

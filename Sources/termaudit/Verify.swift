@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TermAudit
+import TermAuditReport
 import TermAuditRules
 import TermAuditSignoff
 
