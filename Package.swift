@@ -51,8 +51,8 @@ let package = Package(
         .target(name: "TermAuditImport", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditExport", "TermAuditSignoff", "XlsxReader",
         ]),
-        // What `status` shows (JSON and text), for the command line and the server.
-        .target(name: "TermAuditReport", dependencies: ["TermAudit", "TermAuditRules", "TermAuditSignoff"]),
+        // What `status` shows (JSON and text) and the export assembly, for the command line and the server.
+        .target(name: "TermAuditReport", dependencies: ["TermAudit", "TermAuditRules", "TermAuditSignoff", "TermAuditLoader", "TermAuditExport", "XlsxWriter"]),
         // The command line.
         .executableTarget(
             name: "termaudit",

@@ -68,103 +68,32 @@ struct Export: ParsableCommand {
             guard let d = Day(iso: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
             day = d
         }
-        let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units), policy: policy, asOf: day)
         let verifier = SignoffStatus.verifier(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id), units: stream.units)
-        var states: Set<CaseState>?
-        if let state {
-            var set = Set<CaseState>()
-            for word in state.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-                guard let st = CaseState(rawValue: word) ?? CaseState.allCases.first(where: { $0.label.zh == word }) else {
-                    throw ValidationError("--state: '\(word)' is not a case state; one of \(CaseState.allCases.map { "\($0.rawValue) (\($0.label.zh))" }.joined(separator: ", "))")
-                }
-                set.insert(st)
-            }
-            states = set
-        }
-        var dept: String?
-        if let department {
-            guard let d = stream.library.departments.first(where: { $0.id == department || $0.label.zh == department }) else {
-                throw ValidationError("--department '\(department)' is not a department; one of: "
-                              + stream.library.departments.map { "\($0.id) (\($0.label.zh))" }.joined(separator: ", "))
-            }
-            dept = d.id
-        }
-        var ctx = ExportContext(jurisdiction: stream.config.jurisdiction, period: stream.config.period, policy: policy,
-                                library: stream.library, asOf: day, edition: edition.edition, lang: lang,
-                                generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)", states: states)
-        ctx.department = dept
-        let title = "\(ctx.jurisdiction) 领导干部经济责任审计结果（\(edition == .fillIn ? "填报版" : edition.edition.name.zh)）"
-        let info = DocumentInfo(title: title, subject: "经济责任审计与离任交接 / term-end audit and handover",
-                                company: ctx.jurisdiction, comments: "termaudit \(edition.rawValue) edition", created: day)
-        let marked: Edition? = edition == .fillIn ? nil : edition.edition
-        let header = PageMarks.header(jurisdiction: ctx.jurisdiction, edition: marked, lang: lang)
-        let footer = PageMarks.footer(asOf: day, edition: marked, lang: lang)
-        let summary: ExportSummary
-        var sanitized: [Sanitization] = []
-        var errors: [Diagnostic] = []
-        let target = dumpCells ?? output!
+        var request = ExportRequest(kind: edition.kind, lang: lang, asOf: day,
+                                    generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)")
+        do { request.states = try state.map { try ExportRequest.states($0) } } catch { throw ValidationError("--state: \(error)") }
         do {
-            let sink: PagedSink
-            var lxw: LxwBackend?
-            if let dumpCells {
-                sink = try PagedSink(backend: try DumpBackend(url: URL(fileURLWithPath: dumpCells), info: info), header: header, footer: footer)
-            } else {
-                let made = try XlsxSink.make(url: URL(fileURLWithPath: output!), info: info, header: header, footer: footer)
-                sink = made.0
-                lxw = made.1
-            }
-            let exporter = edition == .fillIn ? nil : try WorkbookExporter(sink: sink, context: ctx)
-            let fillIn = edition == .fillIn ? try FillInExporter(sink: sink, context: ctx, department: dept) : nil
+            request.department = try department.map { try ExportRequest.department($0, in: stream.library) }
+        } catch { throw ValidationError("--department \(error)") }
+        let target = dumpCells ?? output!
+        let outcome: ExportOutcome
+        do {
             let progress = Progress(total: stream.entries.count, enabled: !quiet)
-            var n = 0
-            let defaultTemplate = stream.config.handoverChecklists.first
-            // The digest, the rules and the rows are made on the parse threads; only the writing, which needs the
-            // sink, runs here.
-            let rowMaker = exporter?.rowMaker
-            try stream.forEach(callerFirst: true, transform: { c in
-                let digest = CaseDigest(c).digest
-                guard let rowMaker else { return ExportedCase(digest: digest, rows: nil) }
-                let status = evaluator.evaluate(c, signatures: c.signoffs.isEmpty ? [:] : verifier?.verdicts(c) ?? [:])
-                return ExportedCase(digest: digest, rows: rowMaker.rows(for: status, digest: digest))
-            }) { c, diagnostics, prepared in
-                errors += diagnostics.filter { $0.severity == .error }
-                n += 1
-                progress.update(n)
-                guard errors.isEmpty, let c, let prepared else { return }
-                if let fillIn {
-                    let template = (c.handover?.checklist ?? defaultTemplate).flatMap { stream.library.handoverTemplates[$0] }
-                    try fillIn.add(c, template: template, audit: evaluator.auditWork(c), digest: prepared.digest)
-                } else if let rows = prepared.rows {
-                    try exporter?.add(rows)
-                }
-            }
+            outcome = try WorkbookJob.run(stream, request: request, verifier: verifier,
+                                          to: dumpCells.map { .dump(URL(fileURLWithPath: $0)) } ?? .xlsx(URL(fileURLWithPath: output!)),
+                                          progress: progress.update)
             progress.done()
-            if !errors.isEmpty {
-                // Nothing is written: the workbook is never closed, so its temporary file is removed.
-                Session.fail(errors)
-            }
-            if let fillIn {
-                try fillIn.finish(count: n)
-                summary = ExportSummary(cases: n, digest: "-", rows: [:])
-            } else {
-                summary = try exporter!.finish()
-            }
-            sanitized = lxw?.sanitizations ?? []
         } catch let e as XlsxError {
             Terminal.eprint("✗ 导出失败，未写入文件 (export failed, nothing written): \(e)")
             throw ExitCode(1)
         }
+        guard let summary = outcome.summary else { Session.fail(outcome.errors) }
+        let sanitized = outcome.sanitized
         for s in sanitized.prefix(20) { Terminal.eprint("warning: \(s)") }
         if sanitized.count > 20 { Terminal.eprint("warning: … \(sanitized.count - 20) more replaced characters") }
         print("✓ 已导出 \(summary.cases) 个案卷（\(edition.label.zh)）→ \(target)")
         if edition != .fillIn { print("  data digest (SHA-256) \(summary.digest)") }
     }
-}
-
-/// What the parse threads prepare for the export of one case: its digest and, except for the fill-in edition, its rows.
-struct ExportedCase: Sendable {
-    var digest: String
-    var rows: CaseRows?
 }
 
 /// The edition argument.
@@ -173,8 +102,8 @@ enum EditionArgument: String, ExpressibleByArgument, CaseIterable {
     /// The workbook an audit team fills in and brings back with `termaudit import`.
     case fillIn = "fill-in"
 
-    var edition: Edition { self == .public ? .public : .internal }
-    var label: Label { self == .fillIn ? Label(zh: "填报版", en: "fill-in") : edition.label }
+    var kind: WorkbookKind { WorkbookKind(rawValue: rawValue)! }
+    var label: Label { kind.label }
 }
 
 /// A progress bar on stderr, shown only on a terminal and only when the work is long.
