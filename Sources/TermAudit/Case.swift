@@ -1,3 +1,19 @@
+/// Where a case comes from: a file of a folder workspace (its absolute path), or a record of a store (its id and
+/// revision). Commands that change a case write back to its origin — never to a path taken from a message (the
+/// display path in `location` is for people).
+public enum CaseOrigin: Sendable, Hashable {
+    case file(path: String, line: Int, column: Int)
+    case record(id: String, revision: Int)
+    /// Parsed from text (tests, tools): nowhere to write back to.
+    case memory
+
+    /// The absolute path of the case file, for a case read from a folder.
+    public var filePath: String? {
+        if case .file(let path, _, _) = self { return path }
+        return nil
+    }
+}
+
 /// One audited official's case: the contents of one case file (`cases/**/*.yaml`).
 public struct AuditCase: Sendable, Hashable {
     public var id: String
@@ -14,6 +30,8 @@ public struct AuditCase: Sendable, Hashable {
     public var audit: AuditWork?
     /// Where the case was read from (the `id` key).
     public var location: SourceLocation
+    /// Where the case was read from (not part of its content: the digest does not cover it).
+    public var origin: CaseOrigin = .memory
 
     public init(id: String, official: Official, post: Post, trigger: Trigger, team: [TeamMember] = [],
                 indicators: [Indicator] = [], handover: Handover? = nil, findings: [Finding] = [],

@@ -166,7 +166,9 @@ public enum WorkspaceLoader {
                 return (nil, reader.diagnostics)
             }
             guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-            let c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
+            var c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
+            let o = origin(file, c)
+            c?.origin = o
             return (c, reader.diagnostics)
         }
         return (results.compactMap(\.0), results.flatMap(\.1))
@@ -658,8 +660,15 @@ extension WorkspaceLoader {
             return (nil, reader.diagnostics)
         }
         guard let root = reader.parse(data: data) else { return (nil, reader.diagnostics) }
-        let c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
+        var c = CaseReader(reader: reader, library: library, policy: policy, context: context).read(root)
+        let o = origin(file, c)
+        c?.origin = o
         return (c, reader.diagnostics)
+    }
+
+    /// A case file's origin: its absolute path, and where the case starts in it.
+    static func origin(_ file: URL, _ c: AuditCase?) -> CaseOrigin {
+        .file(path: file.standardizedFileURL.path, line: c?.location.line ?? 1, column: c?.location.column ?? 1)
     }
 
     /// The value of a top-level `id:` line (block style), without parsing the YAML; nil when there is none or when

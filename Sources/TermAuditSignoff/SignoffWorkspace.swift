@@ -156,7 +156,11 @@ public struct SignoffWorkspace: Sendable {
     @discardableResult
     public func sign(caseID: String, role: String, key: SigningKey, time: String = SignoffTime.now()) throws -> Signed {
         let (c, record, message) = try prepare(caseID: caseID, role: role, key: key, time: time)
-        let url = URL(fileURLWithPath: c.location.file)
+        // Written back to where the case was read from (its origin), never to the display path of a message.
+        guard let path = c.origin.filePath else {
+            throw SignoffError.io(c.location.file, "the case was not read from a file")
+        }
+        let url = URL(fileURLWithPath: path)
         let file = c.location.file
         guard let original = FileManager.default.contents(atPath: url.path), let text = String(data: original, encoding: .utf8) else {
             throw SignoffError.io(file, "cannot read the file")

@@ -59,7 +59,7 @@ struct Import: ParsableCommand {
         if !signoff.signerDiagnostics.isEmpty { Session.fail(signoff.signerDiagnostics) }
         let ws = session.workspace
         var files: [String: URL] = [:]
-        for c in ws.cases { files[c.id] = URL(fileURLWithPath: c.location.file) }
+        for c in ws.cases { if let path = c.origin.filePath { files[c.id] = URL(fileURLWithPath: path) } }
         let options = ImportOptions(resolution: takeWorkbook ? .takeWorkbook : keepCurrent ? .keepCurrent : .refuse,
                                     voidSignatures: voidSignatures, verifier: signoff.verifier)
         switch Importer.plan(workbook: url, workspace: ws, files: files, options: options) {

@@ -565,3 +565,4 @@ struct NewFindingAndDepartmentTests {
         #expect(bad.status != 0 && bad.err.contains("audit (审计)"))
     }
 }
+

@@ -3,6 +3,7 @@ import Testing
 import TermAudit
 import TermAuditRules
 import TermAuditSignoff
+import TermAuditLoader
 
 /// The error a body throws, if it is a `SignoffError`.
 func refusal(_ body: () throws -> Void) -> SignoffError? {
@@ -319,5 +320,30 @@ struct EditTests {
 enum SignoffEditorLines {
     static func text(_ r: Signoff, indent: Int) -> String {
         SignoffEditor.itemLines(r, indent: indent).map { $0 + "\n" }.joined()
+    }
+}
+
+@Suite("Sign-off writes to the case's origin")
+struct OriginSigningTests {
+    @Test("the record goes into the file the case was read from, whatever path its messages display")
+    func writesToOrigin() throws {
+        let t = try TempWorkspace(cases: ["2024-002"])
+        try t.register(TempWorkspace.people002)
+        let opened = try t.open()
+        var ws = opened.workspace
+        let i = try #require(ws.cases.firstIndex { $0.id == "2024-002" })
+        #expect(ws.cases[i].origin.filePath == t.files["2024-002"]!.standardizedFileURL.path)
+        // A display path that names another file (as a message might, relative to another folder).
+        let decoy = t.root.appendingPathComponent("decoy.yaml")
+        ws.cases[i].location.file = decoy.path
+        let moved = SignoffWorkspace(root: opened.root, workspace: ws, policy: opened.policy, evaluator: opened.evaluator)
+        let before = try t.text("2024-002")
+        _ = try moved.sign(caseID: "2024-002", role: "team_leader", key: t.keys["陆佳"]!, time: "2024-12-20T02:00:00Z")
+        #expect(!FileManager.default.fileExists(atPath: decoy.path))
+        let after = try t.text("2024-002")
+        #expect(after != before && after.contains("role: \"team_leader\""), "\(after.suffix(400))")
+        // A case parsed from text has nowhere to write back to.
+        let (parsed, _) = WorkspaceLoader.parseCase(text: before, file: "x.yaml", library: ws.library, policy: opened.policy)
+        #expect(parsed?.origin == .memory)
     }
 }
