@@ -241,7 +241,9 @@ public final class PagedSink: WorkbookSink {
     /// The printed lines of a wrapping text in a column `width` units wide (a unit is a half-width character).
     static func lineCount(_ s: String, width: Double) -> Int {
         if Double(s.utf8.count) + 2 <= width && !s.utf8.contains(10) { return 1 }
-        let usable = max(1, width - 1.5)
+        // A margin of 15 %: fonts differ between Excel, WPS and LibreOffice (CJK glyphs are often a little wider than two
+        // digits); a row one line too tall is better than a cut text.
+        let usable = max(1, (width - 1.5) * 0.85)
         var n = 0
         for line in s.split(separator: "\n", omittingEmptySubsequences: false) {
             let w = Double(WidthTracker.longestLine(String(line)))

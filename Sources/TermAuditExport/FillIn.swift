@@ -110,7 +110,7 @@ public final class FillInExporter {
         let responsibilities = lib.responsibilities.map(\.label.zh)
         let categories = lib.findingCategories.map(\.label.zh)
         let departments = lib.departments.map(\.label.zh)
-        _ = try sink.addSheet(SheetSpec(name: "填写说明", columns: [ColumnSpec("", .wrap, min: 100, max: 110)], table: false, protect: true, landscape: false))
+        _ = try sink.addSheet(SheetSpec(name: "填写说明", columns: [ColumnSpec("", .wrap, min: 64, max: 64)], table: false, protect: true, landscape: false))   // fits a portrait A4 page
         // Data sheets: hidden identifiers, locked context, unlocked (yellow) cells to fill.
         func cols(_ l: FillIn.SheetLayout, _ styles: [String: ExportStyle]) -> [ColumnSpec] {
             l.keys.enumerated().map { i, k in
@@ -269,8 +269,8 @@ public final class FillInExporter {
     /// Writes the instructions and the hidden check sheet, and closes the workbook.
     public func finish(count: Int) throws {
         let instructions = [
-            "\(ctx.jurisdiction) 经济责任审计 — 审计组填报工作簿（\(count) 个案卷，基准日 \(ctx.asOf)）",
-            "只需填写黄色单元格，其余单元格已锁定。下拉单元格请从列表中选择。",
+            "\(ctx.jurisdiction) 审计组填报工作簿",
+            "\(count) 个案卷，基准日 \(ctx.asOf)\(department.map { "，\(ctx.library.department($0).zh)部门填报（仅本部门的审计事项、结论和问题）" } ?? "")。只需填写黄色单元格，其余单元格已锁定。下拉单元格请从列表中选择。",
             "指标：定量指标填写「完成值」（数字，未完成也如实填写；留空表示未报）；定性指标在「评价」中选择 达成 / 部分达成 / 未达成。",
             "交接清单：选择状态；「不适用」须填写理由，「有问题」须填写关联问题编号（见“问题与整改”）。",
             "问题与整改：选择整改状态和责任；金额以万元计；整改期限填写日期（如 2025-03-31）。每个案卷下方有空白行，新发现的问题填在其中：写明问题、类别和发现部门，编号由 termaudit 按 F1、F2 … 顺延。",
@@ -281,7 +281,9 @@ public final class FillInExporter {
             "Fill in the yellow cells only; choose from the dropdowns. Import with `termaudit import FILE.xlsx` (add --dry-run to preview).",
         ]
         try sink.append(0, [.text(instructions[0], .title)])
-        for line in instructions.dropFirst() { try sink.append(0, [.text(line, .wrap)]) }
+        // A department's workbook explains only its sheets.
+        let others = department == nil ? [] : ["指标：", "交接清单：", "考核："]
+        for line in instructions.dropFirst() where !others.contains(where: line.hasPrefix) { try sink.append(0, [.text(line, .wrap)]) }
         let check = try sink.addSheet(SheetSpec(name: FillIn.checkSheet, columns: [ColumnSpec("", .text), ColumnSpec("", .text), ColumnSpec("", .text)],
                                                 table: false, protect: true, hidden: true))
         try sink.append(check, [.text("format"), .text(FillIn.format)])

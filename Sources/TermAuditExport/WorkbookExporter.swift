@@ -72,7 +72,7 @@ public final class WorkbookExporter {
         let lang = context.lang
         func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
         let protect = context.edition == .public
-        cover = try sink.addSheet(SheetSpec(name: t("封面", "Cover"), columns: [ColumnSpec("", .label, min: 16, max: 20), ColumnSpec("", .wrap, min: 40, max: 80)],
+        cover = try sink.addSheet(SheetSpec(name: t("封面", "Cover"), columns: [ColumnSpec("", .label, min: 16, max: 18), ColumnSpec("", .wrap, min: 40, max: 68)],
                                             table: false, protect: protect, landscape: false))
         let ed = context.edition
         let names = ed.includes(.teamMemberNames, policy: context.policy)
