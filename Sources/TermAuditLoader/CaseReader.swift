@@ -188,7 +188,6 @@ struct CaseReader {
     func readTeam(_ node: Node) -> [TeamMember] {
         var out: [TeamMember] = []
         var names: [String: SourceLocation] = [:]
-        let departments = library.departments.map(\.id)
         r.sequence(node, of: "team") { n, i in
             guard let f = r.mapping(n, of: "team[\(i)]", keys: ["name", "department", "unit", "leader"]) else { return }
             let name = f.required("name") { r.text($0, "team member name") }
@@ -211,7 +210,6 @@ struct CaseReader {
     func readIndicators(_ node: Node) -> [Indicator] {
         var out: [Indicator] = []
         var ids: [String: Int] = [:]
-        let areas = library.goalAreas.map(\.id)
         r.sequence(node, of: "indicators") { n, i in
             guard let f = r.mapping(n, of: "indicators[\(i)]", keys: ["id", "area", "name", "unit", "target", "actual", "rating",
                                                                       "better", "weight", "note"]) else { return }
@@ -354,8 +352,6 @@ struct CaseReader {
         var out: [Finding] = []
         var declared = Set<String>()
         var ids: [String: Int] = [:]
-        let categories = library.findingCategories.map(\.id)
-        let responsibilities = library.responsibilities.map(\.id)
         r.sequence(node, of: "findings") { n, i in
             guard let f = r.mapping(n, of: "findings[\(i)]", keys: ["id", "title", "category", "responsibility", "status",
                                                                     "amount", "note", "due", "department"]) else { return }
@@ -491,7 +487,6 @@ struct CaseReader {
                 r.report(n, code: "wrong-type", "audit.conclusions should be a mapping (department: conclusion), found \(YAMLReader.describe(n))")
                 return nil
             }
-            let departments = library.departments.map(\.id)
             for (k, v) in m {
                 guard let dept = r.oneOf(k, "department", vocabulary: library.departments) else { continue }
                 guard let c = r.mapping(v, of: "conclusion of \(dept)", keys: ["result", "findings", "by", "date"]) else { continue }
