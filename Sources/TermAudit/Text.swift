@@ -18,6 +18,19 @@ public protocol Labelled {
     var label: Label { get }
 }
 
+extension Labelled where Self: RawRepresentable & CaseIterable, RawValue == String {
+    /// The value written by its code or its Chinese label.
+    public init?(codeOrLabel text: String) {
+        guard let v = Self(rawValue: text) ?? Self.allCases.first(where: { $0.label.zh == text }) else { return nil }
+        self = v
+    }
+
+    /// Every value as `code (标签)`, for refusals: `term_end (任期届满), transfer (调整岗位), …`.
+    public static var allowedList: String {
+        allCases.map { "\($0.rawValue) (\($0.label.zh))" }.joined(separator: ", ")
+    }
+}
+
 /// The language of user-facing output.
 public enum Language: String, Sendable, CaseIterable, Codable {
     case zh, en

@@ -374,6 +374,16 @@ struct CellReader {
         throw problem("'\(t)' is not one of the dropdown's values", "one of: " + options.map(\.label).joined(separator: " / "))
     }
 
+    /// One of a coded value's dropdown labels (or its code).
+    func choice<T: RawRepresentable & CaseIterable & Labelled>(_ type: T.Type) throws -> T? where T.RawValue == String {
+        try choice(T.allCases.map { ($0.label.zh, $0.rawValue, $0) })
+    }
+
+    /// An entry of a vocabulary (departments, categories, responsibilities) by its label or id; the id.
+    func choice(vocabulary: [VocabularyEntry]) throws -> String? {
+        try choice(vocabulary.map { ($0.label.zh, $0.id, $0.id) })
+    }
+
     /// A date: a date cell, a serial number, or text YYYY-MM-DD (also YYYY/M/D and YYYY年M月D日).
     func day() throws -> Day? {
         guard let c = try plain(), !isEmpty else { return nil }

@@ -21,6 +21,7 @@ struct Planner {
         var append = false
     }
     private var edits: [String: [Edit]] = [:]
+    private var summaries: [String: AuditWorkSummary] = [:]
     private var expected: [String: AuditCase] = [:]
     /// The exported value of each editable cell (see `FillInMeta.bases`).
     let bases: [String: [String: String]]
@@ -112,7 +113,7 @@ struct Planner {
             }
         case let .qualitative(target, rating):
             if !cells["actual"]!.isEmpty { throw cells["actual"]!.problem("this indicator is qualitative: 完成值 stays empty", "choose 评价 from the list") }
-            let new = merge(cells["rating"]!, c.id, key, "指标 \(key) 评价", workbook: try cells["rating"]!.choice(Rating.allCases.map { ($0.label.zh, $0.rawValue, $0) }),
+            let new = merge(cells["rating"]!, c.id, key, "指标 \(key) 评价", workbook: try cells["rating"]!.choice(Rating.self),
                             current: rating, show: { $0?.label.zh })
             if new != rating {
                 change(c.id, base + [.key("rating")], new.map { .text($0.rawValue) }, field: "指标 \(key) 评价", old: rating?.label.zh, new: new?.label.zh)
@@ -136,7 +137,7 @@ struct Planner {
         let before = old ?? ItemState(status: .pending)
         let field = "交接 \(key)"
         let status = merge(cells["status"]!, c.id, key, field + " 状态",
-                           workbook: try cells["status"]!.choice(ItemStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) ?? .pending,
+                           workbook: try cells["status"]!.choice(ItemStatus.self) ?? .pending,
                            current: before.status, show: { $0?.label.zh }) ?? .pending
         let reason = merge(cells["reason"]!, c.id, key, field + " 理由", workbook: try cells["reason"]!.text(), current: before.reason, show: { $0 })
         let note = merge(cells["note"]!, c.id, key, field + " 备注", workbook: try cells["note"]!.text(), current: before.note, show: { $0 })
@@ -179,7 +180,7 @@ struct Planner {
         let f = c.findings[i]
         let field = "问题 \(key)"
         let base: [YAMLPathStep] = [.key("findings"), .element(field: "id", value: key)]
-        guard let typed: FindingStatus = try cells["status"]!.choice(FindingStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) else {
+        guard let typed: FindingStatus = try cells["status"]!.choice(FindingStatus.self) else {
             throw cells["status"]!.problem("整改状态 is empty", "one of: " + FindingStatus.allCases.map(\.label.zh).joined(separator: " / "))
         }
         let status = merge(cells["status"]!, c.id, key, field + " 整改状态", workbook: typed, current: f.status, show: { $0?.label.zh }) ?? f.status
@@ -189,7 +190,7 @@ struct Planner {
         }
         let library = lib
         let resp = merge(cells["responsibility"]!, c.id, key, field + " 责任",
-                         workbook: try cells["responsibility"]!.choice(lib.responsibilities.map { ($0.label.zh, $0.id, $0.id) }),
+                         workbook: try cells["responsibility"]!.choice(vocabulary: lib.responsibilities),
                          current: f.responsibility, show: { $0.map { library.responsibility($0).zh } })
         if resp != f.responsibility {
             change(c.id, base + [.key("responsibility")], resp.map { .text($0) }, field: "问题 \(key) 责任",
@@ -238,7 +239,7 @@ struct Planner {
             change(c.id, base + [.key("team_score")], t.map { .number($0) }, field: "考核 \(key) 班子得分", old: show(a.teamScore), new: show(t))
             c.assessment[i].teamScore = t
         }
-        let g = merge(cells["grade"]!, c.id, key, "考核 \(key) 给定等次", workbook: try cells["grade"]!.choice(Grade.allCases.map { ($0.label.zh, $0.rawValue, $0) }),
+        let g = merge(cells["grade"]!, c.id, key, "考核 \(key) 给定等次", workbook: try cells["grade"]!.choice(Grade.self),
                       current: a.grade, show: { $0?.label.zh })
         if g != a.grade {
             change(c.id, base + [.key("grade")], g.map { .text($0.rawValue) }, field: "考核 \(key) 给定等次", old: a.grade?.label.zh, new: g?.label.zh)
@@ -250,10 +251,10 @@ struct Planner {
     /// nothing in the case to merge with.
     private mutating func newFinding(_ c: inout AuditCase, _ cells: [String: CellReader]) throws {
         let title = try cells["title"]!.text()
-        let category: String? = try cells["category"]!.choice(lib.findingCategories.map { ($0.label.zh, $0.id, $0.id) })
-        let dept: String? = try cells["department"]!.choice(lib.departments.map { ($0.label.zh, $0.id, $0.id) })
-        let status: FindingStatus? = try cells["status"]!.choice(FindingStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) })
-        let resp: String? = try cells["responsibility"]!.choice(lib.responsibilities.map { ($0.label.zh, $0.id, $0.id) })
+        let category: String? = try cells["category"]!.choice(vocabulary: lib.findingCategories)
+        let dept: String? = try cells["department"]!.choice(vocabulary: lib.departments)
+        let status: FindingStatus? = try cells["status"]!.choice(FindingStatus.self)
+        let resp: String? = try cells["responsibility"]!.choice(vocabulary: lib.responsibilities)
         let amount = try cells["amount"]!.number()
         if let v = amount, v < 0 { throw cells["amount"]!.problem("an amount cannot be negative (\(show(v) ?? ""))", "the amount in 万元, 0 or more") }
         let due = try cells["due"]!.day()
@@ -286,10 +287,14 @@ struct Planner {
         c.findings.append(f)
     }
 
-    /// The case's audit program items and departments, as the rules see them.
-    private func auditSummary(_ c: AuditCase) -> AuditWorkSummary {
-        AuditWorkRules.summarize(c, library: lib, defaultProgram: workspace.config.auditProgram, reassign: workspace.config.auditReassign,
-                                 requiredOrder: workspace.policy?.team.requiredDepartments ?? [])
+    /// The case's audit program items and departments, as the rules see them — made once per case (the program,
+    /// its reassignments and the departments do not change with the rows).
+    private mutating func auditSummary(_ c: AuditCase) -> AuditWorkSummary {
+        if let s = summaries[c.id] { return s }
+        let s = AuditWorkRules.summarize(c, library: lib, defaultProgram: workspace.config.auditProgram, reassign: workspace.config.auditReassign,
+                                         requiredOrder: workspace.policy?.team.requiredDepartments ?? [])
+        summaries[c.id] = s
+        return s
     }
 
     /// A team member of the case, by name.
@@ -330,7 +335,7 @@ struct Planner {
         let before = c.audit?.items[key] ?? AuditItemState(status: .pending)
         let field = "审计事项 \(key)"
         let status = merge(cells["status"]!, c.id, key, field + " 状态",
-                           workbook: try cells["status"]!.choice(AuditItemStatus.allCases.map { ($0.label.zh, $0.rawValue, $0) }) ?? .pending,
+                           workbook: try cells["status"]!.choice(AuditItemStatus.self) ?? .pending,
                            current: before.status, show: { $0?.label.zh }) ?? .pending
         let examiner = merge(cells["examiner"]!, c.id, key, field + " 审查人", workbook: try cells["examiner"]!.text(), current: before.examiner, show: { $0 })
         try member(cells["examiner"]!, examiner, in: c)
@@ -362,7 +367,7 @@ struct Planner {
         let before = c.audit?.conclusions[key]
         let field = "部门结论 \(lib.department(key).zh)"
         let result = merge(cells["result"]!, c.id, key, field + " 结论",
-                           workbook: try cells["result"]!.choice(Conclusion.Result.allCases.map { ($0.label.zh, $0.rawValue, $0) }),
+                           workbook: try cells["result"]!.choice(Conclusion.Result.self),
                            current: before?.result, show: { $0?.label.zh })
         let by = merge(cells["by"]!, c.id, key, field + " 结论人", workbook: try cells["by"]!.text(), current: before?.by, show: { $0 })
         try member(cells["by"]!, by, in: c)

@@ -46,8 +46,8 @@ public struct ExportRequest: Sendable {
     public static func states(_ text: String) throws -> Set<CaseState> {
         var set = Set<CaseState>()
         for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-            guard let st = CaseState(rawValue: word) ?? CaseState.allCases.first(where: { $0.label.zh == word }) else {
-                throw ExportRequestError(description: "'\(word)' is not a case state; one of \(CaseState.allCases.map { "\($0.rawValue) (\($0.label.zh))" }.joined(separator: ", "))")
+            guard let st = CaseState(codeOrLabel: word) else {
+                throw ExportRequestError(description: "'\(word)' is not a case state; one of \(CaseState.allowedList)")
             }
             set.insert(st)
         }

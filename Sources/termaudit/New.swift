@@ -13,8 +13,8 @@ struct New: ParsableCommand {
 
 /// A coded value given on the command line by its code or its Chinese label.
 func coded<T: RawRepresentable & CaseIterable & Labelled>(_ text: String, _ option: String, _ type: T.Type) throws -> T where T.RawValue == String {
-    if let v = T(rawValue: text) ?? T.allCases.first(where: { $0.label.zh == text }) { return v }
-    throw ValidationError("\(option) '\(text)' is not allowed; one of: " + T.allCases.map { "\($0.rawValue) (\($0.label.zh))" }.joined(separator: ", "))
+    if let v = T(codeOrLabel: text) { return v }
+    throw ValidationError("\(option) '\(text)' is not allowed; one of: \(T.allowedList)")
 }
 
 struct NewCase: ParsableCommand {

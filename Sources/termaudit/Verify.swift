@@ -163,10 +163,9 @@ enum SignoffStatus {
     /// A verifier for a workspace root, or nil when it has no signers.yaml. signers.yaml's errors are errors: the
     /// command stops with them (exit 1) before it writes anything.
     static func verifier(root: URL, policy: Policy, caseIDs: [String], units: UnitRegistry? = nil) -> SignoffVerifier? {
-        let url = root.appendingPathComponent(SignerRegistry.fileName)
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let (signers, diagnostics) = SignerRegistry.load(url, display: SignoffWorkspace.display(url), policy: policy)
-        if diagnostics.contains(where: { $0.severity == .error }) { Session.fail(diagnostics) }
-        return SignoffVerifier(signers: signers, policy: policy, caseIDs: caseIDs, units: units)
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent(SignerRegistry.fileName).path) else { return nil }
+        let signoffs = StatusSignoffs(root: root, policy: policy, caseIDs: caseIDs, units: units)
+        if signoffs.diagnostics.contains(where: { $0.severity == .error }) { Session.fail(signoffs.diagnostics) }
+        return signoffs.verifier
     }
 }
