@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
     ],
     targets: [
         // The system C library libxlsxwriter (Debian: libxlsxwriter-dev).
@@ -53,12 +56,18 @@ let package = Package(
         ]),
         // What `status` shows (JSON and text) and the export assembly, for the command line and the server.
         .target(name: "TermAuditReport", dependencies: ["TermAudit", "TermAuditRules", "TermAuditSignoff", "TermAuditLoader", "TermAuditExport", "XlsxWriter"]),
+        // The shared store: workspaces in SQLite (embedded) or PostgreSQL, every change to a case an append-only revision.
+        .target(name: "TermAuditStore", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditReport", "XlsxWriter", "CXlsxWriter",
+            .product(name: "SQLKit", package: "sql-kit"), .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "PostgresKit", package: "postgres-kit"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The command line.
         .executableTarget(
             name: "termaudit",
             dependencies: [
                 "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter", "TermAuditSignoff", "TermAuditExport", "TermAuditImport", "XlsxWriter",
-                "TermAuditSample", "TermAuditReport",
+                "TermAuditSample", "TermAuditReport", "TermAuditStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -85,6 +94,9 @@ let package = Package(
         .testTarget(name: "HostileInputTests", dependencies: ["TermAudit", "TermAuditLoader"]),
         // The loader's libFuzzer target (bench/fuzz builds it with -DFUZZING; a plain build gives a replay tool).
         .executableTarget(name: "FuzzLoader", dependencies: ["TermAudit", "TermAuditLoader"]),
+        .testTarget(name: "TermAuditStoreTests", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditStore", "TermAuditReport", "XlsxWriter", "CXlsxWriter",
+        ]),
         .testTarget(name: "TermAuditSignoffTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),

@@ -377,6 +377,11 @@ public struct CaseStream: Sendable {
     public struct Entry: Sendable {
         public var id: String?
         public var path: String
+
+        public init(id: String?, path: String) {
+            self.id = id
+            self.path = path
+        }
     }
 
     public var config: WorkspaceConfig
@@ -384,10 +389,26 @@ public struct CaseStream: Sendable {
     public var root: URL
     /// The unit registry (`units.yaml`), when the workspace has one.
     public var units: UnitRegistry? = nil
-    /// Case files in case-id order.
+    /// Case files in case-id order (for a store: each case's recorded path, which names it in messages).
     public var entries: [Entry]
     /// Problems found before any case was parsed: settings and library, and with `openStream` duplicate ids.
     public var diagnostics: [Diagnostic]
+    /// Where the case texts come from: nil for the files at the entries' paths; a store gives its records.
+    public var texts: (any CaseTextSource)? = nil
+    /// The checklists folder in force.
+    public var libraryURL: URL? = nil
+
+    public init(config: WorkspaceConfig, library: Library, root: URL, units: UnitRegistry? = nil, entries: [Entry],
+                diagnostics: [Diagnostic], texts: (any CaseTextSource)? = nil, libraryURL: URL? = nil) {
+        self.config = config
+        self.library = library
+        self.root = root
+        self.units = units
+        self.entries = entries
+        self.diagnostics = diagnostics
+        self.texts = texts
+        self.libraryURL = libraryURL
+    }
 
     /// The policy in force.
     public var policy: Policy? { library.policies[config.policy] }
@@ -420,10 +441,12 @@ public struct CaseStream: Sendable {
     public func forEach<T: Sendable>(batch: Int = 64, callerFirst: Bool = false, transform: @escaping @Sendable (AuditCase) -> T,
                                      _ body: (AuditCase?, [Diagnostic], T?) throws -> Void) rethrows {
         let policy = self.policy, library = self.library, context = CaseContext(config, units: units)
+        let entries = self.entries, texts = self.texts
         let paths = entries.map(\.path)
         guard !paths.isEmpty else { return }
         let pipeline = OrderedPipeline<(AuditCase?, [Diagnostic], T?)>(count: paths.count, window: Swift.max(1, 2 * batch)) { i in
-            let (c, diagnostics) = WorkspaceLoader.parseFile(URL(fileURLWithPath: paths[i]), library: library, policy: policy, context: context)
+            let (c, diagnostics) = texts.map { WorkspaceLoader.parseText($0, index: i, of: entries, library: library, policy: policy, context: context) }
+                ?? WorkspaceLoader.parseFile(URL(fileURLWithPath: paths[i]), library: library, policy: policy, context: context)
             guard let c, !diagnostics.contains(where: { $0.severity == .error }) else { return (c, diagnostics, nil) }
             return (c, diagnostics, transform(c))
         }
@@ -436,6 +459,23 @@ public struct CaseStream: Sendable {
             pipeline.discard(item)
         }
     }
+}
+
+/// The text of one case from somewhere other than a file (a store's record).
+public struct CaseText: Sendable {
+    public var data: Data
+    public var origin: CaseOrigin
+
+    public init(data: Data, origin: CaseOrigin) {
+        self.data = data
+        self.origin = origin
+    }
+}
+
+/// Where a `CaseStream`'s case texts come from when they are not files: called on the stream's worker threads, in
+/// roughly ascending order of `index`, so a source may read ahead in batches.
+public protocol CaseTextSource: Sendable {
+    func text(at index: Int, of entries: [CaseStream.Entry]) throws -> CaseText
 }
 
 /// Items `0..<count` made by `make` on worker threads and taken in order by one consumer; a worker starts item `i`
@@ -616,13 +656,20 @@ extension WorkspaceLoader {
             }
             previous = e
         }
-        return (CaseStream(config: ws.config, library: ws.library, root: root, units: ws.units, entries: entries, diagnostics: diagnostics), diagnostics)
+        return (CaseStream(config: ws.config, library: ws.library, root: root, units: ws.units, entries: entries, diagnostics: diagnostics,
+                           libraryURL: libraryURL), diagnostics)
     }
 
     /// Opens a workspace to read every case, for commands that report as `load` does (`validate`, `status`) but stream:
     /// the diagnostics are those `load` gives before reading case files, and the stream is returned whenever the
     /// settings and the library could be read — also when they have errors, since `load` then still reads (and
     /// reports) the case files. No duplicate check is made here: feed the cases to a `CaseCheck`.
+    /// The settings, library and unit registry of the workspace at `path`, checked as `load` checks them, without
+    /// reading any case file.
+    public static func loadSettings(path: String, policyOverride: String? = nil) -> LoadResult {
+        load(path: path, policyOverride: policyOverride, casesToo: false)
+    }
+
     public static func openForChecking(path: String, policyOverride: String? = nil) -> (CaseStream?, [Diagnostic]) {
         let probe = load(path: path, policyOverride: policyOverride, casesToo: false)
         let url = URL(fileURLWithPath: path).standardizedFileURL
@@ -630,7 +677,8 @@ extension WorkspaceLoader {
         guard let ws = probe.workspace, let root = probe.root, let libraryURL = findLibrary(root: root, config: ws.config),
               FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { return (nil, probe.diagnostics) }
         let entries = orderedEntries(url, isDirectory: isDir.boolValue, root: root, libraryURL: libraryURL, library: ws.library)
-        return (CaseStream(config: ws.config, library: ws.library, root: root, units: ws.units, entries: entries, diagnostics: probe.diagnostics), probe.diagnostics)
+        return (CaseStream(config: ws.config, library: ws.library, root: root, units: ws.units, entries: entries, diagnostics: probe.diagnostics,
+                           libraryURL: libraryURL), probe.diagnostics)
     }
 
     /// The case files for `url` in case-id order. A quick scan finds each file's id; a file whose id the scan cannot
@@ -664,6 +712,26 @@ extension WorkspaceLoader {
         let o = origin(file, c)
         c?.origin = o
         return (c, reader.diagnostics)
+    }
+
+    /// Parses one case of a text source (a store's record).
+    static func parseText(_ source: any CaseTextSource, index: Int, of entries: [CaseStream.Entry], library: Library, policy: Policy?,
+                          context: CaseContext) -> (AuditCase?, [Diagnostic]) {
+        let name = entries[index].path
+        let text: CaseText
+        do {
+            text = try source.text(at: index, of: entries)
+        } catch {
+            let reader = YAMLReader(file: name)
+            reader.report(line: 1, column: 1, code: "unreadable", "cannot read the case: \(error)")
+            return (nil, reader.diagnostics)
+        }
+        var (c, diagnostics) = parseCase(data: text.data, file: name, library: library, policy: policy, context: context)
+        c?.origin = text.origin
+        if c == nil, diagnostics.isEmpty {
+            diagnostics = [Diagnostic(at: SourceLocation(file: name, line: 1, column: 1), code: "unreadable", message: "the record holds no case")]
+        }
+        return (c, diagnostics)
     }
 
     /// A case file's origin: its absolute path, and where the case starts in it.

@@ -36,7 +36,7 @@ struct Status: ParsableCommand {
         // and location (for the duplicate-id check), the column widths and the counts. The spool reaches standard
         // output at the end, once every file has been read without errors, so the output — and, on invalid input,
         // the located errors with nothing on standard output — are those of a run that holds every case.
-        let (opened, settings) = WorkspaceLoader.openForChecking(path: workspace.path, policyOverride: workspace.policy)
+        let (opened, settings) = try Workspaces.openForChecking(workspace)
         guard let stream = opened else {
             if settings.contains(where: { $0.severity == .error }) { Session.fail(settings) }
             throw ExitCode(1)

@@ -13,7 +13,7 @@ struct TermAuditCommand: ParsableCommand {
         PATH defaults to the current folder; a single case file works too.
         """,
         version: "termaudit \(TermAuditVersion.string) (libxlsxwriter \(String(cString: lxw_version())))",
-        subcommands: [Validate.self, Status.self, TermCommand.self, RankCommand.self, Export.self, Import.self, Keygen.self, Sign.self, Verify.self, New.self, Sample.self]
+        subcommands: [Validate.self, Status.self, TermCommand.self, RankCommand.self, Export.self, Import.self, Keygen.self, Sign.self, Verify.self, New.self, Sample.self, Db.self]
     )
 }
 
@@ -24,6 +24,15 @@ struct WorkspaceOptions: ParsableArguments {
 
     @Option(help: "Use another policy than the workspace's (e.g. national).")
     var policy: String?
+
+    @Option(help: "A store instead of a folder: sqlite:PATH (or PATH.db) or postgres://USER:PASSWORD@HOST:PORT/DB.")
+    var database: String?
+
+    func validate() throws {
+        if database != nil && path != "." {
+            throw ValidationError("give either a workspace folder or --database, not both")
+        }
+    }
 }
 
 /// Output formats.

@@ -19,7 +19,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         // The case files are parsed in parallel as a stream: only each case's id and location are kept (for the
         // duplicate-id check), so memory does not grow with the cases. The report is the one `WorkspaceLoader.load` gives.
-        let (stream, settings) = WorkspaceLoader.openForChecking(path: workspace.path, policyOverride: workspace.policy)
+        let (stream, settings) = try Workspaces.openForChecking(workspace)
         var check = CaseCheck(settings: settings)
         stream?.forEach { c, diagnostics in check.add(c, diagnostics) }
         let diagnostics = check.diagnostics()

@@ -1,0 +1,352 @@
+import Foundation
+import SQLKit
+import TermAuditSignoff
+
+/// The current revision of one workspace document (settings, unit registry, signer roster, a checklist file).
+public struct StoredDocument: Sendable, Equatable {
+    /// Workspace-relative path: `termaudit.yaml`, `units.yaml`, `signers.yaml`, `checklists/…`.
+    public var path: String
+    public var kind: String
+    public var revision: Int
+    public var body: String
+    public var bodySHA256: String
+    public var hash: String
+}
+
+/// A case's current revision and what is derived from it (the case index).
+public struct CaseHead: Sendable, Equatable {
+    public var caseID: String
+    public var revision: Int
+    public var path: String
+    public var digest: String
+    public var sectionDigests: [String: String]
+    public var bodySHA256: String
+    public var hash: String
+    public var withdrawn: Bool
+    public var state: String
+    public var unit: String
+    public var official: String
+    public var termEnd: String
+}
+
+/// One revision of a case, as recorded.
+public struct CaseRevision: Sendable, Equatable {
+    public var caseID: String
+    public var revision: Int
+    public var path: String
+    /// The case file's text; nil for a withdrawal.
+    public var body: String?
+    public var bodySHA256: String
+    public var digest: String
+    public var previousDigest: String
+    public var sectionDigests: [String: String]
+    /// The sections this revision changed, in case-file order (`signoffs` included).
+    public var sections: [String]
+    public var author: String
+    public var at: String
+    public var note: String
+    public var withdrawn: Bool
+    public var previousHash: String
+    public var hash: String
+}
+
+/// A shared store of workspaces: SQLite (one file, embedded) or PostgreSQL.
+///
+/// Cases are kept as append-only revisions, hash-chained per case (see `RevisionHash`); the workspace's documents
+/// the same way. `cases` indexes each case's current revision with its derived state for listing.
+public final class Store: Sendable {
+    let db: StoreDatabase
+    public var location: StoreLocation { db.location }
+    /// Schema versions applied when the store was opened.
+    public let migrated: [Int]
+
+    private init(db: StoreDatabase, migrated: [Int]) {
+        self.db = db
+        self.migrated = migrated
+    }
+
+    /// Opens (and with `create`, creates) the store at `location`, checks it is a termaudit store and brings its
+    /// schema up to date (`migrate: false` refuses an old schema instead).
+    public static func open(_ location: StoreLocation, create: Bool = false, migrate: Bool = true) throws -> Store {
+        let db = try StoreDatabase.open(location, create: create)
+        do {
+            let applied = try Schema.prepare(db, migrate: migrate || create)
+            return Store(db: db, migrated: applied)
+        } catch let e as StoreError {
+            db.close()
+            throw e
+        } catch {
+            db.close()
+            throw StoreError.damaged(location, error)
+        }
+    }
+
+    public func close() { db.close() }
+
+    /// The schema version and when each migration ran.
+    public func migrations() throws -> [(version: Int, description: String, appliedAt: String)] {
+        try db.sql.raw("SELECT version, description, applied_at FROM termaudit_migrations ORDER BY version").all().wait().map {
+            (try $0.decode(column: "version", as: Int.self), try $0.decode(column: "description", as: String.self),
+             try $0.decode(column: "applied_at", as: String.self))
+        }
+    }
+
+    // MARK: Reading
+
+    /// The current revision of every document that exists, by path.
+    public func documents() throws -> [StoredDocument] {
+        let rows = try db.sql.raw("""
+            SELECT d.path, d.kind, d.revision, d.body, d.body_sha256, d.hash FROM document_revisions d
+            WHERE d.revision = (SELECT MAX(e.revision) FROM document_revisions e WHERE e.path = d.path)
+            ORDER BY d.path
+            """).all().wait()
+        return try rows.compactMap { r in
+            guard let body = try r.decodeNil(column: "body") ? nil : r.decode(column: "body", as: String.self) else { return nil }
+            return StoredDocument(path: try r.decode(column: "path", as: String.self), kind: try r.decode(column: "kind", as: String.self),
+                                  revision: try r.decode(column: "revision", as: Int.self), body: body,
+                                  bodySHA256: try r.decode(column: "body_sha256", as: String.self), hash: try r.decode(column: "hash", as: String.self))
+        }
+    }
+
+    /// The latest revision of every document path, removed ones included (for importing).
+    func documentHeads(_ sql: any SQLDatabase) throws -> [String: (revision: Int, sha: String?, hash: String)] {
+        let rows = try sql.raw("""
+            SELECT d.path, d.revision, d.body_sha256, d.body IS NULL AS removed, d.hash FROM document_revisions d
+            WHERE d.revision = (SELECT MAX(e.revision) FROM document_revisions e WHERE e.path = d.path)
+            """).all().wait()
+        var out: [String: (revision: Int, sha: String?, hash: String)] = [:]
+        for r in rows {
+            let removed = try r.decode(column: "removed", as: Bool.self)
+            out[try r.decode(column: "path", as: String.self)] = (try r.decode(column: "revision", as: Int.self),
+                                                                  removed ? nil : try r.decode(column: "body_sha256", as: String.self),
+                                                                  try r.decode(column: "hash", as: String.self))
+        }
+        return out
+    }
+
+    static let headColumns = "case_id, revision, path, digest, section_digests, body_sha256, hash, withdrawn, state, unit, official, term_end"
+
+    static func head(_ r: any SQLRow) throws -> CaseHead {
+        CaseHead(caseID: try r.decode(column: "case_id", as: String.self), revision: try r.decode(column: "revision", as: Int.self),
+                 path: try r.decode(column: "path", as: String.self), digest: try r.decode(column: "digest", as: String.self),
+                 sectionDigests: SectionDigests.decode(try r.decode(column: "section_digests", as: String.self)),
+                 bodySHA256: try r.decode(column: "body_sha256", as: String.self), hash: try r.decode(column: "hash", as: String.self),
+                 withdrawn: try r.decode(column: "withdrawn", as: Int.self) != 0, state: try r.decode(column: "state", as: String.self),
+                 unit: try r.decode(column: "unit", as: String.self), official: try r.decode(column: "official", as: String.self),
+                 termEnd: try r.decode(column: "term_end", as: String.self))
+    }
+
+    /// Every case's current revision, in case-id order; withdrawn cases only when asked for.
+    public func heads(includeWithdrawn: Bool = false, state: String? = nil, unit: String? = nil) throws -> [CaseHead] {
+        var q = SQLQueryString("SELECT \(unsafeRaw: Self.headColumns) FROM cases WHERE 1 = 1")
+        if !includeWithdrawn { q.appendLiteral(" AND withdrawn = 0") }
+        if let state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
+        if let unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
+        q.appendLiteral(" ORDER BY case_id")
+        return try db.sql.raw(q).all().wait().map(Self.head)
+    }
+
+    func heads(_ sql: any SQLDatabase) throws -> [String: CaseHead] {
+        var out: [String: CaseHead] = [:]
+        for r in try sql.raw("SELECT \(unsafeRaw: Self.headColumns) FROM cases").all().wait() {
+            let h = try Self.head(r)
+            out[h.caseID] = h
+        }
+        return out
+    }
+
+    /// The current text of each of these cases (those that exist and are not withdrawn).
+    public func caseBodies(_ ids: [String]) throws -> [String: (revision: Int, path: String, body: String)] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try db.sql.raw("""
+            SELECT r.case_id, r.revision, r.path, r.body FROM cases c
+            JOIN case_revisions r ON r.case_id = c.case_id AND r.revision = c.revision
+            WHERE c.case_id IN (\(binds: ids)) AND c.withdrawn = 0
+            """).all().wait()
+        var out: [String: (revision: Int, path: String, body: String)] = [:]
+        for r in rows {
+            out[try r.decode(column: "case_id", as: String.self)] = (try r.decode(column: "revision", as: Int.self),
+                                                                     try r.decode(column: "path", as: String.self),
+                                                                     try r.decode(column: "body", as: String.self))
+        }
+        return out
+    }
+
+    static let revisionColumns = """
+        case_id, revision, path, body, body_sha256, digest, previous_digest, section_digests, sections, author, at, note, withdrawn, \
+        previous_hash, hash
+        """
+
+    static func revision(_ r: any SQLRow) throws -> CaseRevision {
+        CaseRevision(caseID: try r.decode(column: "case_id", as: String.self), revision: try r.decode(column: "revision", as: Int.self),
+                     path: try r.decode(column: "path", as: String.self),
+                     body: try r.decodeNil(column: "body") ? nil : try r.decode(column: "body", as: String.self),
+                     bodySHA256: try r.decode(column: "body_sha256", as: String.self), digest: try r.decode(column: "digest", as: String.self),
+                     previousDigest: try r.decode(column: "previous_digest", as: String.self),
+                     sectionDigests: SectionDigests.decode(try r.decode(column: "section_digests", as: String.self)),
+                     sections: try r.decode(column: "sections", as: String.self).split(separator: ",").map(String.init),
+                     author: try r.decode(column: "author", as: String.self), at: try r.decode(column: "at", as: String.self),
+                     note: try r.decode(column: "note", as: String.self), withdrawn: try r.decode(column: "withdrawn", as: Int.self) != 0,
+                     previousHash: try r.decode(column: "previous_hash", as: String.self), hash: try r.decode(column: "hash", as: String.self))
+    }
+
+    /// Every revision of a case, oldest first.
+    public func revisions(of caseID: String) throws -> [CaseRevision] {
+        try db.sql.raw("SELECT \(unsafeRaw: Self.revisionColumns) FROM case_revisions WHERE case_id = \(bind: caseID) ORDER BY revision")
+            .all().wait().map(Self.revision)
+    }
+
+    /// Revisions of all cases in (case id, revision) order, a page at a time, after the given key.
+    public func revisionPage(after key: (caseID: String, revision: Int)?, limit: Int) throws -> [CaseRevision] {
+        let q: SQLQueryString
+        if let key {
+            q = """
+                SELECT \(unsafeRaw: Self.revisionColumns) FROM case_revisions
+                WHERE case_id > \(bind: key.caseID) OR (case_id = \(bind: key.caseID) AND revision > \(bind: key.revision))
+                ORDER BY case_id, revision LIMIT \(literal: limit)
+                """
+        } else {
+            q = "SELECT \(unsafeRaw: Self.revisionColumns) FROM case_revisions ORDER BY case_id, revision LIMIT \(literal: limit)"
+        }
+        return try db.sql.raw(q).all().wait().map(Self.revision)
+    }
+
+    /// Every revision of every document, in (path, revision) order.
+    public func documentRevisions() throws -> [(path: String, revision: Int, kind: String, body: String?, bodySHA256: String,
+                                                     author: String, at: String, note: String, previousHash: String, hash: String)] {
+        try db.sql.raw("""
+            SELECT path, revision, kind, body, body_sha256, author, at, note, previous_hash, hash FROM document_revisions
+            ORDER BY path, revision
+            """).all().wait().map { r in
+            (try r.decode(column: "path", as: String.self), try r.decode(column: "revision", as: Int.self), try r.decode(column: "kind", as: String.self),
+             try r.decodeNil(column: "body") ? nil : try r.decode(column: "body", as: String.self), try r.decode(column: "body_sha256", as: String.self),
+             try r.decode(column: "author", as: String.self), try r.decode(column: "at", as: String.self), try r.decode(column: "note", as: String.self),
+             try r.decode(column: "previous_hash", as: String.self), try r.decode(column: "hash", as: String.self))
+        }
+    }
+
+    // MARK: Writing (inside a transaction)
+
+    /// Appends a document revision (body nil: removed).
+    static func appendDocument(_ sql: any SQLDatabase, path: String, kind: String, body: String?, previous: (revision: Int, hash: String)?,
+                               author: String, at: String, note: String) throws {
+        let revision = (previous?.revision ?? 0) + 1
+        let sha = body.map { CaseDigest.sha256Hex(Data($0.utf8)) } ?? ""
+        let previousHash = previous?.hash ?? ""
+        let hash = RevisionHash.document(path: path, revision: revision, kind: kind, bodySHA256: sha, removed: body == nil,
+                                         author: author, at: at, note: note, previousHash: previousHash)
+        try sql.raw("""
+            INSERT INTO document_revisions (path, revision, kind, body, body_sha256, author, at, note, previous_hash, hash)
+            VALUES (\(bind: path), \(bind: revision), \(bind: kind), \(bind: body), \(bind: sha), \(bind: author), \(bind: at), \(bind: note),
+                    \(bind: previousHash), \(bind: hash))
+            """).run().wait()
+    }
+
+    /// What a new case revision holds, worked out before the write.
+    public struct NewCaseRevision: Sendable {
+        public var caseID: String
+        public var path: String
+        public var body: String?
+        public var digest: String
+        public var sectionDigests: [String: String]
+        public var derived: DerivedState
+    }
+
+    /// Appends a revision after `head` (nil: the case's first) and moves the case index to it. Returns the new head.
+    @discardableResult
+    static func appendCase(_ sql: any SQLDatabase, _ new: NewCaseRevision, after head: CaseHead?, author: String, at: String, note: String) throws -> CaseHead {
+        let revision = (head?.revision ?? 0) + 1
+        let bodySHA = new.body.map { CaseDigest.sha256Hex(Data($0.utf8)) } ?? ""
+        let previousDigest = head?.digest ?? "", previousHash = head?.hash ?? ""
+        let sections = SectionDigests.changed(from: head?.sectionDigests ?? [:], to: new.sectionDigests)
+        let withdrawn = new.body == nil
+        let hash = RevisionHash.case(caseID: new.caseID, revision: revision, path: new.path, bodySHA256: bodySHA, digest: new.digest,
+                                     previousDigest: previousDigest, sections: sections, author: author, at: at, note: note,
+                                     withdrawn: withdrawn, previousHash: previousHash)
+        let digests = SectionDigests.encode(new.sectionDigests)
+        try sql.raw("""
+            INSERT INTO case_revisions (case_id, revision, path, body, body_sha256, digest, previous_digest, section_digests, sections,
+                                        author, at, note, withdrawn, previous_hash, hash)
+            VALUES (\(bind: new.caseID), \(bind: revision), \(bind: new.path), \(bind: new.body), \(bind: bodySHA), \(bind: new.digest),
+                    \(bind: previousDigest), \(bind: digests), \(bind: sections.joined(separator: ",")), \(bind: author), \(bind: at),
+                    \(bind: note), \(bind: withdrawn ? 1 : 0), \(bind: previousHash), \(bind: hash))
+            """).run().wait()
+        let d = new.derived
+        try sql.raw("""
+            INSERT INTO cases (case_id, revision, path, digest, section_digests, body_sha256, hash, withdrawn, state, unit, official,
+                               term_end, derived_as_of, derived_policy)
+            VALUES (\(bind: new.caseID), \(bind: revision), \(bind: new.path), \(bind: new.digest), \(bind: digests), \(bind: bodySHA),
+                    \(bind: hash), \(bind: withdrawn ? 1 : 0), \(bind: d.state), \(bind: d.unit), \(bind: d.official), \(bind: d.termEnd),
+                    \(bind: d.asOf), \(bind: d.policy))
+            ON CONFLICT (case_id) DO UPDATE SET revision = excluded.revision, path = excluded.path, digest = excluded.digest,
+                section_digests = excluded.section_digests, body_sha256 = excluded.body_sha256, hash = excluded.hash,
+                withdrawn = excluded.withdrawn, state = excluded.state, unit = excluded.unit, official = excluded.official,
+                term_end = excluded.term_end, derived_as_of = excluded.derived_as_of, derived_policy = excluded.derived_policy
+            """).run().wait()
+        return CaseHead(caseID: new.caseID, revision: revision, path: new.path, digest: new.digest, sectionDigests: new.sectionDigests,
+                        bodySHA256: bodySHA, hash: hash, withdrawn: withdrawn, state: d.state, unit: d.unit, official: d.official, termEnd: d.termEnd)
+    }
+}
+
+/// What the store derives from a case when a revision is written (the rules' state, for listing without evaluating).
+public struct DerivedState: Sendable, Equatable {
+    public var state: String
+    public var unit: String
+    public var official: String
+    public var termEnd: String
+    /// The reference date and the policy the state was derived for.
+    public var asOf: String
+    public var policy: String
+}
+
+/// Section digests as stored: `name=sha256` joined by `;`, names sorted.
+enum SectionDigests {
+    static func encode(_ d: [String: String]) -> String {
+        d.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+    }
+
+    static func decode(_ s: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for part in s.split(separator: ";") {
+            let kv = part.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { out[String(kv[0])] = String(kv[1]) }
+        }
+        return out
+    }
+
+    /// The sections whose digest differs, in case-file order, then any others by name.
+    static func changed(from old: [String: String], to new: [String: String]) -> [String] {
+        let order = CaseDigest.sectionNames + ["signoffs"]
+        let names = Set(old.keys).union(new.keys)
+        let changed = names.filter { old[$0] != new[$0] }
+        return order.filter(changed.contains) + changed.filter { !order.contains($0) }.sorted()
+    }
+}
+
+/// The hashes that chain revisions: SHA-256 of the canonical JSON (RFC 8785) of the revision's facts, which
+/// include the previous revision's hash. Changing, removing or reordering any recorded revision breaks every hash
+/// after it (`db check` names the first).
+public enum RevisionHash {
+    public static let format = "termaudit-revision-v1"
+
+    public static func `case`(caseID: String, revision: Int, path: String, bodySHA256: String, digest: String, previousDigest: String,
+                              sections: [String], author: String, at: String, note: String, withdrawn: Bool, previousHash: String) -> String {
+        let doc: CanonicalJSON = .object([
+            "format": .string(format), "case": .string(caseID), "revision": .number(Double(revision)), "path": .string(path),
+            "body_sha256": .string(bodySHA256), "digest": .string(digest), "previous_digest": .string(previousDigest),
+            "sections": .array(sections.map { .string($0) }), "author": .string(author), "at": .string(at), "note": .string(note),
+            "withdrawn": .bool(withdrawn), "previous_hash": .string(previousHash),
+        ])
+        return CaseDigest.sha256Hex(doc.utf8)
+    }
+
+    public static func document(path: String, revision: Int, kind: String, bodySHA256: String, removed: Bool, author: String, at: String,
+                                note: String, previousHash: String) -> String {
+        let doc: CanonicalJSON = .object([
+            "format": .string(format), "document": .string(path), "revision": .number(Double(revision)), "kind": .string(kind),
+            "body_sha256": .string(bodySHA256), "removed": .bool(removed), "author": .string(author), "at": .string(at),
+            "note": .string(note), "previous_hash": .string(previousHash),
+        ])
+        return CaseDigest.sha256Hex(doc.utf8)
+    }
+}

@@ -1,0 +1,244 @@
+import ArgumentParser
+import Foundation
+import TermAudit
+import TermAuditLoader
+import TermAuditReport
+import TermAuditStore
+
+/// Opening a workspace from a folder or, with `--database`, from a store.
+enum Workspaces {
+    /// The store's workspace while the command runs (its private settings folder is removed at exit).
+    nonisolated(unsafe) static var opened: StoreWorkspace?
+
+    static func store(_ url: String, create: Bool = false) throws -> Store {
+        let location: StoreLocation
+        do { location = try StoreLocation(url) } catch { throw ValidationError("--database: \(error)") }
+        do {
+            return try Store.open(location, create: create)
+        } catch let e as StoreError {
+            Terminal.eprint("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func openStore(_ url: String, policy: String? = nil) throws -> StoreWorkspace {
+        let store = try store(url)
+        do {
+            let ws = try StoreWorkspace.open(store, policyOverride: policy)
+            opened = ws
+            atexit { Workspaces.opened?.close() }
+            return ws
+        } catch let e as StoreError {
+            Terminal.eprint("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// `WorkspaceLoader.openForChecking` for a folder, or the same for a store.
+    static func openForChecking(_ options: WorkspaceOptions) throws -> (CaseStream?, [Diagnostic]) {
+        guard options.database != nil else { return WorkspaceLoader.openForChecking(path: options.path, policyOverride: options.policy) }
+        let ws = try openStore(options.database!, policy: options.policy)
+        let heads = try ws.store.heads()
+        return (ws.stream(heads: heads), ws.settings.diagnostics)
+    }
+}
+
+/// `termaudit db`: the shared store.
+struct Db: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "共享库 — the shared store (SQLite or PostgreSQL): create, import, export, check, history.",
+        discussion: """
+        A store keeps what a workspace folder keeps, every change to a case as a new revision (hash-chained).
+        --database takes sqlite:PATH (or a path ending in .db) or postgres://USER:PASSWORD@HOST:PORT/DB.
+        """,
+        subcommands: [DbMigrate.self, DbImport.self, DbExport.self, DbCheck.self, DbHistory.self]
+    )
+}
+
+struct DatabaseOption: ParsableArguments {
+    @Option(help: "sqlite:PATH (or PATH.db) or postgres://USER:PASSWORD@HOST:PORT/DB.")
+    var database: String
+}
+
+/// `termaudit db migrate`: creates the store or brings its schema up to date.
+struct DbMigrate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Create the store, or bring its schema up to date.")
+
+    @OptionGroup var db: DatabaseOption
+
+    func run() throws {
+        let store = try Workspaces.store(db.database, create: true)
+        let applied = store.migrated
+        let history = try store.migrations()
+        store.close()
+        if applied.isEmpty {
+            print("✓ \(store.location): schema version \(history.last?.version ?? 0), up to date")
+        } else {
+            for m in history where applied.contains(m.version) { print("+ version \(m.version): \(m.description)") }
+            print("✓ \(store.location): schema version \(history.last?.version ?? 0)")
+        }
+    }
+}
+
+/// `termaudit db import`: a folder workspace into the store.
+struct DbImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a workspace folder into the store (a new revision for each case that changed).",
+        discussion: "Every case must be valid; otherwise nothing is written. Creates the store when it does not exist."
+    )
+
+    @Argument(help: "The workspace folder (with termaudit.yaml).")
+    var workspace: String
+
+    @OptionGroup var db: DatabaseOption
+
+    @Option(help: "Who imports (recorded with each revision; default: TERMAUDIT_USER, else the login name).")
+    var author: String?
+
+    @Option(help: "A note recorded with each revision.")
+    var note: String?
+
+    func run() throws {
+        let store = try Workspaces.store(db.database, create: true)
+        defer { store.close() }
+        let who = author ?? ProcessInfo.processInfo.environment["TERMAUDIT_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let summary: FolderImportSummary
+        do {
+            summary = try FolderTransfer.importFolder(workspace, into: store, author: who, note: note ?? "db import", today: Session.today())
+        } catch let e as FolderImportRefused {
+            store.close()
+            Session.fail(e.diagnostics)
+        } catch let e as StoreError {
+            Terminal.eprint("error: \(e)")
+            throw ExitCode(1)
+        }
+        for id in summary.added { print("+ \(id)") }
+        for id in summary.changed { print("~ \(id)") }
+        for d in summary.documents { print("~ \(d)") }
+        print("✓ \(store.location): \(summary.added.count) 新增, \(summary.changed.count) 更新, \(summary.unchanged) 未变"
+              + " (\(summary.added.count) added, \(summary.changed.count) changed, \(summary.unchanged) unchanged; \(summary.documents.count) documents changed)")
+        if !summary.notInFolder.isEmpty {
+            Terminal.eprint("note: \(summary.notInFolder.count) cases in the store are not in the folder and were kept: "
+                            + summary.notInFolder.prefix(10).joined(separator: ", ") + (summary.notInFolder.count > 10 ? ", …" : ""))
+        }
+    }
+}
+
+/// `termaudit db export`: the store's workspace as a folder.
+struct DbExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the store's workspace to a new folder (settings, checklists, every current case as recorded)."
+    )
+
+    @OptionGroup var db: DatabaseOption
+
+    @Option(help: "The folder to create (must not exist, or be empty).")
+    var out: String
+
+    func run() throws {
+        let store = try Workspaces.store(db.database)
+        defer { store.close() }
+        do {
+            let n = try FolderTransfer.exportFolder(store, to: URL(fileURLWithPath: out))
+            print("✓ \(out): \(n.cases) 个案卷, \(n.documents) 个设置与清单文件 (\(n.cases) cases, \(n.documents) documents)")
+        } catch let e as StoreError {
+            Terminal.eprint("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+
+/// `termaudit db check`: re-verifies every hash chain and the case index.
+struct DbCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Re-verify the store: every revision's hash chain, text and digest, and the case index.",
+        discussion: "Exit status 0 when everything verifies, 1 when something does not (each broken chain named at its first broken revision)."
+    )
+
+    @OptionGroup var db: DatabaseOption
+
+    func run() throws {
+        let ws = try Workspaces.openStore(db.database)
+        let report: StoreCheck.Report
+        do {
+            report = try StoreCheck.run(ws)
+        } catch {
+            Terminal.eprint("error: \(error)")
+            throw ExitCode(1)
+        }
+        for p in report.problems { print("✗ \(p)") }
+        if report.problems.isEmpty {
+            print("✓ \(ws.store.location): \(report.cases) 个案卷、\(report.revisions) 个版本、\(report.documents) 个文件，链条完整"
+                  + " (\(report.cases) cases, \(report.revisions) revisions, \(report.documents) documents: every chain verifies)")
+        } else {
+            print("✗ \(report.problems.count) 处问题 (\(report.problems.count) problems)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `termaudit db history`: a case's revisions, field by field.
+struct DbHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "A case's revisions: who, when (Beijing time), the sections and fields changed."
+    )
+
+    @Argument(help: "The case id.")
+    var caseID: String
+
+    @OptionGroup var db: DatabaseOption
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let ws = try Workspaces.openStore(db.database)
+        let entries: [StoreHistory.Entry]
+        do {
+            entries = try StoreHistory.history(ws, caseID: caseID)
+        } catch {
+            Terminal.eprint("error: \(error)")
+            throw ExitCode(1)
+        }
+        switch format {
+        case .json:
+            print(try JSONOutput.string(entries.map(HistoryJSON.init)))
+        case .text:
+            print("\(caseID) — \(entries.count) 个版本 (\(entries.count) revisions)")
+            for e in entries {
+                let r = e.revision
+                print("")
+                print("r\(r.revision)  \(StoreHistory.beijing(r.at)) 北京时间  \(r.author)" + (r.note.isEmpty ? "" : "  「\(r.note)」"))
+                print("    digest \(r.digest.prefix(16))…  hash \(r.hash.prefix(16))…")
+                if r.revision == 1 {
+                    print("    首个版本 (first revision)")
+                    continue
+                }
+                if r.withdrawn { print("    撤回 (withdrawn)") }
+                print("    改动部分 (sections): " + (r.sections.isEmpty ? "无（仅注释或格式） none (comments or layout only)" : r.sections.joined(separator: ", ")))
+                for c in e.changes { print("    \(c)") }
+            }
+        }
+    }
+
+    struct HistoryJSON: Encodable {
+        var revision: Int, at: String, author: String, note: String, digest: String, previousDigest: String, hash: String
+        var withdrawn: Bool, sections: [String], changes: [Change]
+        struct Change: Encodable { var path: String, old: String?, new: String? }
+        enum CodingKeys: String, CodingKey {
+            case revision, at, author, note, digest, previousDigest = "previous_digest", hash, withdrawn, sections, changes
+        }
+        init(_ e: StoreHistory.Entry) {
+            let r = e.revision
+            revision = r.revision; at = r.at; author = r.author; note = r.note; digest = r.digest; previousDigest = r.previousDigest
+            hash = r.hash; withdrawn = r.withdrawn; sections = r.sections
+            changes = r.revision == 1 ? [] : e.changes.map { Change(path: $0.path, old: $0.old, new: $0.new) }
+        }
+    }
+}
+

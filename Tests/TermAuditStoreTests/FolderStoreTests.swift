@@ -1,0 +1,298 @@
+import Foundation
+import Testing
+import TermAudit
+import TermAuditLoader
+import TermAuditSignoff
+@testable import TermAuditStore
+
+/// Folder ⇄ store on a real SQLite file: import, re-import, changed cases, export, digests, refusals.
+@Suite struct FolderStoreTests {
+    @Test func importingTheSamplesTwiceAddsNothingTheSecondTime() throws {
+        let location = try S.sqliteLocation()
+        let store = try S.open(location)
+        defer { S.close(store) }
+        let first = try FolderTransfer.importFolder(S.samples.path, into: store, author: "测试员", note: "first", today: S.today)
+        let folder = WorkspaceLoader.load(path: S.samples.path)
+        let ids = folder.workspace!.cases.map(\.id)
+        #expect(first.added == ids)
+        #expect(first.changed.isEmpty && first.unchanged == 0)
+        #expect(first.documents.contains("termaudit.yaml") && first.documents.contains("signers.yaml")
+                && first.documents.contains("checklists/policies/seed-city.yaml"))
+        let second = try FolderTransfer.importFolder(S.samples.path, into: store, author: "测试员", note: "second", today: S.today)
+        #expect(second.added.isEmpty && second.changed.isEmpty && second.documents.isEmpty)
+        #expect(second.unchanged == ids.count)
+        // One revision per case, each the first of its chain, its digest the one signatures cover.
+        let heads = try store.heads()
+        #expect(heads.map(\.caseID) == ids)
+        for (h, c) in zip(heads, folder.workspace!.cases) {
+            #expect(h.revision == 1)
+            #expect(h.digest == CaseDigest(c).digest, "case \(c.id)")
+            let revs = try store.revisions(of: c.id)
+            #expect(revs.count == 1 && revs[0].previousHash == "" && revs[0].previousDigest == "" && revs[0].author == "测试员")
+        }
+    }
+
+    @Test func theExportedFolderValidatesWithTheSameTextsAndDigests() throws {
+        let store = try S.open(try S.sqliteLocation())
+        defer { S.close(store) }
+        _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
+        let out = try S.tempDir().appendingPathComponent("exported")
+        let n = try FolderTransfer.exportFolder(store, to: out)
+        let original = WorkspaceLoader.load(path: S.samples.path)
+        #expect(n.cases == original.workspace!.cases.count)
+        let exported = WorkspaceLoader.load(path: out.path)
+        #expect(!exported.hasErrors, "\(exported.diagnostics)")
+        let a = Dictionary(uniqueKeysWithValues: original.workspace!.cases.map { ($0.id, CaseDigest($0).digest) })
+        let b = Dictionary(uniqueKeysWithValues: exported.workspace!.cases.map { ($0.id, CaseDigest($0).digest) })
+        #expect(a == b)
+        for f in original.files {
+            let rel = String(f.standardizedFileURL.path.dropFirst(S.samples.standardizedFileURL.path.count + 1))
+            #expect(try Data(contentsOf: f) == Data(contentsOf: out.appendingPathComponent(rel)), "\(rel)")
+        }
+        // Importing the exported folder into the same store changes nothing.
+        let again = try FolderTransfer.importFolder(out.path, into: store, author: "a", note: "", today: S.today)
+        #expect(again.added.isEmpty && again.changed.isEmpty && again.documents.isEmpty)
+        // An export never lands on a folder with something in it.
+        #expect(throws: StoreError.self) { try FolderTransfer.exportFolder(store, to: out) }
+    }
+
+    @Test func aChangedCaseGetsOneRevisionChainedToTheLast() throws {
+        let ws = try S.copyOfSamples()
+        let store = try S.open(try S.sqliteLocation())
+        defer { S.close(store) }
+        _ = try FolderTransfer.importFolder(ws.path, into: store, author: "科员甲", note: "立案", today: S.today)
+        let file = ws.appendingPathComponent("cases/2024-007.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let before = WorkspaceLoader.parseCase(text: text, file: "x", library: WorkspaceLoader.load(path: ws.path).workspace!.library, policy: nil).0!
+        let changed = text + "\n# 备注：复核后补充\n"
+        try changed.write(to: file, atomically: true, encoding: .utf8)
+        // A comment only: a revision with no section changed.
+        let s1 = try FolderTransfer.importFolder(ws.path, into: store, author: "科员乙", note: "复核", today: S.today)
+        #expect(s1.changed == ["2024-007"] && s1.added.isEmpty)
+        var revs = try store.revisions(of: "2024-007")
+        #expect(revs.count == 2)
+        #expect(revs[1].sections.isEmpty && revs[1].digest == revs[0].digest)
+        // A field: the section named, the chain continued.
+        let edited = changed.replacingOccurrences(of: before.official.name, with: before.official.name + "某")
+        try edited.write(to: file, atomically: true, encoding: .utf8)
+        let s2 = try FolderTransfer.importFolder(ws.path, into: store, author: "科员丙", note: "更正姓名", today: S.today)
+        #expect(s2.changed == ["2024-007"])
+        revs = try store.revisions(of: "2024-007")
+        #expect(revs.map(\.revision) == [1, 2, 3])
+        #expect(revs[2].sections.contains("official"))
+        #expect(revs[2].previousDigest == revs[1].digest && revs[2].previousHash == revs[1].hash)
+        #expect(revs[2].author == "科员丙" && revs[2].note == "更正姓名")
+        #expect(revs[2].body == edited)
+        // Every other case kept its single revision.
+        let heads = try store.heads()
+        #expect(heads.filter { $0.revision > 1 }.map(\.caseID) == ["2024-007"])
+    }
+
+    @Test func anInvalidCaseRefusesTheImportAndWritesNothing() throws {
+        let ws = try S.copyOfSamples()
+        let store = try S.open(try S.sqliteLocation())
+        defer { S.close(store) }
+        _ = try FolderTransfer.importFolder(ws.path, into: store, author: "a", note: "", today: S.today)
+        // One valid change and one broken case: neither is written.
+        let good = ws.appendingPathComponent("cases/2024-007.yaml")
+        try (try String(contentsOf: good, encoding: .utf8) + "\n# changed\n").write(to: good, atomically: true, encoding: .utf8)
+        let bad = ws.appendingPathComponent("cases/2024-099.yaml")
+        try "id: 2024-099\nofficial: {name: 张三}\npost: [\n".write(to: bad, atomically: true, encoding: .utf8)
+        let error = #expect(throws: FolderImportRefused.self) {
+            try FolderTransfer.importFolder(ws.path, into: store, author: "a", note: "", today: S.today)
+        }
+        #expect(error?.diagnostics.contains { $0.location.file.hasSuffix("2024-099.yaml") && $0.severity == .error } == true)
+        let revs = try store.revisions(of: "2024-007")
+        #expect(revs.count == 1)
+    }
+
+    @Test func revisionsCannotBeChangedOrDeleted() throws {
+        let store = try S.open(try S.sqliteLocation())
+        defer { S.close(store) }
+        _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
+        #expect(throws: (any Error).self) { try S.raw(store, "UPDATE case_revisions SET author = 'x'") }
+        #expect(throws: (any Error).self) { try S.raw(store, "DELETE FROM case_revisions") }
+        #expect(throws: (any Error).self) { try S.raw(store, "DELETE FROM document_revisions") }
+        let revs = try store.revisions(of: "2024-001")
+        #expect(revs.count == 1 && revs[0].author == "a")
+    }
+}
+
+/// Stores that are not ours, newer, damaged or missing are refused, and nothing is written to them.
+@Suite struct StoreRefusalTests {
+    func refusal(_ location: StoreLocation, create: Bool = false) -> StoreError? {
+        do {
+            let s = try S.open(location, create: create)
+            S.close(s)
+            return nil
+        } catch let e as StoreError {
+            return e
+        } catch {
+            return StoreError("other", "\(error)")
+        }
+    }
+
+    @Test func aMissingStoreIsNotCreatedByReading() throws {
+        let path = try S.tempDir().appendingPathComponent("nothing.db").path
+        #expect(refusal(.sqlite(path: path))?.code == "not-found")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsLeftAsItIs() throws {
+        let url = try S.tempDir().appendingPathComponent("notes.db")
+        let text = Data("这不是数据库 — just notes\n".utf8)
+        try text.write(to: url)
+        let e = refusal(.sqlite(path: url.path), create: true)
+        #expect(e?.code == "not-a-store")
+        #expect(e?.message.contains("not an SQLite database") == true)
+        #expect(try Data(contentsOf: url) == text)
+    }
+
+    @Test func anotherApplicationsDatabaseIsRefused() throws {
+        let location = try S.sqliteLocation()
+        let store = try S.open(location)
+        try S.raw(store, "DROP TABLE termaudit_meta")
+        S.close(store)
+        #expect(refusal(location)?.code == "not-a-store")
+    }
+
+    @Test func aNewerSchemaIsRefused() throws {
+        let location = try S.sqliteLocation()
+        let store = try S.open(location)
+        try S.raw(store, "UPDATE termaudit_meta SET value = '99' WHERE key = 'schema_version'")
+        S.close(store)
+        let e = refusal(location)
+        #expect(e?.code == "newer-schema")
+        #expect(e?.message.contains("99") == true)
+    }
+
+    @Test func aTruncatedStoreIsRefused() throws {
+        let location = try S.sqliteLocation()
+        let store = try S.open(location)
+        _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
+        S.close(store)
+        guard case .sqlite(let path) = location else { return }
+        // Checkpoint-free copy: the WAL may hold pages; drop it and cut the main file short.
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm")
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try h.truncate(atOffset: 50)
+        try h.close()
+        #expect(refusal(location)?.code == "damaged")
+    }
+
+    @Test func locationsAreReadAsDocumented() throws {
+        #expect(try StoreLocation("sqlite:data/t.db") == .sqlite(path: "data/t.db"))
+        #expect(try StoreLocation("/var/lib/termaudit/t.db") == .sqlite(path: "/var/lib/termaudit/t.db"))
+        #expect(try StoreLocation("postgres://ta:secret@127.0.0.1:5432/termaudit") == .postgres(url: "postgres://ta:secret@127.0.0.1:5432/termaudit"))
+        #expect(try StoreLocation("postgres://ta:secret@127.0.0.1:5432/termaudit").description == "postgres://ta:***@127.0.0.1:5432/termaudit")
+        #expect(throws: StoreError.self) { try StoreLocation("mysql://x") }
+        #expect(throws: StoreError.self) { try StoreLocation("postgres://127.0.0.1") }
+    }
+}
+/// The command line on a store shows what it shows on the folder, byte for byte.
+@Suite struct CommandOnStoreTests {
+    @Test func statusAndValidateOnTheStoreMatchTheFolder() throws {
+        let db = try S.tempDir().appendingPathComponent("青山县.db").path
+        let imported = try S.run([S.termaudit, "db", "import", ".", "--database", db, "--author", "测试"], cwd: S.samples)
+        #expect(imported.status == 0, "\(imported.err)")
+        for args in [["status", "--format", "json"], ["status"], ["status", "--lang", "en", "--brief"], ["status", "--case", "2024-007", "--format", "json"],
+                     ["validate"], ["validate", "--format", "json"]] {
+            let folder = try S.run([S.termaudit] + args, cwd: S.samples)
+            let store = try S.run([S.termaudit] + args + ["--database", "sqlite:\(db)"], cwd: S.samples)
+            #expect(folder.status == 0 && store.status == 0, "\(args): \(store.err)")
+            #expect(!folder.out.isEmpty)
+            #expect(folder.out == store.out, "\(args)")
+        }
+        // Run from elsewhere, the store names its cases the same way (by their recorded paths).
+        let elsewhere = try S.run([S.termaudit, "status", "--format", "json", "--database", db], cwd: S.repo)
+        let here = try S.run([S.termaudit, "status", "--format", "json"], cwd: S.samples)
+        #expect(elsewhere.out == here.out)
+    }
+
+    @Test func aStoreThatIsNotThereIsNamed() throws {
+        let db = try S.tempDir().appendingPathComponent("missing.db").path
+        let r = try S.run([S.termaudit, "status", "--database", db])
+        #expect(r.status == 1)
+        #expect(r.err.contains("no store at sqlite:\(db)") && r.err.contains("termaudit db import"))
+        #expect(!FileManager.default.fileExists(atPath: db))
+        let both = try S.run([S.termaudit, "status", "samples", "--database", db], cwd: S.repo)
+        #expect(both.status != 0 && both.err.contains("not both"))
+    }
+}
+
+/// `db check` and `db history` on a real SQLite file.
+@Suite struct ChainTests {
+    /// A store with the samples and two more revisions of 2024-007 (a note, then the official's name).
+    func storeWithHistory() throws -> (StoreWorkspace, URL) {
+        let ws = try S.copyOfSamples()
+        let store = try S.open(try S.sqliteLocation())
+        _ = try FolderTransfer.importFolder(ws.path, into: store, author: "科员甲", note: "立案", today: S.today)
+        let file = ws.appendingPathComponent("cases/2024-007.yaml")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "已与财务科核对}", with: "已与财务科核对无误}")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        _ = try FolderTransfer.importFolder(ws.path, into: store, author: "科员乙", note: "核对", today: S.today)
+        let library = WorkspaceLoader.load(path: ws.path).workspace!.library
+        let name = WorkspaceLoader.parseCase(text: text, file: "x", library: library, policy: nil).0!.official.name
+        text = text.replacingOccurrences(of: "name: \(name)", with: "name: \(name)某")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        _ = try FolderTransfer.importFolder(ws.path, into: store, author: "科员丙", note: "更正姓名", today: S.today)
+        return (try StoreWorkspace.open(store), ws)
+    }
+
+    @Test func anIntactStoreVerifies() throws {
+        let (ws, _) = try storeWithHistory()
+        defer { ws.close(); S.close(ws.store) }
+        let report = try StoreCheck.run(ws)
+        #expect(report.problems == [])
+        #expect(report.cases == 35 && report.revisions == 37 && report.documents == 11)
+    }
+
+    @Test func theFirstBrokenRevisionIsNamed() throws {
+        let (ws, _) = try storeWithHistory()
+        defer { ws.close(); S.close(ws.store) }
+        // Someone with the database file edits history behind termaudit's back.
+        try S.raw(ws.store, "DROP TRIGGER case_revisions_no_update")
+        try S.raw(ws.store, "UPDATE case_revisions SET author = '别人' WHERE case_id = '2024-007' AND revision = 2")
+        try S.raw(ws.store, "UPDATE case_revisions SET body = body || '# x' WHERE case_id = '2024-001' AND revision = 1")
+        let report = try StoreCheck.run(ws)
+        #expect(report.problems.count == 2, "\(report.problems)")
+        #expect(report.problems.contains { $0.subject == "case 2024-007" && $0.revision == 2 && $0.message.contains("hash") })
+        #expect(report.problems.contains { $0.subject == "case 2024-001" && $0.revision == 1 && $0.message.contains("text") })
+    }
+
+    @Test func aMissingRevisionAndAStaleIndexAreNamed() throws {
+        let (ws, _) = try storeWithHistory()
+        defer { ws.close(); S.close(ws.store) }
+        try S.raw(ws.store, "DROP TRIGGER case_revisions_no_delete")
+        try S.raw(ws.store, "DELETE FROM case_revisions WHERE case_id = '2024-007' AND revision = 2")
+        try S.raw(ws.store, "UPDATE cases SET revision = 9 WHERE case_id = '2024-010'")
+        let problems = try StoreCheck.run(ws).problems
+        #expect(problems.contains { $0.subject == "case 2024-007" && $0.revision == 3 && $0.message.contains("revision 2 is missing") })
+        #expect(problems.contains { $0.subject == "case 2024-010" && $0.message.contains("case index") })
+    }
+
+    @Test func historyShowsWhoChangedWhatFieldByField() throws {
+        let (ws, _) = try storeWithHistory()
+        defer { ws.close(); S.close(ws.store) }
+        let h = try StoreHistory.history(ws, caseID: "2024-007")
+        #expect(h.map(\.revision.revision) == [1, 2, 3])
+        #expect(h.map(\.revision.author) == ["科员甲", "科员乙", "科员丙"])
+        #expect(h[1].revision.sections == ["handover"])
+        #expect(h[1].changes == [FieldChange(path: "handover.items.accounts.note", old: "已与财务科核对", new: "已与财务科核对无误")])
+        #expect(h[2].revision.sections == ["official"])
+        #expect(h[2].changes.count == 1 && h[2].changes[0].path == "official.name" && h[2].changes[0].new?.hasSuffix("某") == true)
+        #expect(throws: StoreError.self) { try StoreHistory.history(ws, caseID: "2099-999") }
+    }
+
+    @Test func listsOfRecordsAreComparedByTheirIDs() {
+        let a: CanonicalJSON = .object(["findings": .array([.object(["id": .string("F1"), "status": .string("open")]),
+                                                             .object(["id": .string("F2"), "status": .string("open")])])])
+        let b: CanonicalJSON = .object(["findings": .array([.object(["id": .string("F2"), "status": .string("rectified")]),
+                                                             .object(["id": .string("F3"), "status": .string("open")])])])
+        let changes = StoreHistory.diff(a, b).map(\.description)
+        #expect(changes == ["- findings[F1]: {\"id\":\"F1\",\"status\":\"open\"}", "~ findings[F2].status: open → rectified",
+                            "+ findings[F3]: {\"id\":\"F3\",\"status\":\"open\"}"])
+    }
+}
