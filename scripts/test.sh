@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Sets up what the tests need (libxlsxwriter-dev, openpyxl, openxml-audit, a German locale) and runs them.
+# Sets up what the tests need (libxlsxwriter-dev, openpyxl, openxml-audit, a German locale, PostgreSQL) and runs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
+# The store's tests run on SQLite and on PostgreSQL: start a local server when one can be started.
+if url=$(bash scripts/postgres.sh); then
+  export TERMAUDIT_TEST_POSTGRES="$url"
+else
+  echo "test: *** PostgreSQL could not be started here: the store tests run on SQLite only ***" >&2
+fi
 swift build --build-tests
 swift test --skip-build "$@"

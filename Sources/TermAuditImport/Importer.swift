@@ -35,12 +35,19 @@ public struct FieldChange: Sendable {
     public var new: String
 }
 
-/// A case file and its new text.
+/// A case and its new text.
 public struct FileChange: Sendable {
-    public var url: URL
     public var caseID: String
+    /// Where the case was read from (a file, a store record), and its name in messages.
+    public var origin: CaseOrigin
+    public var display: String
     public var oldText: String
     public var newText: String
+
+    /// The case file, for a case read from a folder.
+    public var url: URL? { origin.filePath.map { URL(fileURLWithPath: $0) } }
+
+    public var edit: CaseTextEdit { CaseTextEdit(caseID: caseID, origin: origin, display: display, old: oldText, new: newText) }
 }
 
 /// A cell changed both in the workbook and in the case since the workbook was exported, to different values.
@@ -118,7 +125,9 @@ public struct ImportPlan: Sendable {
 /// which refuses the whole import unless the options settle it.
 public enum Importer {
     /// Plans the import: every problem of the whole workbook is collected; no file is touched.
-    public static func plan(workbook url: URL, workspace: Workspace, files: [String: URL], options: ImportOptions = ImportOptions()) -> ImportResult<ImportPlan> {
+    /// `texts`: where the cases' texts are read from (and later written to): the folder's files or a store.
+    public static func plan(workbook url: URL, workspace: Workspace, texts: any CaseTextStore = FolderCaseTexts(),
+                            options: ImportOptions = ImportOptions()) -> ImportResult<ImportPlan> {
         let book: FilledWorkbook
         do {
             book = try FilledWorkbook(url: url, limits: options.limits)
@@ -203,7 +212,7 @@ public enum Importer {
                                            message: "导入会改动已签字的案卷，使这些签字失效 / the import changes signed cases and would void these signatures: \(list)",
                                            expected: "import with --void-signatures to apply the changes (the signers must then sign again), or leave these cells as exported")])
         }
-        switch planner.finish(files: files) {
+        switch planner.finish(texts: texts) {
         case .success(let (changes, fileChanges)):
             let settled = options.resolution == .refuse ? [] : planner.conflicts
             return .success(ImportPlan(changes: changes, files: fileChanges, changedSince: changedSince, settled: settled, voided: voided, rowsRead: rowsRead))
@@ -212,48 +221,15 @@ public enum Importer {
         }
     }
 
-    /// Applies a plan: every file or none. New texts go to temporary files beside the originals first; only
-    /// when all are written are they renamed over the originals; a failure restores what was renamed.
-    public static func apply(_ plan: ImportPlan) throws {
-        var temps: [(FileChange, URL)] = []
-        defer { for (_, t) in temps { try? FileManager.default.removeItem(at: t) } }
-        for f in plan.files {
-            guard let current = try? String(contentsOf: f.url, encoding: .utf8), current == f.oldText else {
-                throw ImportProblem(sheet: f.url.path, cell: "", message: "the file changed while importing; nothing was written", expected: "run the import again")
-            }
-            let tmp = f.url.deletingLastPathComponent().appendingPathComponent(".\(f.url.lastPathComponent).import-\(getpid()).tmp")
-            try write(f.newText, to: tmp)
-            temps.append((f, tmp))
-        }
-        var done: [FileChange] = []
+    /// Applies a plan: every case or none, through `texts` (see `FolderCaseTexts` and the store's writer); a case
+    /// that changed since it was planned stops the whole import. Returns where each case was written.
+    @discardableResult
+    public static func apply(_ plan: ImportPlan, texts: any CaseTextStore = FolderCaseTexts(), note: String = "import") throws -> [String] {
         do {
-            for (f, tmp) in temps {
-                guard rename(tmp.path, f.url.path) == 0 else {
-                    throw ImportProblem(sheet: f.url.path, cell: "", message: "cannot replace the file: \(String(cString: strerror(errno)))")
-                }
-                done.append(f)
-            }
-        } catch {
-            for f in done { try? write(f.oldText, to: f.url) }
-            throw error
+            return try texts.replace(plan.files.map(\.edit), note: note)
+        } catch let e as CaseTextChanged {
+            throw ImportProblem(sheet: e.display, cell: "", message: "the case changed while importing; nothing was written", expected: "run the import again")
         }
-        temps.removeAll()
-    }
-
-    static func write(_ text: String, to url: URL) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw ImportProblem(sheet: url.path, cell: "", message: "cannot write: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let data = Data(text.utf8)
-        try data.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + off, raw.count - off)
-                guard n > 0 else { throw ImportProblem(sheet: url.path, cell: "", message: "cannot write: \(String(cString: strerror(errno)))") }
-                off += n
-            }
-        }
-        guard fsync(fd) == 0 else { throw ImportProblem(sheet: url.path, cell: "", message: "cannot write: \(String(cString: strerror(errno)))") }
     }
 }
 

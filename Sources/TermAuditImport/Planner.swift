@@ -400,16 +400,16 @@ struct Planner {
     }
 
     /// Makes the edits file by file and checks each result reads back as exactly the expected case.
-    func finish(files: [String: URL]) -> ImportResult<([FieldChange], [FileChange])> {
+    func finish(texts: any CaseTextStore) -> ImportResult<([FieldChange], [FileChange])> {
         var changes: [FieldChange] = []
         var fileChanges: [FileChange] = []
         var problems: [ImportProblem] = []
         for id in edits.keys.sorted() {
             let list = edits[id]!
-            guard let url = files[id], let want = expected[id] else { continue }
-            let display = cases[id]!.location.file
+            guard let want = expected[id], let c = cases[id] else { continue }
+            let display = c.location.file
             do {
-                let text = try String(contentsOf: url, encoding: .utf8)
+                let text = try texts.text(of: c)
                 // One edit at a time on the text so far: an edit may create a section (audit:, handover:) that the
                 // next one edits inside.
                 var newText = text
@@ -430,7 +430,7 @@ struct Planner {
                                                   expected: "nothing was written; please report this"))
                     continue
                 }
-                fileChanges.append(FileChange(url: url, caseID: id, oldText: text, newText: newText))
+                fileChanges.append(FileChange(caseID: id, origin: c.origin, display: display, oldText: text, newText: newText))
                 changes += list.map { FieldChange(caseID: id, file: display, field: $0.field, old: $0.old, new: $0.new) }
             } catch let e as CaseFileEditError {
                 problems.append(ImportProblem(sheet: display, cell: "", message: e.message, expected: "edit this value in the case file by hand; nothing was written"))

@@ -130,32 +130,4 @@ public enum SignoffEditor {
         let after = line.dropFirst("signoffs:".count)
         return after.isEmpty || after.first == " " || after.first == "\t"
     }
-
-    /// Replaces `url` with `data` atomically: a temporary file in the same folder (same mode), fsync, rename.
-    /// `expected` is the content read before editing; if the file no longer has it, nothing is written.
-    public static func atomicReplace(_ url: URL, with data: Data, expected: Data) throws {
-        let target = url.resolvingSymlinksInPath()
-        let dir = target.deletingLastPathComponent()
-        var st = stat()
-        guard stat(target.path, &st) == 0 else { throw SignoffError.io(target.path, String(cString: strerror(errno))) }
-        let mode = st.st_mode & 0o7777
-        let tmp = dir.appendingPathComponent(".\(target.lastPathComponent).sign-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw SignoffError.io(tmp.path, String(cString: strerror(errno))) }
-        var ok = false
-        defer { if !ok { unlink(tmp.path) } }
-        do {
-            defer { close(fd) }
-            _ = fchmod(fd, mode)
-            try SigningKey.writeAll(fd, data, path: tmp.path)
-            guard fsync(fd) == 0 else { throw SignoffError.io(tmp.path, String(cString: strerror(errno))) }
-        }
-        guard FileManager.default.contents(atPath: target.path) == expected else {
-            throw SignoffError.fileChanged(url.path)
-        }
-        guard rename(tmp.path, target.path) == 0 else { throw SignoffError.io(target.path, String(cString: strerror(errno))) }
-        ok = true
-        let dfd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
-    }
 }

@@ -14,6 +14,8 @@ public struct SignoffWorkspace: Sendable {
     public let signers: SignerRegistry
     /// Errors in signers.yaml.
     public let signerDiagnostics: [Diagnostic]
+    /// Where signed cases are written back: the folder's files, or a store (a new revision).
+    public var texts: any CaseTextStore = FolderCaseTexts()
 
     /// Opens from an already loaded workspace (the command line's session).
     public init(root: URL, workspace: Workspace, policy: Policy, evaluator: CaseEvaluator) {
@@ -74,7 +76,8 @@ public struct SignoffWorkspace: Sendable {
 
     /// The result of signing.
     public struct Signed: Sendable {
-        public var file: URL
+        /// Where the record was written, for people (the case file, or the store's new revision).
+        public var written: String
         public var record: Signoff
         /// The message signed.
         public var message: String
@@ -157,16 +160,11 @@ public struct SignoffWorkspace: Sendable {
     public func sign(caseID: String, role: String, key: SigningKey, time: String = SignoffTime.now()) throws -> Signed {
         let (c, record, message) = try prepare(caseID: caseID, role: role, key: key, time: time)
         // Written back to where the case was read from (its origin), never to the display path of a message.
-        guard let path = c.origin.filePath else {
-            throw SignoffError.io(c.location.file, "the case was not read from a file")
-        }
-        let url = URL(fileURLWithPath: path)
         let file = c.location.file
-        guard let original = FileManager.default.contents(atPath: url.path), let text = String(data: original, encoding: .utf8) else {
-            throw SignoffError.io(file, "cannot read the file")
-        }
+        let text: String
+        do { text = try texts.text(of: c) } catch { throw SignoffError.io(file, "cannot read the case: \(error)") }
         let library = workspace.library
-        // The file must still hold the case that was checked.
+        // The case must still hold what was checked.
         let (now, _) = WorkspaceLoader.parseCase(text: text, file: file, library: library, policy: policy)
         guard let now, now.id == c.id, CaseDigest(now).digest == record.digest,
               now.signoffs.map(Self.fields) == c.signoffs.map(Self.fields) else {
@@ -184,8 +182,18 @@ public struct SignoffWorkspace: Sendable {
             throw SignoffError.cannotEdit(file: file, Label(zh: "修改后的文件内容与签字内容不一致，未写入",
                                                           en: "the edited file does not read back as signed; nothing written"))
         }
-        try SignoffEditor.atomicReplace(url, with: Data(edited.utf8), expected: original)
-        return Signed(file: url, record: record, message: message)
+        let written: [String]
+        do {
+            written = try texts.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: file, old: text, new: edited)],
+                                        note: "sign \(record.role) \(record.name)")
+        } catch is CaseTextChanged {
+            throw SignoffError.fileChanged(file)
+        } catch let e as SignoffError {
+            throw e
+        } catch {
+            throw SignoffError.io(file, "\(error)")
+        }
+        return Signed(written: written.first ?? file, record: record, message: message)
     }
 
     /// A record without its location.

@@ -48,6 +48,10 @@ public enum FolderTransfer {
         let db = store.db
         try db.begin()
         do {
+            // PostgreSQL: one import at a time, readers unhindered (SQLite's BEGIN IMMEDIATE does the same).
+            if db.engine == .postgres {
+                try db.sql.raw("LOCK TABLE cases, case_revisions, document_revisions IN EXCLUSIVE MODE").run().wait()
+            }
             // Documents.
             let docHeads = try store.documentHeads(db.sql)
             for (docPath, kind, body) in documents {
@@ -64,16 +68,18 @@ public enum FolderTransfer {
                 summary.documents.append(docPath)
             }
 
+            let settingsChanged = !summary.documents.isEmpty
             // Cases, streamed: read, checked, digested and derived in the background; written here in order.
-            var heads = try store.heads(db.sql)
+            var known = try store.headSummaries(db.sql)
             var check = CaseCheck(settings: [])
-            var pending: [(Store.NewCaseRevision, CaseHead?)] = []
+            var pending: [Store.NewCaseRevision] = []
             func flush() throws {
                 let batch = pending
                 pending.removeAll(keepingCapacity: true)
-                for (new, head) in batch {
-                    let h = try Store.appendCase(db.sql, new, after: head, author: author, at: at, note: note)
-                    heads[h.caseID] = h
+                let heads = try store.heads(db.sql, ids: batch.map(\.caseID), lock: true)
+                for new in batch {
+                    let h = try Store.appendCase(db.sql, new, after: heads[new.caseID], author: author, at: at, note: note)
+                    known[h.caseID] = (h.revision, h.bodySHA256, h.path, h.withdrawn)
                 }
             }
             try stream.forEach(callerFirst: false, transform: { c -> Store.NewCaseRevision? in
@@ -86,20 +92,22 @@ public enum FolderTransfer {
             }) { c, diagnostics, prepared in
                 check.add(c, diagnostics)
                 guard let new = prepared ?? nil, !check.hasErrors else { return }
-                let head = heads[new.caseID]
+                let head = known[new.caseID]
                 if let head, !head.withdrawn, head.bodySHA256 == CaseDigest.sha256Hex(Data((new.body ?? "").utf8)), head.path == new.path {
                     summary.unchanged += 1
+                    // The settings, units, signers or checklists changed: the derived state is worked out again.
+                    if settingsChanged { try Store.rederive(db.sql, caseID: new.caseID, new.derived) }
                     return
                 }
                 if head == nil { summary.added.append(new.caseID) } else { summary.changed.append(new.caseID) }
-                pending.append((new, head))
+                pending.append(new)
                 if pending.count >= 64 { try flush() }
             }
             let errors = check.diagnostics().filter { $0.severity == .error }
             if !errors.isEmpty { throw FolderImportRefused(diagnostics: check.diagnostics()) }
             if !pending.isEmpty { try flush() }
             let imported = Set(stream.entries.compactMap(\.id))
-            summary.notInFolder = heads.values.filter { !$0.withdrawn && !imported.contains($0.caseID) }.map(\.caseID).sorted()
+            summary.notInFolder = known.filter { !$0.value.withdrawn && !imported.contains($0.key) }.map(\.key).sorted()
             try db.commit()
         } catch {
             try? db.rollback()
@@ -158,7 +166,7 @@ public enum FolderTransfer {
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(d.body.utf8).write(to: url)
             }
-            let heads = try store.heads()
+            let heads = try store.caseList()
             var written = 0
             var start = 0
             while start < heads.count {

@@ -146,6 +146,37 @@ public final class Store: Sendable {
         return try db.sql.raw(q).all().wait().map(Self.head)
     }
 
+    /// The current cases' ids and recorded paths, in case-id order (what a case stream needs, and little memory).
+    public func caseList() throws -> [(caseID: String, path: String)] {
+        try db.sql.raw("SELECT case_id, path FROM cases WHERE withdrawn = 0 ORDER BY case_id").all().wait().map {
+            (try $0.decode(column: "case_id", as: String.self), try $0.decode(column: "path", as: String.self))
+        }
+    }
+
+    /// What an import compares a folder's case with: each case's revision, text SHA-256, path and whether withdrawn.
+    func headSummaries(_ sql: any SQLDatabase) throws -> [String: (revision: Int, bodySHA256: String, path: String, withdrawn: Bool)] {
+        var out: [String: (revision: Int, bodySHA256: String, path: String, withdrawn: Bool)] = [:]
+        for r in try sql.raw("SELECT case_id, revision, body_sha256, path, withdrawn FROM cases").all().wait() {
+            out[try r.decode(column: "case_id", as: String.self)] = (try r.decode(column: "revision", as: Int.self),
+                                                                     try r.decode(column: "body_sha256", as: String.self),
+                                                                     try r.decode(column: "path", as: String.self),
+                                                                     try r.decode(column: "withdrawn", as: Int.self) != 0)
+        }
+        return out
+    }
+
+    /// The current revision of each of these cases (in a transaction: PostgreSQL locks their index rows).
+    func heads(_ sql: any SQLDatabase, ids: [String], lock: Bool) throws -> [String: CaseHead] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [String: CaseHead] = [:]
+        let suffix = lock && db.engine == .postgres ? " FOR UPDATE" : ""
+        for r in try sql.raw("SELECT \(unsafeRaw: Self.headColumns) FROM cases WHERE case_id IN (\(binds: ids))\(unsafeRaw: suffix)").all().wait() {
+            let h = try Self.head(r)
+            out[h.caseID] = h
+        }
+        return out
+    }
+
     func heads(_ sql: any SQLDatabase) throws -> [String: CaseHead] {
         var out: [String: CaseHead] = [:]
         for r in try sql.raw("SELECT \(unsafeRaw: Self.headColumns) FROM cases").all().wait() {
@@ -285,6 +316,17 @@ public final class Store: Sendable {
             """).run().wait()
         return CaseHead(caseID: new.caseID, revision: revision, path: new.path, digest: new.digest, sectionDigests: new.sectionDigests,
                         bodySHA256: bodySHA, hash: hash, withdrawn: withdrawn, state: d.state, unit: d.unit, official: d.official, termEnd: d.termEnd)
+    }
+}
+
+extension Store {
+    /// Sets a case's derived state anew (the policy, reference date, units or signers changed; the case did not).
+    static func rederive(_ sql: any SQLDatabase, caseID: String, _ d: DerivedState) throws {
+        try sql.raw("""
+            UPDATE cases SET state = \(bind: d.state), unit = \(bind: d.unit), official = \(bind: d.official), term_end = \(bind: d.termEnd),
+                derived_as_of = \(bind: d.asOf), derived_policy = \(bind: d.policy)
+            WHERE case_id = \(bind: caseID)
+            """).run().wait()
     }
 }
 

@@ -141,7 +141,8 @@ final class StoreDatabase: Sendable {
     }
 
     /// Runs `body` in a write transaction: SQLite `BEGIN IMMEDIATE` (the write lock is taken at once, so two writers
-    /// never both read and then collide), PostgreSQL `READ COMMITTED` with the rows written locked (`FOR UPDATE`).
+    /// never both read and then collide), PostgreSQL `READ COMMITTED` (a writer locks what it reads to write: the
+    /// import locks the case tables; a revision's number is unique, so two writers can never both write revision n).
     /// Committed when `body` returns, rolled back when it throws.
     func write<T: Sendable>(_ body: (any SQLDatabase) throws -> T) throws -> T {
         try begin()

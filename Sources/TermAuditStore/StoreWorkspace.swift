@@ -50,11 +50,15 @@ public final class StoreWorkspace: Sendable {
 
     /// The cases as a stream, in case-id order, like a folder's (`WorkspaceLoader.openForChecking`): returned
     /// whenever the settings could be read, with their diagnostics.
-    public func stream(heads: [CaseHead]) -> CaseStream? {
+    public func stream() throws -> CaseStream? {
+        stream(cases: try store.caseList())
+    }
+
+    func stream(cases: [(caseID: String, path: String)]) -> CaseStream? {
         guard let ws = settings.workspace else { return nil }
-        let entries = heads.map { CaseStream.Entry(id: $0.caseID, path: $0.path) }
+        let entries = cases.map { CaseStream.Entry(id: $0.caseID, path: $0.path) }
         return CaseStream(config: ws.config, library: ws.library, root: root, units: ws.units, entries: entries,
-                          diagnostics: settings.diagnostics, texts: StoreCaseTexts(store: store),
+                          diagnostics: settings.diagnostics, texts: StoreCaseReader(store: store),
                           libraryURL: root.appendingPathComponent(StorePaths.library))
     }
 
@@ -62,8 +66,7 @@ public final class StoreWorkspace: Sendable {
     public func load() throws -> LoadResult {
         var result = settings
         guard var ws = settings.workspace else { return result }
-        let heads = try store.heads()
-        guard let stream = stream(heads: heads) else { return result }
+        guard let stream = try stream() else { return result }
         var cases: [AuditCase] = []
         var diagnostics = settings.diagnostics
         stream.forEach { c, d in
@@ -73,6 +76,8 @@ public final class StoreWorkspace: Sendable {
         ws.cases = cases
         result.workspace = ws
         result.diagnostics = diagnostics
+        // The cases' names, so that their errors are told apart from the settings' (`LoadResult.partitioned`).
+        result.files = stream.entries.map { URL(fileURLWithPath: $0.path) }
         return result
     }
 }
@@ -80,7 +85,7 @@ public final class StoreWorkspace: Sendable {
 /// Case texts read from the store in batches, in the order the stream asks for them.
 ///
 /// `@unchecked Sendable`: `cache` is read and written only with `lock` held.
-final class StoreCaseTexts: CaseTextSource, @unchecked Sendable {
+final class StoreCaseReader: CaseTextSource, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
     private var cache: [String: CaseText] = [:]
@@ -152,5 +157,70 @@ public enum StorePaths {
                              hint: "the store may have been altered; run `termaudit db check`")
         }
         return root.appendingPathComponent(path)
+    }
+}
+
+extension StoreWorkspace {
+    /// Writes case texts back to this store as new revisions by `author` (see `StoreCaseWriter`).
+    public func writer(author: String, today: Day) -> StoreCaseWriter {
+        StoreCaseWriter(workspace: self, author: author, today: today)
+    }
+}
+
+/// A store as the place case texts are written back to: each replaced text is a new revision, all in one transaction,
+/// each based on the revision whose text was read — a case whose current revision no longer holds that text (someone
+/// wrote in between) stops the whole write with `CaseTextChanged`, and nothing is written.
+public struct StoreCaseWriter: CaseTextStore {
+    let workspace: StoreWorkspace
+    let author: String
+    let today: Day
+
+    public func text(of c: AuditCase) throws -> String {
+        guard case .record(let id, _) = c.origin else { throw StoreError("not-a-record", "\(c.location.file) was not read from the store") }
+        guard let b = try workspace.store.caseBodies([id])[id] else { throw StoreError("unknown-case", "the store has no current revision of case \(id)") }
+        return b.body
+    }
+
+    public func replace(_ edits: [CaseTextEdit], note: String) throws -> [String] {
+        guard let ws = workspace.settings.workspace, let stream = workspace.stream(cases: []) else {
+            throw StoreError("settings", "the store's settings cannot be read")
+        }
+        let context = CaseContext(ws)
+        let asOf = ws.config.asOf ?? today
+        // What each new text is: parsed and derived before the transaction (the derivation reads signers.yaml).
+        var prepared: [(CaseTextEdit, Store.NewCaseRevision)] = []
+        let ids = try workspace.store.caseList().map(\.caseID)
+        guard let deriver = Deriver(stream: stream, caseIDs: ids, asOf: asOf) else { throw StoreError("no-policy", "the store's policy is not defined") }
+        for e in edits {
+            guard case .record(let id, _) = e.origin, id == e.caseID else { throw StoreError("not-a-record", "\(e.display) was not read from the store") }
+            let (c, diagnostics) = WorkspaceLoader.parseCase(data: Data(e.new.utf8), file: e.display, library: ws.library, policy: ws.policy, context: context)
+            let errors = diagnostics.filter { $0.severity == .error }
+            guard let c, errors.isEmpty, c.id == id else {
+                throw StoreError("invalid", "the new text of case \(id) does not read as a valid case: \(errors.first.map(\.description) ?? "wrong id")")
+            }
+            let digest = CaseDigest(c)
+            prepared.append((e, Store.NewCaseRevision(caseID: id, path: "", body: e.new, digest: digest.digest,
+                                                       sectionDigests: Deriver.sectionDigests(c, digest), derived: deriver.derive(c))))
+        }
+        let store = workspace.store
+        let at = StoreClock.now()
+        let author = self.author
+        let prepared_ = prepared
+        return try store.db.write { sql in
+            var written: [String] = []
+            for (e, new) in prepared_ {
+                // The current revision, locked until the end of the transaction (PostgreSQL; SQLite holds the write lock).
+                let lock = store.db.engine == .postgres ? " FOR UPDATE" : ""
+                guard let row = try sql.raw("SELECT \(unsafeRaw: Store.headColumns) FROM cases WHERE case_id = \(bind: new.caseID)\(unsafeRaw: lock)")
+                        .first().wait() else { throw CaseTextChanged(display: e.display) }
+                let head = try Store.head(row)
+                guard !head.withdrawn, head.bodySHA256 == CaseDigest.sha256Hex(Data(e.old.utf8)) else { throw CaseTextChanged(display: e.display) }
+                var revision = new
+                revision.path = head.path
+                let h = try Store.appendCase(sql, revision, after: head, author: author, at: at, note: note)
+                written.append("\(store.location) \(h.caseID) r\(h.revision)")
+            }
+            return written
+        }
     }
 }

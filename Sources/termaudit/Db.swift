@@ -7,8 +7,9 @@ import TermAuditStore
 
 /// Opening a workspace from a folder or, with `--database`, from a store.
 enum Workspaces {
-    /// The store's workspace while the command runs (its private settings folder is removed at exit).
-    nonisolated(unsafe) static var opened: StoreWorkspace?
+    /// The stores' workspaces opened while the command runs (their private settings folders are removed at exit).
+    nonisolated(unsafe) static var openedAll: [StoreWorkspace] = []
+    static var opened: StoreWorkspace? { openedAll.last }
 
     static func store(_ url: String, create: Bool = false) throws -> Store {
         let location: StoreLocation
@@ -25,8 +26,8 @@ enum Workspaces {
         let store = try store(url)
         do {
             let ws = try StoreWorkspace.open(store, policyOverride: policy)
-            opened = ws
-            atexit { Workspaces.opened?.close() }
+            if openedAll.isEmpty { atexit { for w in Workspaces.openedAll { w.close() } } }
+            openedAll.append(ws)
             return ws
         } catch let e as StoreError {
             Terminal.eprint("error: \(e)")
@@ -34,12 +35,31 @@ enum Workspaces {
         }
     }
 
+    /// Who changes the store from this command line: TERMAUDIT_USER, else the login name.
+    static func author() -> String {
+        let env = ProcessInfo.processInfo.environment
+        return env["TERMAUDIT_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "unknown"
+    }
+
+    /// Where changed cases are written: the folder's files, or (with `--database`, after `openStore`) the store.
+    static func texts(database: String?) throws -> any CaseTextStore {
+        guard database != nil, let ws = opened else { return FolderCaseTexts() }
+        return ws.writer(author: author(), today: Session.today())
+    }
+
+    /// `WorkspaceLoader.openStream` for a folder, or the same for a store (whose case ids are unique by construction).
+    static func openStream(_ options: WorkspaceOptions) throws -> (CaseStream?, [Diagnostic]) {
+        guard options.database != nil else { return WorkspaceLoader.openStream(path: options.path, policyOverride: options.policy) }
+        let ws = try openStore(options.database!, policy: options.policy)
+        guard !ws.settings.hasErrors else { return (nil, ws.settings.diagnostics) }
+        return (try ws.stream(), ws.settings.diagnostics)
+    }
+
     /// `WorkspaceLoader.openForChecking` for a folder, or the same for a store.
     static func openForChecking(_ options: WorkspaceOptions) throws -> (CaseStream?, [Diagnostic]) {
         guard options.database != nil else { return WorkspaceLoader.openForChecking(path: options.path, policyOverride: options.policy) }
         let ws = try openStore(options.database!, policy: options.policy)
-        let heads = try ws.store.heads()
-        return (ws.stream(heads: heads), ws.settings.diagnostics)
+        return (try ws.stream(), ws.settings.diagnostics)
     }
 }
 
@@ -51,7 +71,7 @@ struct Db: ParsableCommand {
         A store keeps what a workspace folder keeps, every change to a case as a new revision (hash-chained).
         --database takes sqlite:PATH (or a path ending in .db) or postgres://USER:PASSWORD@HOST:PORT/DB.
         """,
-        subcommands: [DbMigrate.self, DbImport.self, DbExport.self, DbCheck.self, DbHistory.self]
+        subcommands: [DbMigrate.self, DbImport.self, DbExport.self, DbList.self, DbHistory.self, DbCheck.self]
     )
 }
 
@@ -102,7 +122,7 @@ struct DbImport: ParsableCommand {
     func run() throws {
         let store = try Workspaces.store(db.database, create: true)
         defer { store.close() }
-        let who = author ?? ProcessInfo.processInfo.environment["TERMAUDIT_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let who = author ?? Workspaces.author()
         let summary: FolderImportSummary
         do {
             summary = try FolderTransfer.importFolder(workspace, into: store, author: who, note: note ?? "db import", today: Session.today())
@@ -242,3 +262,54 @@ struct DbHistory: ParsableCommand {
     }
 }
 
+
+/// `termaudit db list`: the cases from the store's index, by state and unit, without reading any case.
+struct DbList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the store's cases by state and unit from its index (the state derived when each revision was written).",
+        discussion: "Fast at any size: no case is read or evaluated. `status --database` evaluates every case for a reference date."
+    )
+
+    @OptionGroup var db: DatabaseOption
+
+    @Option(help: "Only cases in this state (code or label: on_hold/待岗, preparing/组建审计组, auditing/审计中, ready_for_signoff/待签字, signed_off/已签字).")
+    var state: String?
+
+    @Option(help: "Only cases of this unit (as written in the case).")
+    var unit: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        var code: String?
+        if let state {
+            guard let s = CaseState(codeOrLabel: state) else {
+                throw ValidationError("--state '\(state)' is not a state; one of \(CaseState.allowedList)")
+            }
+            code = s.rawValue
+        }
+        let store = try Workspaces.store(db.database)
+        defer { store.close() }
+        let heads = try store.heads(state: code, unit: unit)
+        switch format {
+        case .json:
+            struct Row: Encodable {
+                var id: String, state: String, unit: String, official: String, termEnd: String, revision: Int
+                enum CodingKeys: String, CodingKey { case id, state, unit, official, termEnd = "term_end", revision }
+            }
+            print(try JSONOutput.string(heads.map { Row(id: $0.caseID, state: $0.state, unit: $0.unit, official: $0.official, termEnd: $0.termEnd,
+                                                          revision: $0.revision) }))
+        case .text:
+            let rows = heads.map { h in
+                [h.caseID, CaseState(rawValue: h.state)?.label.zh ?? h.state, h.unit, h.official, h.termEnd, "r\(h.revision)"]
+            }
+            let header = ["案卷 case", "状态 state", "单位 unit", "姓名 official", "任期届满 term end", "版本 rev"]
+            let widths = (0..<header.count).map { i in ([header] + rows).map { DisplayWidth.of($0[i]) }.max() ?? 0 }
+            print(StatusText.line(header, widths: widths))
+            for r in rows { print(StatusText.line(r, widths: widths)) }
+            print("\(heads.count) 个案卷 (\(heads.count) cases)")
+        }
+    }
+}

@@ -57,7 +57,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         // Streaming: cases are parsed in small batches, evaluated and written, so memory does not grow with their number.
-        let (opened, problems) = WorkspaceLoader.openStream(path: workspace.path, policyOverride: workspace.policy)
+        let (opened, problems) = try Workspaces.openStream(workspace)
         guard var stream = opened, let policy = stream.policy, problems.allSatisfy({ $0.severity != .error }) else {
             Session.fail(problems)
         }

@@ -31,6 +31,9 @@ struct Import: ParsableCommand {
     @Argument(help: "The workspace (default: the current folder).")
     var path: String = "."
 
+    @Option(help: "A store instead of a folder: sqlite:PATH (or PATH.db) or postgres://…; each changed case becomes a new revision.")
+    var database: String?
+
     @Flag(help: "Print the changes as a readable diff and write nothing.")
     var dryRun = false
 
@@ -53,16 +56,16 @@ struct Import: ParsableCommand {
         if takeWorkbook && keepCurrent { throw ValidationError("choose one of --take-workbook and --keep-current") }
         let url = URL(fileURLWithPath: workbook)
         guard FileManager.default.fileExists(atPath: url.path) else { throw ValidationError("no such file: \(workbook)") }
-        let session = try Session.open(path: path)
+        if database != nil && path != "." { throw ValidationError("give either a workspace folder or --database, not both") }
+        let session = try Session.open(path: path, database: database)
+        let texts = try Workspaces.texts(database: database)
         let signoff = SignoffWorkspace(root: session.load.root ?? URL(fileURLWithPath: path), workspace: session.workspace,
                                        policy: session.policy, evaluator: session.evaluator)
         if !signoff.signerDiagnostics.isEmpty { Session.fail(signoff.signerDiagnostics) }
         let ws = session.workspace
-        var files: [String: URL] = [:]
-        for c in ws.cases { if let path = c.origin.filePath { files[c.id] = URL(fileURLWithPath: path) } }
         let options = ImportOptions(resolution: takeWorkbook ? .takeWorkbook : keepCurrent ? .keepCurrent : .refuse,
                                     voidSignatures: voidSignatures, verifier: signoff.verifier)
-        switch Importer.plan(workbook: url, workspace: ws, files: files, options: options) {
+        switch Importer.plan(workbook: url, workspace: ws, texts: texts, options: options) {
         case .failure(let problems):
             for p in problems { Terminal.eprint("\(workbook): \(p)") }
             Terminal.eprint("✗ \(problems.count) 个问题，未写入任何文件 (\(problems.count) problems; nothing was written)")
@@ -84,7 +87,7 @@ struct Import: ParsableCommand {
                 return
             }
             do {
-                try Importer.apply(plan)
+                try Importer.apply(plan, texts: texts, note: "import \(url.lastPathComponent)")
             } catch {
                 Terminal.eprint("✗ 导入失败，案卷文件保持原样 (import failed; every case file is as it was): \(error)")
                 throw ExitCode(1)
@@ -100,17 +103,13 @@ struct Import: ParsableCommand {
     /// Each file's changes, then its changed lines as a unified diff.
     func printDiff(_ plan: ImportPlan) {
         for f in plan.files {
-            let display = YAMLDisplay.path(f.url)
+            let display = f.display
             print("--- \(display)")
             print("+++ \(display)")
             for c in plan.changes where c.caseID == f.caseID { print("# \(c.field): \(c.old) → \(c.new)") }
             for line in LineDiff.diff(f.oldText, f.newText) { print(line) }
         }
     }
-}
-
-enum YAMLDisplay {
-    static func path(_ url: URL) -> String { DisplayPath.of(url) }
 }
 
 /// A minimal line diff: common prefix and suffix kept, the middle shown as removed and added lines, with

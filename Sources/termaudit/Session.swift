@@ -3,6 +3,7 @@ import Foundation
 import TermAudit
 import TermAuditLoader
 import TermAuditRules
+import TermAuditStore
 
 /// A loaded, valid workspace and the evaluator for it; commands that need valid input start here.
 struct Session {
@@ -17,11 +18,12 @@ struct Session {
     /// `validCasesOnly`: errors in case files leave those cases out instead (for `status`, `rank`, `verify`, `sign`:
     /// one broken file must not hide the others); errors in the settings still stop everything.
     static func open(_ options: WorkspaceOptions, asOf: String? = nil, validCasesOnly: Bool = false) throws -> Session {
-        try open(path: options.path, policy: options.policy, asOf: asOf, validCasesOnly: validCasesOnly)
+        try open(path: options.path, policy: options.policy, database: options.database, asOf: asOf, validCasesOnly: validCasesOnly)
     }
 
-    static func open(path: String, policy: String? = nil, asOf: String? = nil, validCasesOnly: Bool = false) throws -> Session {
-        var result = WorkspaceLoader.load(path: path, policyOverride: policy)
+    /// `database`: a store instead of the folder at `path`.
+    static func open(path: String, policy: String? = nil, database: String? = nil, asOf: String? = nil, validCasesOnly: Bool = false) throws -> Session {
+        var result = try database.map { try Workspaces.openStore($0, policy: policy).load() } ?? WorkspaceLoader.load(path: path, policyOverride: policy)
         var invalid: [Diagnostic] = []
         if validCasesOnly && result.hasErrors {
             let parts = result.partitioned()

@@ -36,7 +36,8 @@ struct Sign: ParsableCommand {
         if !session.workspace.cases.contains(where: { $0.id == caseID }) && !session.invalid.isEmpty {
             Session.fail(session.invalid)
         }
-        let ws = SignoffCLI.workspace(session)
+        var ws = SignoffCLI.workspace(session)
+        ws.texts = try Workspaces.texts(database: workspace.database)
         if printCanonical { return try printCanonicalForm(ws) }
         guard let role else { throw ValidationError("--role is required (one of \(session.policy.signoff.roles.map(\.id).joined(separator: ", ")))") }
         guard let key else { throw ValidationError("--key is required (a private key file made by `termaudit keygen`)") }
@@ -57,10 +58,11 @@ struct Sign: ParsableCommand {
             print("✓ 已签字：案卷 \(caseID)，\(label.zh)，\(r.name)（\(r.post)），\(r.time)")
             print("  signed: case \(caseID) as \(role) (\(label.en)) by \(r.name), \(r.time)")
             print("  digest: \(r.digest)")
-            print("  file:   \(SignoffWorkspace.display(signed.file))")
+            print("  file:   \(signed.written)")
             // The state after signing.
-            let after = try SignoffWorkspace.open(path: workspace.path, policyOverride: workspace.policy, asOf: session.evaluator.asOf,
-                                                  validCasesOnly: true)
+            let after = workspace.database == nil
+                ? try SignoffWorkspace.open(path: workspace.path, policyOverride: workspace.policy, asOf: session.evaluator.asOf, validCasesOnly: true)
+                : SignoffCLI.workspace(try Session.open(workspace, asOf: session.evaluator.asOf.description, validCasesOnly: true))
             if let c = try? after.auditCase(caseID) {
                 let st = after.evaluator.evaluate(c, signatures: after.verifier.verdicts(c))
                 print("  状态 state: \(st.state.label.zh) \(st.state.rawValue)")

@@ -290,11 +290,9 @@ struct ImportRefusalTests {
         let ws = try I.workspace()
         let fill = try I.fillIn(ws)
         let w = try I.load(ws)
-        var files: [String: URL] = [:]
-        for c in w.cases { files[c.id] = URL(fileURLWithPath: c.location.file) }
         var limits = XlsxLimitsForTests.tiny
         limits.maxTotalUncompressedBytes = 50_000
-        switch Importer.plan(workbook: fill, workspace: w, files: files, options: ImportOptions(limits: limits)) {
+        switch Importer.plan(workbook: fill, workspace: w, options: ImportOptions(limits: limits)) {
         case .success: Issue.record("a workbook over the limit was read")
         case .failure(let p): #expect(p.first?.message.contains("50000") == true || p.first?.message.contains("50,000") == true || p.first?.message.lowercased().contains("limit") == true || p.first?.message.contains("上限") == true, "\(p)")
         }
@@ -306,22 +304,20 @@ struct ImportRefusalTests {
         let filled = ws.deletingLastPathComponent().appendingPathComponent("filled.xlsx")
         try I.fill(try I.fillIn(ws), [("指标", "2024-007", "fiscal-revenue", "完成值", "6"), ("指标", "2024-003", "water-use", "完成值", "11")], to: filled)
         let w = try I.load(ws)
-        var files: [String: URL] = [:]
-        for c in w.cases { files[c.id] = URL(fileURLWithPath: c.location.file) }
-        guard case .success(let plan) = Importer.plan(workbook: filled, workspace: w, files: files) else {
+        guard case .success(let plan) = Importer.plan(workbook: filled, workspace: w) else {
             Issue.record("plan failed")
             return
         }
         #expect(plan.files.count == 2)
         // The second file changes under our feet after planning: nothing may be written.
         let before = try I.contents(ws)
-        let second = plan.files[1].url
+        let second = plan.files[1].url!
         try (plan.files[1].oldText + "# edited meanwhile\n").write(to: second, atomically: true, encoding: .utf8)
         let mid = try I.contents(ws)
         #expect(throws: (any Error).self) { try Importer.apply(plan) }
         #expect(try I.contents(ws) == mid)
-        #expect(mid[plan.files[0].url.path] == before[plan.files[0].url.path])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: plan.files[0].url.deletingLastPathComponent().path).filter { $0.hasPrefix(".") }
+        #expect(mid[plan.files[0].url!.path] == before[plan.files[0].url!.path])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: plan.files[0].url!.deletingLastPathComponent().path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
     }
 }

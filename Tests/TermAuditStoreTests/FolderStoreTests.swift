@@ -7,9 +7,8 @@ import TermAuditSignoff
 
 /// Folder ⇄ store on a real SQLite file: import, re-import, changed cases, export, digests, refusals.
 @Suite struct FolderStoreTests {
-    @Test func importingTheSamplesTwiceAddsNothingTheSecondTime() throws {
-        let location = try S.sqliteLocation()
-        let store = try S.open(location)
+    @Test(arguments: S.engines) func importingTheSamplesTwiceAddsNothingTheSecondTime(engine: S.Engine) throws {
+        let store = try S.open(try S.location(engine))
         defer { S.close(store) }
         let first = try FolderTransfer.importFolder(S.samples.path, into: store, author: "测试员", note: "first", today: S.today)
         let folder = WorkspaceLoader.load(path: S.samples.path)
@@ -32,8 +31,8 @@ import TermAuditSignoff
         }
     }
 
-    @Test func theExportedFolderValidatesWithTheSameTextsAndDigests() throws {
-        let store = try S.open(try S.sqliteLocation())
+    @Test(arguments: S.engines) func theExportedFolderValidatesWithTheSameTextsAndDigests(engine: S.Engine) throws {
+        let store = try S.open(try S.location(engine))
         defer { S.close(store) }
         _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
         let out = try S.tempDir().appendingPathComponent("exported")
@@ -56,9 +55,9 @@ import TermAuditSignoff
         #expect(throws: StoreError.self) { try FolderTransfer.exportFolder(store, to: out) }
     }
 
-    @Test func aChangedCaseGetsOneRevisionChainedToTheLast() throws {
+    @Test(arguments: S.engines) func aChangedCaseGetsOneRevisionChainedToTheLast(engine: S.Engine) throws {
         let ws = try S.copyOfSamples()
-        let store = try S.open(try S.sqliteLocation())
+        let store = try S.open(try S.location(engine))
         defer { S.close(store) }
         _ = try FolderTransfer.importFolder(ws.path, into: store, author: "科员甲", note: "立案", today: S.today)
         let file = ws.appendingPathComponent("cases/2024-007.yaml")
@@ -88,9 +87,9 @@ import TermAuditSignoff
         #expect(heads.filter { $0.revision > 1 }.map(\.caseID) == ["2024-007"])
     }
 
-    @Test func anInvalidCaseRefusesTheImportAndWritesNothing() throws {
+    @Test(arguments: S.engines) func anInvalidCaseRefusesTheImportAndWritesNothing(engine: S.Engine) throws {
         let ws = try S.copyOfSamples()
-        let store = try S.open(try S.sqliteLocation())
+        let store = try S.open(try S.location(engine))
         defer { S.close(store) }
         _ = try FolderTransfer.importFolder(ws.path, into: store, author: "a", note: "", today: S.today)
         // One valid change and one broken case: neither is written.
@@ -106,11 +105,12 @@ import TermAuditSignoff
         #expect(revs.count == 1)
     }
 
-    @Test func revisionsCannotBeChangedOrDeleted() throws {
-        let store = try S.open(try S.sqliteLocation())
+    @Test(arguments: S.engines) func revisionsCannotBeChangedOrDeleted(engine: S.Engine) throws {
+        let store = try S.open(try S.location(engine))
         defer { S.close(store) }
         _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
         #expect(throws: (any Error).self) { try S.raw(store, "UPDATE case_revisions SET author = 'x'") }
+        #expect(throws: (any Error).self) { try S.raw(store, "UPDATE document_revisions SET author = 'x'") }
         #expect(throws: (any Error).self) { try S.raw(store, "DELETE FROM case_revisions") }
         #expect(throws: (any Error).self) { try S.raw(store, "DELETE FROM document_revisions") }
         let revs = try store.revisions(of: "2024-001")
@@ -148,16 +148,21 @@ import TermAuditSignoff
         #expect(try Data(contentsOf: url) == text)
     }
 
-    @Test func anotherApplicationsDatabaseIsRefused() throws {
-        let location = try S.sqliteLocation()
-        let store = try S.open(location)
-        try S.raw(store, "DROP TABLE termaudit_meta")
-        S.close(store)
-        #expect(refusal(location)?.code == "not-a-store")
+    @Test(arguments: S.engines) func anotherApplicationsDatabaseIsRefused(engine: S.Engine) throws {
+        let location = try S.location(engine)
+        let db = try StoreDatabase.open(location, create: true)
+        try db.sql.raw("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount TEXT)").run().wait()
+        db.close()
+        let e = refusal(location)
+        #expect(e?.code == "not-a-store")
+        // Nothing was added to it.
+        let again = try StoreDatabase.open(location, create: false)
+        defer { again.close() }
+        #expect(try Schema.tables(again) == ["invoices"])
     }
 
-    @Test func aNewerSchemaIsRefused() throws {
-        let location = try S.sqliteLocation()
+    @Test(arguments: S.engines) func aNewerSchemaIsRefused(engine: S.Engine) throws {
+        let location = try S.location(engine)
         let store = try S.open(location)
         try S.raw(store, "UPDATE termaudit_meta SET value = '99' WHERE key = 'schema_version'")
         S.close(store)
@@ -181,6 +186,28 @@ import TermAuditSignoff
         #expect(refusal(location)?.code == "damaged")
     }
 
+    @Test(.enabled(if: S.postgresAdmin != nil)) func aWrongPasswordIsRefusedWithoutShowingIt() throws {
+        var url = URLComponents(string: try S.newPostgresDatabase())!
+        url.password = "not-the-password"
+        let e = refusal(.postgres(url: url.string!))
+        #expect(e?.code == "cannot-connect")
+        #expect(e?.message.contains("not-the-password") == false)
+        #expect(e?.message.contains("***") == true)
+    }
+
+    @Test func postgresIsThereWhenRequired() {
+        if S.postgresAdmin == nil {
+            let required = ProcessInfo.processInfo.environment["TERMAUDIT_REQUIRE_POSTGRES"] == "1"
+            print("""
+                ************************************************************************
+                * PostgreSQL: no server (TERMAUDIT_TEST_POSTGRES is not set); the store  *
+                * tests ran on SQLite only. `bash scripts/test.sh` starts one.           *
+                ************************************************************************
+                """)
+            #expect(!required, "TERMAUDIT_REQUIRE_POSTGRES=1 but TERMAUDIT_TEST_POSTGRES is not set: CI must run the store tests on PostgreSQL")
+        }
+    }
+
     @Test func locationsAreReadAsDocumented() throws {
         #expect(try StoreLocation("sqlite:data/t.db") == .sqlite(path: "data/t.db"))
         #expect(try StoreLocation("/var/lib/termaudit/t.db") == .sqlite(path: "/var/lib/termaudit/t.db"))
@@ -192,14 +219,14 @@ import TermAuditSignoff
 }
 /// The command line on a store shows what it shows on the folder, byte for byte.
 @Suite struct CommandOnStoreTests {
-    @Test func statusAndValidateOnTheStoreMatchTheFolder() throws {
-        let db = try S.tempDir().appendingPathComponent("青山县.db").path
+    @Test(arguments: S.engines) func statusAndValidateOnTheStoreMatchTheFolder(engine: S.Engine) throws {
+        let db = engine == .sqlite ? "sqlite:" + (try S.tempDir().appendingPathComponent("青山县.db").path) : try S.newPostgresDatabase()
         let imported = try S.run([S.termaudit, "db", "import", ".", "--database", db, "--author", "测试"], cwd: S.samples)
         #expect(imported.status == 0, "\(imported.err)")
         for args in [["status", "--format", "json"], ["status"], ["status", "--lang", "en", "--brief"], ["status", "--case", "2024-007", "--format", "json"],
                      ["validate"], ["validate", "--format", "json"]] {
             let folder = try S.run([S.termaudit] + args, cwd: S.samples)
-            let store = try S.run([S.termaudit] + args + ["--database", "sqlite:\(db)"], cwd: S.samples)
+            let store = try S.run([S.termaudit] + args + ["--database", db], cwd: S.samples)
             #expect(folder.status == 0 && store.status == 0, "\(args): \(store.err)")
             #expect(!folder.out.isEmpty)
             #expect(folder.out == store.out, "\(args)")
@@ -224,9 +251,9 @@ import TermAuditSignoff
 /// `db check` and `db history` on a real SQLite file.
 @Suite struct ChainTests {
     /// A store with the samples and two more revisions of 2024-007 (a note, then the official's name).
-    func storeWithHistory() throws -> (StoreWorkspace, URL) {
+    func storeWithHistory(_ engine: S.Engine) throws -> (StoreWorkspace, URL) {
         let ws = try S.copyOfSamples()
-        let store = try S.open(try S.sqliteLocation())
+        let store = try S.open(try S.location(engine))
         _ = try FolderTransfer.importFolder(ws.path, into: store, author: "科员甲", note: "立案", today: S.today)
         let file = ws.appendingPathComponent("cases/2024-007.yaml")
         var text = try String(contentsOf: file, encoding: .utf8)
@@ -241,19 +268,19 @@ import TermAuditSignoff
         return (try StoreWorkspace.open(store), ws)
     }
 
-    @Test func anIntactStoreVerifies() throws {
-        let (ws, _) = try storeWithHistory()
+    @Test(arguments: S.engines) func anIntactStoreVerifies(engine: S.Engine) throws {
+        let (ws, _) = try storeWithHistory(engine)
         defer { ws.close(); S.close(ws.store) }
         let report = try StoreCheck.run(ws)
         #expect(report.problems == [])
         #expect(report.cases == 35 && report.revisions == 37 && report.documents == 11)
     }
 
-    @Test func theFirstBrokenRevisionIsNamed() throws {
-        let (ws, _) = try storeWithHistory()
+    @Test(arguments: S.engines) func theFirstBrokenRevisionIsNamed(engine: S.Engine) throws {
+        let (ws, _) = try storeWithHistory(engine)
         defer { ws.close(); S.close(ws.store) }
         // Someone with the database file edits history behind termaudit's back.
-        try S.raw(ws.store, "DROP TRIGGER case_revisions_no_update")
+        try S.allowTampering(ws.store)
         try S.raw(ws.store, "UPDATE case_revisions SET author = '别人' WHERE case_id = '2024-007' AND revision = 2")
         try S.raw(ws.store, "UPDATE case_revisions SET body = body || '# x' WHERE case_id = '2024-001' AND revision = 1")
         let report = try StoreCheck.run(ws)
@@ -262,10 +289,10 @@ import TermAuditSignoff
         #expect(report.problems.contains { $0.subject == "case 2024-001" && $0.revision == 1 && $0.message.contains("text") })
     }
 
-    @Test func aMissingRevisionAndAStaleIndexAreNamed() throws {
-        let (ws, _) = try storeWithHistory()
+    @Test(arguments: S.engines) func aMissingRevisionAndAStaleIndexAreNamed(engine: S.Engine) throws {
+        let (ws, _) = try storeWithHistory(engine)
         defer { ws.close(); S.close(ws.store) }
-        try S.raw(ws.store, "DROP TRIGGER case_revisions_no_delete")
+        try S.allowTampering(ws.store)
         try S.raw(ws.store, "DELETE FROM case_revisions WHERE case_id = '2024-007' AND revision = 2")
         try S.raw(ws.store, "UPDATE cases SET revision = 9 WHERE case_id = '2024-010'")
         let problems = try StoreCheck.run(ws).problems
@@ -273,8 +300,8 @@ import TermAuditSignoff
         #expect(problems.contains { $0.subject == "case 2024-010" && $0.message.contains("case index") })
     }
 
-    @Test func historyShowsWhoChangedWhatFieldByField() throws {
-        let (ws, _) = try storeWithHistory()
+    @Test(arguments: S.engines) func historyShowsWhoChangedWhatFieldByField(engine: S.Engine) throws {
+        let (ws, _) = try storeWithHistory(engine)
         defer { ws.close(); S.close(ws.store) }
         let h = try StoreHistory.history(ws, caseID: "2024-007")
         #expect(h.map(\.revision.revision) == [1, 2, 3])

@@ -30,6 +30,49 @@ enum S {
         .sqlite(path: try tempDir().appendingPathComponent("store.db").path)
     }
 
+    enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
+        case sqlite, postgres
+        var description: String { rawValue }
+    }
+
+    /// The PostgreSQL server the tests may use: a role that can create databases (`scripts/postgres.sh` starts one
+    /// and `scripts/test.sh` passes its URL on).
+    static let postgresAdmin = ProcessInfo.processInfo.environment["TERMAUDIT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// The engines the store tests run on: SQLite always, PostgreSQL when a server is there.
+    static let engines: [Engine] = postgresAdmin == nil ? [.sqlite] : [.sqlite, .postgres]
+
+    /// A new, empty store location on `engine`: a new SQLite file, or a new PostgreSQL database.
+    static func location(_ engine: Engine) throws -> StoreLocation {
+        switch engine {
+        case .sqlite: return try sqliteLocation()
+        case .postgres: return .postgres(url: try newPostgresDatabase())
+        }
+    }
+
+    /// Creates a database of its own for one test and returns its URL.
+    static func newPostgresDatabase() throws -> String {
+        guard let admin = postgresAdmin, var url = URLComponents(string: admin) else { throw TestFailure("no PostgreSQL server") }
+        let name = "termaudit_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))"
+        let db = try StoreDatabase.open(.postgres(url: admin), create: false)
+        defer { db.close() }
+        try db.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run().wait()
+        url.path = "/" + name
+        return url.string!
+    }
+
+    /// Drops the triggers that keep revisions append-only, to play someone editing the database behind termaudit's back.
+    static func allowTampering(_ store: Store) throws {
+        switch store.db.engine {
+        case .sqlite:
+            for t in ["case_revisions", "document_revisions"] {
+                for op in ["update", "delete"] { try raw(store, "DROP TRIGGER \(t)_no_\(op)") }
+            }
+        case .postgres:
+            for t in ["case_revisions", "document_revisions"] { try raw(store, "DROP TRIGGER \(t)_append_only ON \(t)") }
+        }
+    }
+
     static func open(_ location: StoreLocation, create: Bool = true) throws -> Store {
         try Store.open(location, create: create)
     }
