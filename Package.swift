@@ -41,8 +41,7 @@ let package = Package(
         .target(name: "TermAuditRules", dependencies: ["TermAudit"]),
         // Sign-off: canonical case digests, Ed25519 signatures, signers.yaml, sign and verify.
         .target(name: "TermAuditSignoff", dependencies: [
-            "TermAudit", "TermAuditLoader", "TermAuditRules",
-            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            "TermAudit", "TermAuditLoader", "TermAuditRules", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Audit workbooks: editions, sheets, and the sinks that write them (libxlsxwriter, or a cell dump).
         .target(name: "TermAuditExport", dependencies: [

@@ -228,7 +228,9 @@ public enum Importer {
         do {
             return try texts.replace(plan.files.map(\.edit), note: note)
         } catch let e as CaseTextChanged {
-            throw ImportProblem(sheet: e.display, cell: "", message: "the case changed while importing; nothing was written", expected: "run the import again")
+            throw ImportProblem(sheet: e.display, cell: "", message: "the case changed while importing; nothing was written"
+                                    + (e.since.isEmpty ? "" : " — changed since: " + e.since.joined(separator: "; ")),
+                                expected: "run the import again (it merges with the newer values)")
         }
     }
 }

@@ -22,9 +22,18 @@ public struct CaseTextEdit: Sendable {
 /// A case changed between reading and writing: nothing was written.
 public struct CaseTextChanged: Error, Sendable, CustomStringConvertible {
     public var display: String
-    public var description: String { "\(display) changed since it was read; nothing was written (run the command again)" }
+    /// Who changed what since, one line each (a store knows: its revisions since the one read).
+    public var since: [String]
 
-    public init(display: String) { self.display = display }
+    public var description: String {
+        "\(display) changed since it was read; nothing was written (run the command again)"
+            + since.map { "\n    \($0)" }.joined()
+    }
+
+    public init(display: String, since: [String] = []) {
+        self.display = display
+        self.since = since
+    }
 }
 
 /// Where case texts are read from and written back to: a folder's files, or a store's records (each write a new

@@ -1,5 +1,5 @@
 /// "Did you mean" suggestions by edit distance.
-enum Suggest {
+public enum Suggest {
     /// The candidate closest to `word`, when it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         // At most 3 edits are ever suggested, and the distance is at least the difference in length: a candidate
@@ -39,7 +39,7 @@ enum Suggest {
     }
 
     /// `did you mean 'x'?` or a list of what is allowed.
-    static func hint(for word: String, in candidates: [String], noun: String = "value") -> String {
+    public static func hint(for word: String, in candidates: [String], noun: String = "value") -> String {
         if let c = closest(to: word, in: candidates) { return "did you mean '\(c)'?" }
         let shown = candidates.prefix(12).map { "'\($0)'" }.joined(separator: ", ")
         return "expected one of: \(shown)\(candidates.count > 12 ? ", …" : "")"

@@ -310,8 +310,8 @@ extension Array where Element == Diagnostic {
 }
 
 /// Maps over an array on all cores, keeping order.
-enum ParallelMap {
-    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+public enum ParallelMap {
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
         if items.count < 2 { return items.map(transform) }
         let box = ResultBox<R>(count: items.count)
         let chunks = Swift.min(items.count, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount * 4))

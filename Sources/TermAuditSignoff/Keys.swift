@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import TermAudit
-import Yams
+import TermAuditLoader
 
 /// An Ed25519 key pair read from a private key file (`termaudit keygen`).
 ///
@@ -77,7 +77,7 @@ public struct SigningKey: Sendable {
             throw SignoffError.badKeyFile(path, Label(zh: "不是 termaudit 私钥文件（应为 UTF-8 文本）", en: "not a termaudit private key file (UTF-8 text expected)"))
         }
         let fields: [String: String]
-        do { fields = try flatMapping(text) } catch {
+        do { fields = try flatMapping(text, file: path) } catch {
             throw SignoffError.badKeyFile(path, Label(zh: "无法读取：\(error)", en: "cannot read it: \(error)"))
         }
         if fields["format"] == publicFormat {
@@ -142,19 +142,14 @@ public struct SigningKey: Sendable {
         }
     }
 
-    /// Reads a flat YAML mapping of text values (the key file format).
-    static func flatMapping(_ text: String) throws -> [String: String] {
-        guard let node = try Yams.compose(yaml: text), case .mapping(let m) = node else {
-            throw SignoffError.message(Label(zh: "应为 键: 值 映射", en: "a mapping of key: value expected"))
+    /// Reads a key file: a mapping of text values, read by the case loader's reader.
+    static func flatMapping(_ text: String, file: String) throws -> [String: String] {
+        let (record, diagnostics) = YAMLRecords.mapping(data: Data(text.utf8), file: file, of: "the key file",
+                                                        keys: ["format", "name", "private_key", "public_key"], required: [])
+        if let e = diagnostics.first(where: { $0.severity == .error }) {
+            throw SignoffError.message(Label(zh: "\(e)", en: "\(e)"))
         }
-        var out: [String: String] = [:]
-        for (k, v) in m {
-            guard case .scalar(let ks) = k, case .scalar(let vs) = v else {
-                throw SignoffError.message(Label(zh: "值应为文本", en: "values should be text"))
-            }
-            out[ks.string] = vs.string
-        }
-        return out
+        return (record?.values ?? [:]).mapValues(\.text)
     }
 }
 

@@ -129,35 +129,12 @@ public enum StoreCheck {
 
     /// Each revision's canonical digest and section digests, parsed from its text (nil: it does not read as a case).
     static func parseAll(_ page: [CaseRevision], library: Library, policy: Policy?, context: CaseContext) -> [(String, [String: String])?] {
-        let out = Results<(String, [String: String])>(count: page.count)
-        DispatchQueue.concurrentPerform(iterations: page.count) { i in
-            let r = page[i]
-            guard let body = r.body else { return }
+        ParallelMap.map(page) { r -> (String, [String: String])? in
+            guard let body = r.body else { return nil }
             let (c, diagnostics) = WorkspaceLoader.parseCase(data: Data(body.utf8), file: r.path, library: library, policy: policy, context: context)
-            guard let c, !diagnostics.contains(where: { $0.severity == .error }) else { return }
+            guard let c, !diagnostics.contains(where: { $0.severity == .error }) else { return nil }
             let digest = CaseDigest(c)
-            out.set(i, (digest.digest, Deriver.sectionDigests(c, digest)))
+            return (digest.digest, Deriver.sectionDigests(c, digest))
         }
-        return out.values
-    }
-}
-
-/// Results written by concurrent workers, one slot each. `@unchecked Sendable`: every access holds `lock`.
-final class Results<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-
-    var values: [T?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
     }
 }

@@ -161,6 +161,22 @@ public enum StorePaths {
 }
 
 extension StoreWorkspace {
+    /// The revisions of a case after the last one whose text has this SHA-256 (all, when none has), for people:
+    /// who, when, the note, and each field changed.
+    public func changes(of caseID: String, sinceText sha: String) throws -> [String] {
+        let history = try StoreHistory.history(self, caseID: caseID)
+        let base = history.lastIndex { $0.revision.bodySHA256 == sha }
+        var out: [String] = []
+        for e in history[(base.map { $0 + 1 } ?? 0)...] {
+            let r = e.revision
+            out.append("r\(r.revision) \(StoreHistory.beijing(r.at)) 北京时间 \(r.author)" + (r.note.isEmpty ? "" : "「\(r.note)」")
+                       + (r.withdrawn ? " 撤回 (withdrawn)" : ""))
+            out += e.changes.prefix(20).map { "  \($0)" }
+            if e.changes.count > 20 { out.append("  … \(e.changes.count - 20) more") }
+        }
+        return out
+    }
+
     /// Writes case texts back to this store as new revisions by `author` (see `StoreCaseWriter`).
     public func writer(author: String, today: Day) -> StoreCaseWriter {
         StoreCaseWriter(workspace: self, author: author, today: today)
@@ -214,13 +230,35 @@ public struct StoreCaseWriter: CaseTextStore {
                 guard let row = try sql.raw("SELECT \(unsafeRaw: Store.headColumns) FROM cases WHERE case_id = \(bind: new.caseID)\(unsafeRaw: lock)")
                         .first().wait() else { throw CaseTextChanged(display: e.display) }
                 let head = try Store.head(row)
-                guard !head.withdrawn, head.bodySHA256 == CaseDigest.sha256Hex(Data(e.old.utf8)) else { throw CaseTextChanged(display: e.display) }
+                let readSHA = CaseDigest.sha256Hex(Data(e.old.utf8))
+                guard !head.withdrawn, head.bodySHA256 == readSHA else {
+                    throw CaseTextChanged(display: e.display, since: (try? workspace.changes(of: new.caseID, sinceText: readSHA)) ?? [])
+                }
                 var revision = new
                 revision.path = head.path
                 let h = try Store.appendCase(sql, revision, after: head, author: author, at: at, note: note)
                 written.append("\(store.location) \(h.caseID) r\(h.revision)")
             }
             return written
+        }
+    }
+}
+
+extension Store {
+    /// Withdraws a case: a revision with no text (the case leaves the lists, its history stays). Refused for an
+    /// unknown or already withdrawn case.
+    @discardableResult
+    public func withdraw(_ caseID: String, author: String, note: String) throws -> CaseHead {
+        let at = StoreClock.now()
+        return try db.write { sql in
+            guard let head = try heads(sql, ids: [caseID], lock: true)[caseID] else {
+                throw StoreError("unknown-case", "the store has no case '\(caseID)'")
+            }
+            guard !head.withdrawn else { throw StoreError("withdrawn", "case \(caseID) is already withdrawn (revision \(head.revision))") }
+            let derived = DerivedState(state: head.state, unit: head.unit, official: head.official, termEnd: head.termEnd, asOf: "", policy: "")
+            let new = NewCaseRevision(caseID: caseID, path: head.path, body: nil, digest: head.digest, sectionDigests: head.sectionDigests,
+                                      derived: derived)
+            return try Store.appendCase(sql, new, after: head, author: author, at: at, note: note)
         }
     }
 }

@@ -71,7 +71,7 @@ struct Db: ParsableCommand {
         A store keeps what a workspace folder keeps, every change to a case as a new revision (hash-chained).
         --database takes sqlite:PATH (or a path ending in .db) or postgres://USER:PASSWORD@HOST:PORT/DB.
         """,
-        subcommands: [DbMigrate.self, DbImport.self, DbExport.self, DbList.self, DbHistory.self, DbCheck.self]
+        subcommands: [DbMigrate.self, DbImport.self, DbExport.self, DbList.self, DbHistory.self, DbCheck.self, DbWithdraw.self]
     )
 }
 
@@ -310,6 +310,34 @@ struct DbList: ParsableCommand {
             print(StatusText.line(header, widths: widths))
             for r in rows { print(StatusText.line(r, widths: widths)) }
             print("\(heads.count) 个案卷 (\(heads.count) cases)")
+        }
+    }
+}
+
+/// `termaudit db withdraw`: a case leaves the store's lists as a revision of its own; its history stays.
+struct DbWithdraw: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "withdraw",
+        abstract: "Withdraw a case (撤回): a revision with no text; the history stays, and importing the case again brings it back."
+    )
+
+    @Argument(help: "The case id.")
+    var caseID: String
+
+    @OptionGroup var db: DatabaseOption
+
+    @Option(help: "Why (recorded with the revision).")
+    var note: String
+
+    func run() throws {
+        let store = try Workspaces.store(db.database)
+        defer { store.close() }
+        do {
+            let h = try store.withdraw(caseID, author: Workspaces.author(), note: note)
+            print("✓ 已撤回案卷 \(caseID)（版本 r\(h.revision)）(case \(caseID) withdrawn as revision \(h.revision))")
+        } catch let e as StoreError {
+            Terminal.eprint("error: \(e)")
+            throw ExitCode(1)
         }
     }
 }

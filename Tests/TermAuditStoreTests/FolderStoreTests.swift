@@ -323,3 +323,52 @@ import TermAuditSignoff
                             "+ findings[F3]: {\"id\":\"F3\",\"status\":\"open\"}"])
     }
 }
+
+/// Withdrawing, and damage found later.
+@Suite struct WithdrawAndDamageTests {
+    @Test(arguments: S.engines) func aWithdrawnCaseLeavesTheListsAndKeepsItsHistory(engine: S.Engine) throws {
+        let ws = try S.copyOfSamples()
+        let store = try S.open(try S.location(engine))
+        defer { S.close(store) }
+        _ = try FolderTransfer.importFolder(ws.path, into: store, author: "a", note: "", today: S.today)
+        let h = try store.withdraw("2024-007", author: "组织部", note: "调任撤案")
+        #expect(h.revision == 2 && h.withdrawn)
+        #expect(throws: StoreError.self) { try store.withdraw("2024-007", author: "x", note: "again") }
+        #expect(throws: StoreError.self) { try store.withdraw("2099-001", author: "x", note: "unknown") }
+        #expect(!(try store.caseList().map(\.caseID)).contains("2024-007"))
+        let revs = try store.revisions(of: "2024-007")
+        #expect(revs.count == 2 && revs[1].withdrawn && revs[1].body == nil && revs[1].note == "调任撤案")
+        let workspace = try StoreWorkspace.open(store)
+        defer { workspace.close() }
+        #expect(try StoreCheck.run(workspace).problems == [])
+        // The export leaves it out; importing the folder again brings it back as a new revision.
+        let out = try S.tempDir().appendingPathComponent("out")
+        #expect(try FolderTransfer.exportFolder(store, to: out).cases == 34)
+        let back = try FolderTransfer.importFolder(ws.path, into: store, author: "a", note: "恢复", today: S.today)
+        #expect(back.changed == ["2024-007"])
+        #expect(try store.revisions(of: "2024-007").count == 3)
+        #expect(try StoreCheck.run(workspace).problems == [])
+    }
+
+    @Test func aStoreDamagedInTheMiddleIsReportedNotWrittenTo() throws {
+        let dir = try S.tempDir()
+        let db = dir.appendingPathComponent("store.db").path
+        let imported = try S.run([S.termaudit, "db", "import", S.samples.path, "--database", db])
+        #expect(imported.status == 0, "\(imported.err)")
+        // Garbage over the pages after the first (the header stays: SQLite opens the file).
+        let h = try FileHandle(forUpdating: URL(fileURLWithPath: db))
+        let size = try h.seekToEnd()
+        try h.seek(toOffset: 4096)
+        try h.write(contentsOf: Data((0..<Int(size) - 4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }))
+        try h.close()
+        let damaged = try Data(contentsOf: URL(fileURLWithPath: db))
+        let status = try S.run([S.termaudit, "status", "--database", db])
+        #expect(status.status != 0)
+        #expect(status.err.contains("sqlite:\(db)") || status.err.lowercased().contains("malformed") || status.err.contains("damaged"), "\(status.err)")
+        let check = try S.run([S.termaudit, "db", "check", "--database", db])
+        #expect(check.status != 0)
+        let again = try S.run([S.termaudit, "db", "import", S.samples.path, "--database", db])
+        #expect(again.status != 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == damaged)
+    }
+}

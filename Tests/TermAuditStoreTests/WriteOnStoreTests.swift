@@ -116,10 +116,19 @@ import TermAuditLoader
         // Someone else writes first …
         _ = try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: base, new: base + "# 乙的修改\n")], note: "乙")
         // … so a write based on what was read before is refused, and the other's change stays.
-        #expect(throws: CaseTextChanged.self) {
+        let refused = #expect(throws: CaseTextChanged.self) {
             try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: base, new: base + "# 甲的修改\n")], note: "甲")
         }
+        // The refusal names who changed what since.
+        #expect(refused?.since.first?.hasPrefix("r2 ") == true && refused?.since.first?.contains("「乙」") == true, "\(String(describing: refused))")
         let revs = try store.revisions(of: "2024-007")
         #expect(revs.count == 2 && revs[1].note == "乙" && revs[1].body!.hasSuffix("# 乙的修改\n"))
+        // A field changed in between is named with its values.
+        let renamed = revs[1].body!.replacingOccurrences(of: "name: \(c.official.name)", with: "name: \(c.official.name)某")
+        _ = try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: revs[1].body!, new: renamed)], note: "丙")
+        let again = #expect(throws: CaseTextChanged.self) {
+            try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: revs[1].body!, new: revs[1].body! + "#\n")], note: "甲")
+        }
+        #expect(again?.since.contains("  ~ official.name: \(c.official.name) → \(c.official.name)某") == true, "\(String(describing: again))")
     }
 }
