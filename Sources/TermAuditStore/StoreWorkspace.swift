@@ -202,41 +202,48 @@ public struct StoreCaseWriter: CaseTextStore {
             throw StoreError("settings", "the store's settings cannot be read")
         }
         let context = CaseContext(ws)
-        let asOf = ws.config.asOf ?? today
-        // What each new text is: parsed and derived before the transaction (the derivation reads signers.yaml).
-        var prepared: [(CaseTextEdit, Store.NewCaseRevision)] = []
         let ids = try workspace.store.caseList().map(\.caseID)
-        guard let deriver = Deriver(stream: stream, caseIDs: ids, asOf: asOf) else { throw StoreError("no-policy", "the store's policy is not defined") }
-        for e in edits {
-            guard case .record(let id, _) = e.origin, id == e.caseID else { throw StoreError("not-a-record", "\(e.display) was not read from the store") }
-            let (c, diagnostics) = WorkspaceLoader.parseCase(data: Data(e.new.utf8), file: e.display, library: ws.library, policy: ws.policy, context: context)
+        guard let deriver = Deriver(stream: stream, caseIDs: ids, asOf: ws.config.asOf ?? today) else {
+            throw StoreError("no-policy", "the store's policy is not defined")
+        }
+        /// A text as a revision: parsed, checked, digested and derived.
+        @Sendable func revision(_ id: String, _ text: String, _ display: String) throws -> Store.NewCaseRevision {
+            let (c, diagnostics) = WorkspaceLoader.parseCase(data: Data(text.utf8), file: display, library: ws.library, policy: ws.policy, context: context)
             let errors = diagnostics.filter { $0.severity == .error }
             guard let c, errors.isEmpty, c.id == id else {
                 throw StoreError("invalid", "the new text of case \(id) does not read as a valid case: \(errors.first.map(\.description) ?? "wrong id")")
             }
             let digest = CaseDigest(c)
-            prepared.append((e, Store.NewCaseRevision(caseID: id, path: "", body: e.new, digest: digest.digest,
-                                                       sectionDigests: Deriver.sectionDigests(c, digest), derived: deriver.derive(c))))
+            return Store.NewCaseRevision(caseID: id, path: "", body: text, digest: digest.digest, sectionDigests: Deriver.sectionDigests(c, digest),
+                                         derived: deriver.derive(c))
         }
-        let store = workspace.store
-        let at = StoreClock.now()
-        let author = self.author
-        let prepared_ = prepared
+        // Each new text checked before the transaction.
+        var prepared: [(CaseTextEdit, Store.NewCaseRevision)] = []
+        for e in edits {
+            guard case .record(let id, _) = e.origin, id == e.caseID else { throw StoreError("not-a-record", "\(e.display) was not read from the store") }
+            prepared.append((e, try revision(id, e.new, e.display)))
+        }
+        let store = workspace.store, merge = CaseMerge(workspace: workspace)
+        let at = StoreClock.now(), author = self.author, prepared_ = prepared
         return try store.db.write { sql in
             var written: [String] = []
             for (e, new) in prepared_ {
                 // The current revision, locked until the end of the transaction (PostgreSQL; SQLite holds the write lock).
-                let lock = store.db.engine == .postgres ? " FOR UPDATE" : ""
-                guard let row = try sql.raw("SELECT \(unsafeRaw: Store.headColumns) FROM cases WHERE case_id = \(bind: new.caseID)\(unsafeRaw: lock)")
-                        .first().wait() else { throw CaseTextChanged(display: e.display) }
-                let head = try Store.head(row)
-                let readSHA = CaseDigest.sha256Hex(Data(e.old.utf8))
-                guard !head.withdrawn, head.bodySHA256 == readSHA else {
-                    throw CaseTextChanged(display: e.display, since: (try? workspace.changes(of: new.caseID, sinceText: readSHA)) ?? [])
+                guard let head = try store.heads(sql, ids: [new.caseID], lock: true)[new.caseID], !head.withdrawn else {
+                    throw CaseTextChanged(display: e.display, since: ["the case was withdrawn or is gone"])
                 }
-                var revision = new
-                revision.path = head.path
-                let h = try Store.appendCase(sql, revision, after: head, author: author, at: at, note: note)
+                var next = new
+                if head.bodySHA256 != CaseDigest.sha256Hex(Data(e.old.utf8)) {
+                    // Written since this text was read: merged field by field, or refused naming who changed what.
+                    guard let theirs = try store.caseBodies([new.caseID])[new.caseID]?.body else { throw CaseTextChanged(display: e.display) }
+                    next = try revision(new.caseID, try merge.merge(e, theirs: theirs), e.display)
+                }
+                next.path = head.path
+                if CaseDigest.sha256Hex(Data((next.body ?? "").utf8)) == head.bodySHA256 {
+                    written.append("\(store.location) \(head.caseID) r\(head.revision) (unchanged)")   // nothing new: no revision
+                    continue
+                }
+                let h = try Store.appendCase(sql, next, after: head, author: author, at: at, note: note)
                 written.append("\(store.location) \(h.caseID) r\(h.revision)")
             }
             return written
@@ -260,5 +267,34 @@ extension Store {
                                       derived: derived)
             return try Store.appendCase(sql, new, after: head, author: author, at: at, note: note)
         }
+    }
+}
+
+extension StoreWorkspace {
+    /// Derives every current case's state anew (for another reference date, or after the day changed for a workspace
+    /// without `as_of`) and stores it in the case index, in one transaction. Revisions are not touched. Returns how
+    /// many cases changed state.
+    public func refresh(asOf: Day) throws -> (cases: Int, changed: Int) {
+        guard let stream = try stream() else { throw StoreError("settings", "the store's settings cannot be read") }
+        guard let deriver = Deriver(stream: stream, caseIDs: stream.entries.compactMap(\.id), asOf: asOf) else {
+            throw StoreError("no-policy", "the store's policy is not defined")
+        }
+        let db = store.db
+        let before = Dictionary(try store.heads().map { ($0.caseID, $0.state) }, uniquingKeysWith: { a, _ in a })
+        var count = 0, changed = 0
+        try db.begin()
+        do {
+            try stream.forEach(transform: { c in deriver.derive(c) }) { c, _, derived in
+                guard let c, let d = derived ?? nil else { return }
+                try Store.rederive(db.sql, caseID: c.id, d)
+                count += 1
+                if before[c.id] != d.state { changed += 1 }
+            }
+            try db.commit()
+        } catch {
+            try? db.rollback()
+            throw error
+        }
+        return (count, changed)
     }
 }

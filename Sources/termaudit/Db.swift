@@ -71,7 +71,7 @@ struct Db: ParsableCommand {
         A store keeps what a workspace folder keeps, every change to a case as a new revision (hash-chained).
         --database takes sqlite:PATH (or a path ending in .db) or postgres://USER:PASSWORD@HOST:PORT/DB.
         """,
-        subcommands: [DbMigrate.self, DbImport.self, DbExport.self, DbList.self, DbHistory.self, DbCheck.self, DbWithdraw.self]
+        subcommands: [DbMigrate.self, DbImport.self, DbExport.self, DbList.self, DbHistory.self, DbCheck.self, DbWithdraw.self, DbRefresh.self]
     )
 }
 
@@ -337,6 +337,36 @@ struct DbWithdraw: ParsableCommand {
             print("✓ 已撤回案卷 \(caseID)（版本 r\(h.revision)）(case \(caseID) withdrawn as revision \(h.revision))")
         } catch let e as StoreError {
             Terminal.eprint("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `termaudit db refresh`: the case index's derived states for another day.
+struct DbRefresh: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refresh",
+        abstract: "Derive every case's state anew for a reference date and store it in the case index (what `db list` shows).",
+        discussion: "The index is derived when each revision is written (and again when the settings change on import); a workspace without as_of needs this when the day changes."
+    )
+
+    @OptionGroup var db: DatabaseOption
+
+    @Option(help: "Reference date YYYY-MM-DD (default: the workspace's as_of, else today).")
+    var asOf: String?
+
+    func run() throws {
+        let ws = try Workspaces.openStore(db.database)
+        var day = ws.settings.workspace?.config.asOf ?? Session.today()
+        if let asOf {
+            guard let d = Day(iso: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
+            day = d
+        }
+        do {
+            let n = try ws.refresh(asOf: day)
+            print("✓ \(ws.store.location): \(n.cases) 个案卷的状态已按 \(day) 重新计算，\(n.changed) 个有变化 (\(n.cases) cases derived for \(day); \(n.changed) changed state)")
+        } catch {
+            Terminal.eprint("error: \(error)")
             throw ExitCode(1)
         }
     }

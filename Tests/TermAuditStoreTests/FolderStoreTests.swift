@@ -3,6 +3,8 @@ import Testing
 import TermAudit
 import TermAuditLoader
 import TermAuditSignoff
+import TermAuditRules
+import TermAuditReport
 @testable import TermAuditStore
 
 /// Folder ⇄ store on a real SQLite file: import, re-import, changed cases, export, digests, refusals.
@@ -370,5 +372,36 @@ import TermAuditSignoff
         let again = try S.run([S.termaudit, "db", "import", S.samples.path, "--database", db])
         #expect(again.status != 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == damaged)
+    }
+}
+
+/// The case index: derived when written, listed by state and unit, derived anew for another day.
+@Suite struct CaseIndexTests {
+    @Test(arguments: S.engines) func theIndexListsByStateAndUnitAsStatusDerivesThem(engine: S.Engine) throws {
+        let store = try S.open(try S.location(engine))
+        defer { S.close(store) }
+        _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
+        // The states `status` derives for the workspace's as_of.
+        let ws = try StoreWorkspace.open(store)
+        defer { ws.close() }
+        let loaded = try ws.load().workspace!
+        let evaluator = CaseEvaluator(workspace: loaded, policy: loaded.policy!, asOf: loaded.config.asOf!)
+        let signoffs = StatusSignoffs(root: ws.root, policy: loaded.policy!, caseIDs: loaded.cases.map(\.id), units: loaded.units)
+        let states = Dictionary(uniqueKeysWithValues: loaded.cases.map { ($0.id, evaluator.evaluate($0, signatures: signoffs.verdicts($0)).state.rawValue) })
+        let heads = try store.heads()
+        #expect(Dictionary(uniqueKeysWithValues: heads.map { ($0.caseID, $0.state) }) == states)
+        for state in Set(states.values) {
+            #expect(try store.heads(state: state).map(\.caseID) == states.filter { $0.value == state }.map(\.key).sorted())
+        }
+        let unit = heads[0].unit
+        #expect(try store.heads(unit: unit).map(\.caseID) == heads.filter { $0.unit == unit }.map(\.caseID))
+        // Ten years on, terms have ended and deadlines passed: refreshed, the index follows `status` for that day.
+        let later = Day(year: 2034, month: 12, day: 31)!
+        let refreshed = try ws.refresh(asOf: later)
+        #expect(refreshed.cases == loaded.cases.count)
+        let laterEvaluator = CaseEvaluator(workspace: loaded, policy: loaded.policy!, asOf: later)
+        let laterStates = Dictionary(uniqueKeysWithValues: loaded.cases.map { ($0.id, laterEvaluator.evaluate($0, signatures: signoffs.verdicts($0)).state.rawValue) })
+        #expect(Dictionary(uniqueKeysWithValues: try store.heads().map { ($0.caseID, $0.state) }) == laterStates)
+        #expect(refreshed.changed == laterStates.filter { states[$0.key] != $0.value }.count)
     }
 }

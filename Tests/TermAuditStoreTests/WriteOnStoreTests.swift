@@ -103,32 +103,73 @@ import TermAuditLoader
         #expect(try revisions(db, "2024-007").count == 2)
     }
 
-    @Test(arguments: S.engines) func aWriteBasedOnAnOlderRevisionIsRefusedNotLost(engine: S.Engine) throws {
+    @Test(arguments: S.engines) func aWriteBasedOnAnOlderRevisionIsMergedFieldByFieldOrRefused(engine: S.Engine) throws {
         let (_, db) = try setUp(engine)
         let store = try S.open(try StoreLocation(db), create: false)
         defer { S.close(store) }
         let ws = try StoreWorkspace.open(store)
         defer { ws.close() }
-        let loaded = try ws.load()
-        let c = loaded.workspace!.cases.first { $0.id == "2024-007" }!
+        let c = try ws.load().workspace!.cases.first { $0.id == "2024-007" }!
         let writer = ws.writer(author: "甲", today: S.today)
         let base = try writer.text(of: c)
-        // Someone else writes first …
-        _ = try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: base, new: base + "# 乙的修改\n")], note: "乙")
-        // … so a write based on what was read before is refused, and the other's change stays.
-        let refused = #expect(throws: CaseTextChanged.self) {
-            try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: base, new: base + "# 甲的修改\n")], note: "甲")
+        func edit(_ old: String, _ new: String) -> CaseTextEdit { CaseTextEdit(caseID: c.id, origin: c.origin, display: "2024-007", old: old, new: new) }
+        let name = c.official.name
+        let note = "已与财务科核对}"
+        #expect(base.contains("name: \(name)") && base.contains(note))
+
+        // 乙 changes the official's name; 甲, from the same base, a handover note: both apply.
+        let byYi = base.replacingOccurrences(of: "name: \(name)", with: "name: \(name)某")
+        _ = try writer.replace([edit(base, byYi)], note: "乙")
+        let byJia = base.replacingOccurrences(of: note, with: "已与财务科核对无误}")
+        _ = try writer.replace([edit(base, byJia)], note: "甲")
+        var revs = try store.revisions(of: "2024-007")
+        #expect(revs.count == 3 && revs[2].note == "甲")
+        #expect(revs[2].body!.contains("name: \(name)某") && revs[2].body!.contains("已与财务科核对无误}"))
+        #expect(revs[2].sections == ["handover"])
+
+        // 丙, still from the first base, changes the name too, to something else: a conflict naming 乙's revision.
+        let byBing = base.replacingOccurrences(of: "name: \(name)", with: "name: \(name)丙")
+        let conflict = #expect(throws: CaseTextChanged.self) { try writer.replace([edit(base, byBing)], note: "丙") }
+        let text = conflict?.since.joined(separator: "\n") ?? ""
+        #expect(text.contains("official.name") && text.contains("\(name)丙") && text.contains("\(name)某") && text.contains("r2 "), "\(text)")
+        // The same value on both sides is no conflict, and a write that changes nothing adds no revision.
+        let same = try writer.replace([edit(base, byYi)], note: "乙 again")
+        #expect(same.first?.hasSuffix("r3 (unchanged)") == true)
+        revs = try store.revisions(of: "2024-007")
+        #expect(revs.count == 3)
+
+        // Two changes on one line (a flow mapping) cannot be merged by lines: refused, naming what changed since.
+        let current = revs[2].body!
+        let sameLine = base.replacingOccurrences(of: "{status: done, note: 已与财务科核对}", with: "{status: pending, note: 已与财务科核对}")
+        if sameLine != base {
+            let refused = #expect(throws: CaseTextChanged.self) { try writer.replace([edit(base, sameLine)], note: "丁") }
+            #expect(refused?.since.first?.contains("same lines") == true, "\(String(describing: refused))")
         }
-        // The refusal names who changed what since.
-        #expect(refused?.since.first?.hasPrefix("r2 ") == true && refused?.since.first?.contains("「乙」") == true, "\(String(describing: refused))")
-        let revs = try store.revisions(of: "2024-007")
-        #expect(revs.count == 2 && revs[1].note == "乙" && revs[1].body!.hasSuffix("# 乙的修改\n"))
-        // A field changed in between is named with its values.
-        let renamed = revs[1].body!.replacingOccurrences(of: "name: \(c.official.name)", with: "name: \(c.official.name)某")
-        _ = try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: revs[1].body!, new: renamed)], note: "丙")
-        let again = #expect(throws: CaseTextChanged.self) {
-            try writer.replace([CaseTextEdit(caseID: c.id, origin: c.origin, display: "x", old: revs[1].body!, new: revs[1].body! + "#\n")], note: "甲")
-        }
-        #expect(again?.since.contains("  ~ official.name: \(c.official.name) → \(c.official.name)某") == true, "\(String(describing: again))")
+        #expect(try store.revisions(of: "2024-007").last?.body == current)
+    }
+}
+
+/// The line merge under the field merge (diff3).
+@Suite struct TextMergeTests {
+    let base = "a\nb\nc\nd\ne\n"
+
+    @Test func changesOnDifferentLinesBothApply() {
+        #expect(TextMerge.merge(base: base, mine: "a\nB\nc\nd\ne\n", theirs: "a\nb\nc\nD\ne\n") == "a\nB\nc\nD\ne\n")
+        #expect(TextMerge.merge(base: base, mine: "x\na\nb\nc\nd\ne\n", theirs: "a\nb\nc\nd\ne\ny\n") == "x\na\nb\nc\nd\ne\ny\n")
+        #expect(TextMerge.merge(base: base, mine: "a\nc\nd\ne\n", theirs: "a\nb\nc\nd\nE\n") == "a\nc\nd\nE\n")
+    }
+
+    @Test func theSameChangeOnBothSidesIsTakenOnce() {
+        #expect(TextMerge.merge(base: base, mine: "a\nB\nc\nd\ne\n", theirs: "a\nB\nc\nd\nE\n") == "a\nB\nc\nd\nE\n")
+    }
+
+    @Test func differentChangesToTheSameLinesDoNotMerge() {
+        #expect(TextMerge.merge(base: base, mine: "a\nB\nc\nd\ne\n", theirs: "a\nβ\nc\nd\ne\n") == nil)
+        #expect(TextMerge.merge(base: base, mine: base + "x\n", theirs: base + "y\n") == nil)
+    }
+
+    @Test func oneSideUnchangedGivesTheOther() {
+        #expect(TextMerge.merge(base: base, mine: base, theirs: "z\n") == "z\n")
+        #expect(TextMerge.merge(base: base, mine: "z\n", theirs: base) == "z\n")
     }
 }
