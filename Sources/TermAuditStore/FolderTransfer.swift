@@ -70,17 +70,15 @@ public enum FolderTransfer {
 
             let settingsChanged = !summary.documents.isEmpty
             // Cases, streamed: read, checked, digested and derived in the background; written here in order.
-            var known = try store.headSummaries(db.sql)
+            let known = try store.headSummaries(db.sql)
             var check = CaseCheck(settings: [])
             var pending: [Store.NewCaseRevision] = []
             func flush() throws {
                 let batch = pending
                 pending.removeAll(keepingCapacity: true)
                 let heads = try store.heads(db.sql, ids: batch.map(\.caseID), lock: true)
-                for new in batch {
-                    let h = try Store.appendCase(db.sql, new, after: heads[new.caseID], author: author, at: at, note: note)
-                    known[h.caseID] = (h.revision, h.bodySHA256, h.path, h.withdrawn)
-                }
+                // `known` is not updated: each case comes once (ids are unique), and memory stays flat.
+                for new in batch { try Store.appendCase(db.sql, new, after: heads[new.caseID], author: author, at: at, note: note) }
             }
             try stream.forEach(callerFirst: false, transform: { c -> Store.NewCaseRevision? in
                 guard let file = c.origin.filePath, let data = FileManager.default.contents(atPath: file),

@@ -71,6 +71,17 @@ enum Schema {
                 "CREATE TRIGGER \(t)_append_only BEFORE UPDATE OR DELETE ON \(t) FOR EACH STATEMENT EXECUTE FUNCTION termaudit_append_only()"
             }
         ),
+        Migration(
+            version: 2,
+            description: "case index: listing indexes in case-id order (by state, by unit, all), for paged lists",
+            common: [
+                "DROP INDEX cases_by_state",
+                "DROP INDEX cases_by_unit",
+                "CREATE INDEX cases_listing ON cases (withdrawn, case_id)",
+                "CREATE INDEX cases_listing_state ON cases (withdrawn, state, case_id)",
+                "CREATE INDEX cases_listing_unit ON cases (withdrawn, unit, case_id)",
+            ]
+        ),
     ]
 
     /// The tables in the database.

@@ -177,6 +177,40 @@ public final class Store: Sendable {
         return out
     }
 
+    /// One line of the case index, for lists.
+    public struct Listing: Sendable, Equatable {
+        public var caseID: String
+        public var revision: Int
+        public var state: String
+        public var unit: String
+        public var official: String
+        public var termEnd: String
+    }
+
+    /// The current cases from the index, by state and/or unit, in case-id order: one indexed query, no case read.
+    /// A page: at most `limit` cases after the case id `after` (keyset paging: as fast at the last page as the first).
+    public func list(state: String? = nil, unit: String? = nil, after: String? = nil, limit: Int? = nil) throws -> [Listing] {
+        var q = SQLQueryString("SELECT case_id, revision, state, unit, official, term_end FROM cases WHERE withdrawn = 0")
+        if let state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
+        if let unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
+        if let after { q.appendInterpolation(unsafeRaw: " AND case_id > "); q.appendInterpolation(bind: after) }
+        q.appendLiteral(" ORDER BY case_id")
+        if let limit { q.appendInterpolation(unsafeRaw: " LIMIT \(max(0, limit))") }
+        return try db.sql.raw(q).all().wait().map { r in
+            Listing(caseID: try r.decode(column: "case_id", as: String.self), revision: try r.decode(column: "revision", as: Int.self),
+                    state: try r.decode(column: "state", as: String.self), unit: try r.decode(column: "unit", as: String.self),
+                    official: try r.decode(column: "official", as: String.self), termEnd: try r.decode(column: "term_end", as: String.self))
+        }
+    }
+
+    /// How many current cases the index has in a state and/or unit.
+    public func count(state: String? = nil, unit: String? = nil) throws -> Int {
+        var q = SQLQueryString("SELECT count(*) AS n FROM cases WHERE withdrawn = 0")
+        if let state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
+        if let unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
+        return try db.sql.raw(q).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
+    }
+
     func heads(_ sql: any SQLDatabase) throws -> [String: CaseHead] {
         var out: [String: CaseHead] = [:]
         for r in try sql.raw("SELECT \(unsafeRaw: Self.headColumns) FROM cases").all().wait() {

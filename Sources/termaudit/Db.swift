@@ -279,10 +279,17 @@ struct DbList: ParsableCommand {
     @Option(help: "Only cases of this unit (as written in the case).")
     var unit: String?
 
+    @Option(help: "At most this many cases (a page).")
+    var limit: Int?
+
+    @Option(help: "Only cases after this case id (the next page: the last id of the one before).")
+    var after: String?
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
     func run() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         var code: String?
         if let state {
             guard let s = CaseState(codeOrLabel: state) else {
@@ -292,7 +299,10 @@ struct DbList: ParsableCommand {
         }
         let store = try Workspaces.store(db.database)
         defer { store.close() }
-        let heads = try store.heads(state: code, unit: unit)
+        let started = DispatchTime.now()
+        let heads = try store.list(state: code, unit: unit, after: after, limit: limit)
+        let total = try store.count(state: code, unit: unit)
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         switch format {
         case .json:
             struct Row: Encodable {
@@ -309,7 +319,8 @@ struct DbList: ParsableCommand {
             let widths = (0..<header.count).map { i in ([header] + rows).map { DisplayWidth.of($0[i]) }.max() ?? 0 }
             print(StatusText.line(header, widths: widths))
             for r in rows { print(StatusText.line(r, widths: widths)) }
-            print("\(heads.count) 个案卷 (\(heads.count) cases)")
+            let shown = heads.count == total ? "\(total) 个案卷 (\(total) cases" : "\(heads.count) / \(total) 个案卷 (\(heads.count) of \(total) cases"
+            print(shown + "; index query \(String(format: "%.1f", milliseconds)) ms)")
         }
     }
 }

@@ -405,3 +405,29 @@ import TermAuditReport
         #expect(refreshed.changed == laterStates.filter { states[$0.key] != $0.value }.count)
     }
 }
+
+/// Schema versions: an older store is brought up to date when opened, and keeps its records.
+@Suite struct MigrationTests {
+    @Test(arguments: S.engines) func aStoreOfVersionOneIsMigrated(engine: S.Engine) throws {
+        let location = try S.location(engine)
+        var store = try S.open(location)
+        _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
+        // Back to version 1, as a store made before version 2 was.
+        for s in ["DROP INDEX cases_listing", "DROP INDEX cases_listing_state", "DROP INDEX cases_listing_unit",
+                  "CREATE INDEX cases_by_state ON cases (state, unit, case_id)", "CREATE INDEX cases_by_unit ON cases (unit, case_id)",
+                  "UPDATE termaudit_meta SET value = '1' WHERE key = 'schema_version'", "DELETE FROM termaudit_migrations WHERE version = 2"] {
+            try S.raw(store, s)
+        }
+        S.close(store)
+        // Without migrating, it is refused with what to run.
+        let refused = #expect(throws: StoreError.self) { try Store.open(location, migrate: false) }
+        #expect(refused?.code == "old-schema" && refused?.hint.contains("termaudit db migrate") == true)
+        store = try S.open(location, create: false)
+        defer { S.close(store) }
+        #expect(store.migrated == [2])
+        #expect(try store.migrations().map(\.version) == Array(1...Schema.latest))
+        #expect(try store.list(state: "auditing").count == (try store.heads().filter { $0.state == "auditing" }.count))
+        #expect(try store.list(limit: 5).map(\.caseID) == Array(try store.caseList().map(\.caseID).prefix(5)))
+        #expect(try store.list(after: "2024-030").map(\.caseID) == ["2024-031", "2024-032", "2024-033", "2024-034", "2024-035"])
+    }
+}
