@@ -34,7 +34,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         case .postgres(let url):
             guard var u = URLComponents(string: url) else { return "postgres://…" }
             if u.password != nil { u.password = "***" }
-            return u.string ?? "postgres://…"
+            return u.string.map { $0.removingPercentEncoding ?? $0 } ?? "postgres://…"
         }
     }
 }

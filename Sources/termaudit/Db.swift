@@ -38,7 +38,9 @@ enum Workspaces {
     /// Who changes the store from this command line: TERMAUDIT_USER, else the login name.
     static func author() -> String {
         let env = ProcessInfo.processInfo.environment
-        return env["TERMAUDIT_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "unknown"
+        if let name = env["TERMAUDIT_USER"] ?? env["USER"] ?? env["LOGNAME"], !name.isEmpty { return name }
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "unknown"
     }
 
     /// Where changed cases are written: the folder's files, or (with `--database`, after `openStore`) the store.
@@ -229,7 +231,7 @@ struct DbHistory: ParsableCommand {
         case .json:
             print(try JSONOutput.string(entries.map(HistoryJSON.init)))
         case .text:
-            print("\(caseID) — \(entries.count) 个版本 (\(entries.count) revisions)")
+            print("\(caseID) — \(entries.count) 个版本 (\(entries.count) revision\(entries.count == 1 ? "" : "s"))")
             for e in entries {
                 let r = e.revision
                 print("")

@@ -215,6 +215,7 @@ import TermAuditReport
         #expect(try StoreLocation("/var/lib/termaudit/t.db") == .sqlite(path: "/var/lib/termaudit/t.db"))
         #expect(try StoreLocation("postgres://ta:secret@127.0.0.1:5432/termaudit") == .postgres(url: "postgres://ta:secret@127.0.0.1:5432/termaudit"))
         #expect(try StoreLocation("postgres://ta:secret@127.0.0.1:5432/termaudit").description == "postgres://ta:***@127.0.0.1:5432/termaudit")
+        #expect(try StoreLocation("postgres://ta:secret@127.0.0.1:5432/青山县").description == "postgres://ta:***@127.0.0.1:5432/青山县")
         #expect(throws: StoreError.self) { try StoreLocation("mysql://x") }
         #expect(throws: StoreError.self) { try StoreLocation("postgres://127.0.0.1") }
     }
@@ -237,6 +238,36 @@ import TermAuditReport
         let elsewhere = try S.run([S.termaudit, "status", "--format", "json", "--database", db], cwd: S.repo)
         let here = try S.run([S.termaudit, "status", "--format", "json"], cwd: S.samples)
         #expect(elsewhere.out == here.out)
+    }
+
+    @Test func theDbCommandsAsAPersonUsesThem() throws {
+        let ws = try S.copyOfSamples()
+        let db = "sqlite:" + (try S.tempDir().appendingPathComponent("青山县.db").path)
+        func run(_ args: [String]) throws -> (out: String, err: String, status: Int32) {
+            let r = try S.run([S.termaudit] + args + ["--database", db])
+            return (String(decoding: r.out, as: UTF8.self), r.err, r.status)
+        }
+        #expect(try run(["db", "import", ws.path, "--author", "科员甲"]).status == 0)
+        let file = ws.appendingPathComponent("cases/2024-007.yaml")
+        try (try String(contentsOf: file, encoding: .utf8)).replacingOccurrences(of: "已与财务科核对}", with: "已与财务科核对无误}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let second = try run(["db", "import", ws.path, "--author", "科员乙", "--note", "核对"])
+        #expect(second.status == 0 && second.out.contains("~ 2024-007") && second.out.contains("1 changed"))
+        let history = try run(["db", "history", "2024-007"])
+        #expect(history.status == 0)
+        #expect(history.out.contains("2 个版本 (2 revisions)") && history.out.contains("科员乙  「核对」"))
+        #expect(history.out.contains("改动部分 (sections): handover"))
+        #expect(history.out.contains("~ handover.items.accounts.note: 已与财务科核对 → 已与财务科核对无误"))
+        let list = try run(["db", "list", "--state", "审计中", "--limit", "2"])
+        #expect(list.status == 0 && list.out.contains("2 / ") && list.out.contains("index query"))
+        #expect(try run(["db", "list", "--state", "nonsense"]).err.contains("not a state"))
+        let withdrawn = try run(["db", "withdraw", "2024-007", "--note", "调任撤案"])
+        #expect(withdrawn.status == 0 && withdrawn.out.contains("r3"))
+        #expect(!(try run(["status", "--format", "json"]).out.contains("\"2024-007\"")))
+        #expect(try run(["db", "refresh", "--as-of", "2030-12-31"]).out.contains("2030-12-31"))
+        let check = try run(["db", "check"])
+        #expect(check.status == 0 && check.out.contains("every chain verifies"))
+        #expect(try run(["db", "migrate"]).out.contains("up to date"))
     }
 
     @Test func aStoreThatIsNotThereIsNamed() throws {
