@@ -82,6 +82,45 @@ enum Schema {
                 "CREATE INDEX cases_listing_unit ON cases (withdrawn, unit, case_id)",
             ]
         ),
+        Migration(
+            version: 3,
+            description: "accounts, their grants (role, case, department), sessions (ids stored hashed) and the audit log (append-only, hash-chained)",
+            common: [
+                // An account; `person` binds it to the name used in cases (team members, parties), when it has one.
+                """
+                CREATE TABLE accounts (
+                    username TEXT PRIMARY KEY, display_name TEXT NOT NULL, person TEXT NOT NULL, password_hash TEXT NOT NULL,
+                    disabled INTEGER NOT NULL, created_at TEXT NOT NULL, changed_at TEXT NOT NULL)
+                """,
+                // What an account may do: a role, on every case ('') or one case, for a department ('' for none).
+                """
+                CREATE TABLE grants (
+                    username TEXT NOT NULL, role TEXT NOT NULL, case_id TEXT NOT NULL, department TEXT NOT NULL,
+                    granted_by TEXT NOT NULL, granted_at TEXT NOT NULL,
+                    PRIMARY KEY (username, role, case_id, department))
+                """,
+                "CREATE INDEX grants_by_case ON grants (case_id, role)",
+                // Sessions by the SHA-256 of their random id (the id itself is only in the cookie).
+                """
+                CREATE TABLE sessions (
+                    id_sha256 TEXT PRIMARY KEY, username TEXT NOT NULL, csrf_sha256 TEXT NOT NULL, created_at TEXT NOT NULL,
+                    last_seen TEXT NOT NULL, expires_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX sessions_by_account ON sessions (username)",
+                // Who did what, when, from where, with what outcome; never personal data (docs/store.md).
+                """
+                CREATE TABLE audit_log (
+                    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
+                    address TEXT NOT NULL, outcome TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+            ],
+            sqlite: ["UPDATE", "DELETE"].map { op in
+                "CREATE TRIGGER audit_log_no_\(op.lowercased()) BEFORE \(op) ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log are append-only'); END"
+            },
+            postgres: [
+                "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION termaudit_append_only()",
+            ]
+        ),
     ]
 
     /// The tables in the database.

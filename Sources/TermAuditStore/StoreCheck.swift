@@ -58,6 +58,8 @@ public enum StoreCheck {
             lastDoc = (d.path, d.revision, d.hash)
         }
 
+        report.problems += try store.checkAuditLog()
+
         // Cases, a page at a time; the first broken revision of each case is named, later ones are not.
         guard let ws = workspace.settings.workspace else {
             report.problems.append(StoreProblem(subject: "document \(WorkspaceLoader.configName)", message: "the stored settings cannot be read"))

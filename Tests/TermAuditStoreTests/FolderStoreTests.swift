@@ -446,7 +446,8 @@ import TermAuditReport
         // Back to version 1, as a store made before version 2 was.
         for s in ["DROP INDEX cases_listing", "DROP INDEX cases_listing_state", "DROP INDEX cases_listing_unit",
                   "CREATE INDEX cases_by_state ON cases (state, unit, case_id)", "CREATE INDEX cases_by_unit ON cases (unit, case_id)",
-                  "UPDATE termaudit_meta SET value = '1' WHERE key = 'schema_version'", "DELETE FROM termaudit_migrations WHERE version = 2"] {
+                  "DROP TABLE accounts", "DROP TABLE grants", "DROP TABLE sessions", "DROP TABLE audit_log",
+                  "UPDATE termaudit_meta SET value = '1' WHERE key = 'schema_version'", "DELETE FROM termaudit_migrations WHERE version >= 2"] {
             try S.raw(store, s)
         }
         S.close(store)
@@ -455,10 +456,37 @@ import TermAuditReport
         #expect(refused?.code == "old-schema" && refused?.hint.contains("termaudit db migrate") == true)
         store = try S.open(location, create: false)
         defer { S.close(store) }
-        #expect(store.migrated == [2])
+        #expect(store.migrated == Array(2...Schema.latest))
         #expect(try store.migrations().map(\.version) == Array(1...Schema.latest))
         #expect(try store.list(state: "auditing").count == (try store.heads().filter { $0.state == "auditing" }.count))
         #expect(try store.list(limit: 5).map(\.caseID) == Array(try store.caseList().map(\.caseID).prefix(5)))
         #expect(try store.list(after: "2024-030").map(\.caseID) == ["2024-031", "2024-032", "2024-033", "2024-034", "2024-035"])
+    }
+}
+
+/// The audit log: append-only, hash-chained, checked by `db check`.
+@Suite struct AuditLogTests {
+    @Test(arguments: S.engines) func entriesChainAndCannotBeChanged(engine: S.Engine) throws {
+        let store = try S.open(try S.location(engine))
+        defer { S.close(store) }
+        let a = try store.audit(actor: "admin", action: "sign-in", subject: "admin", address: "127.0.0.1", outcome: "ok")
+        let b = try store.audit(actor: "李明", action: "export", subject: "public", address: "10.0.0.7", outcome: "ok")
+        let c = try store.audit(actor: "-", action: "sign-in-failed", subject: "unknown", address: "10.0.0.9", outcome: "refused")
+        #expect(a.seq == 1 && b.seq == 2 && c.seq == 3)
+        #expect(b.previousHash == a.hash && c.previousHash == b.hash)
+        #expect(try store.auditLog() == [a, b, c])
+        #expect(try store.auditLog(after: 1, limit: 1) == [b])
+        #expect(try store.checkAuditLog() == [])
+        #expect(throws: (any Error).self) { try S.raw(store, "UPDATE audit_log SET outcome = 'ok'") }
+        #expect(throws: (any Error).self) { try S.raw(store, "DELETE FROM audit_log") }
+        // Changed behind termaudit's back: db check names the entry.
+        switch store.db.engine {
+        case .sqlite: for op in ["update", "delete"] { try S.raw(store, "DROP TRIGGER audit_log_no_\(op)") }
+        case .postgres: try S.raw(store, "DROP TRIGGER audit_log_append_only ON audit_log")
+        }
+        try S.raw(store, "UPDATE audit_log SET outcome = 'ok' WHERE seq = 3")
+        #expect(try store.checkAuditLog() == [StoreProblem(subject: "audit log entry 3", message: "its hash does not match its facts (changed after it was written)")])
+        try S.raw(store, "DELETE FROM audit_log WHERE seq = 2")
+        #expect(try store.checkAuditLog().first?.message == "entry 2 is missing")
     }
 }
