@@ -211,15 +211,6 @@ public final class Store: Sendable {
         return try db.sql.raw(q).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
     }
 
-    func heads(_ sql: any SQLDatabase) throws -> [String: CaseHead] {
-        var out: [String: CaseHead] = [:]
-        for r in try sql.raw("SELECT \(unsafeRaw: Self.headColumns) FROM cases").all().wait() {
-            let h = try Self.head(r)
-            out[h.caseID] = h
-        }
-        return out
-    }
-
     /// The current text of each of these cases (those that exist and are not withdrawn).
     public func caseBodies(_ ids: [String]) throws -> [String: (revision: Int, path: String, body: String)] {
         guard !ids.isEmpty else { return [:] }

@@ -280,7 +280,7 @@ extension StoreWorkspace {
             throw StoreError("no-policy", "the store's policy is not defined")
         }
         let db = store.db
-        let before = Dictionary(try store.heads().map { ($0.caseID, $0.state) }, uniquingKeysWith: { a, _ in a })
+        let before = Dictionary(try store.list().map { ($0.caseID, $0.state) }, uniquingKeysWith: { a, _ in a })
         var count = 0, changed = 0
         try db.begin()
         do {

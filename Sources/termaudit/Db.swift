@@ -11,28 +11,32 @@ enum Workspaces {
     nonisolated(unsafe) static var openedAll: [StoreWorkspace] = []
     static var opened: StoreWorkspace? { openedAll.last }
 
-    static func store(_ url: String, create: Bool = false) throws -> Store {
-        let location: StoreLocation
-        do { location = try StoreLocation(url) } catch { throw ValidationError("--database: \(error)") }
+    /// Runs `body`; a store's refusal (or, with `anyError`, any error) is printed on stderr and ends the command with
+    /// status 1.
+    static func refusing<T>(anyError: Bool = false, _ body: () throws -> T) throws -> T {
         do {
-            return try Store.open(location, create: create)
+            return try body()
         } catch let e as StoreError {
             Terminal.eprint("error: \(e)")
+            throw ExitCode(1)
+        } catch where anyError && !(error is ExitCode) {
+            Terminal.eprint("error: \(error)")
             throw ExitCode(1)
         }
     }
 
+    static func store(_ url: String, create: Bool = false) throws -> Store {
+        let location: StoreLocation
+        do { location = try StoreLocation(url) } catch { throw ValidationError("--database: \(error)") }
+        return try refusing { try Store.open(location, create: create) }
+    }
+
     static func openStore(_ url: String, policy: String? = nil) throws -> StoreWorkspace {
         let store = try store(url)
-        do {
-            let ws = try StoreWorkspace.open(store, policyOverride: policy)
-            if openedAll.isEmpty { atexit { for w in Workspaces.openedAll { w.close() } } }
-            openedAll.append(ws)
-            return ws
-        } catch let e as StoreError {
-            Terminal.eprint("error: \(e)")
-            throw ExitCode(1)
-        }
+        let ws = try refusing { try StoreWorkspace.open(store, policyOverride: policy) }
+        if openedAll.isEmpty { atexit { for w in Workspaces.openedAll { w.close() } } }
+        openedAll.append(ws)
+        return ws
     }
 
     /// Who changes the store from this command line: TERMAUDIT_USER, else the login name.
@@ -125,15 +129,13 @@ struct DbImport: ParsableCommand {
         let store = try Workspaces.store(db.database, create: true)
         defer { store.close() }
         let who = author ?? Workspaces.author()
-        let summary: FolderImportSummary
-        do {
-            summary = try FolderTransfer.importFolder(workspace, into: store, author: who, note: note ?? "db import", today: Session.today())
-        } catch let e as FolderImportRefused {
-            store.close()
-            Session.fail(e.diagnostics)
-        } catch let e as StoreError {
-            Terminal.eprint("error: \(e)")
-            throw ExitCode(1)
+        let summary = try Workspaces.refusing {
+            do {
+                return try FolderTransfer.importFolder(workspace, into: store, author: who, note: note ?? "db import", today: Session.today())
+            } catch let e as FolderImportRefused {
+                store.close()
+                Session.fail(e.diagnostics)
+            }
         }
         for id in summary.added { print("+ \(id)") }
         for id in summary.changed { print("~ \(id)") }
@@ -162,13 +164,8 @@ struct DbExport: ParsableCommand {
     func run() throws {
         let store = try Workspaces.store(db.database)
         defer { store.close() }
-        do {
-            let n = try FolderTransfer.exportFolder(store, to: URL(fileURLWithPath: out))
-            print("✓ \(out): \(n.cases) 个案卷, \(n.documents) 个设置与清单文件 (\(n.cases) cases, \(n.documents) documents)")
-        } catch let e as StoreError {
-            Terminal.eprint("error: \(e)")
-            throw ExitCode(1)
-        }
+        let n = try Workspaces.refusing { try FolderTransfer.exportFolder(store, to: URL(fileURLWithPath: out)) }
+        print("✓ \(out): \(n.cases) 个案卷, \(n.documents) 个设置与清单文件 (\(n.cases) cases, \(n.documents) documents)")
     }
 }
 
@@ -185,13 +182,7 @@ struct DbCheck: ParsableCommand {
 
     func run() throws {
         let ws = try Workspaces.openStore(db.database)
-        let report: StoreCheck.Report
-        do {
-            report = try StoreCheck.run(ws)
-        } catch {
-            Terminal.eprint("error: \(error)")
-            throw ExitCode(1)
-        }
+        let report = try Workspaces.refusing(anyError: true) { try StoreCheck.run(ws) }
         for p in report.problems { print("✗ \(p)") }
         if report.problems.isEmpty {
             print("✓ \(ws.store.location): \(report.cases) 个案卷、\(report.revisions) 个版本、\(report.documents) 个文件，链条完整"
@@ -220,13 +211,7 @@ struct DbHistory: ParsableCommand {
 
     func run() throws {
         let ws = try Workspaces.openStore(db.database)
-        let entries: [StoreHistory.Entry]
-        do {
-            entries = try StoreHistory.history(ws, caseID: caseID)
-        } catch {
-            Terminal.eprint("error: \(error)")
-            throw ExitCode(1)
-        }
+        let entries = try Workspaces.refusing(anyError: true) { try StoreHistory.history(ws, caseID: caseID) }
         switch format {
         case .json:
             print(try JSONOutput.string(entries.map(HistoryJSON.init)))
@@ -345,13 +330,8 @@ struct DbWithdraw: ParsableCommand {
     func run() throws {
         let store = try Workspaces.store(db.database)
         defer { store.close() }
-        do {
-            let h = try store.withdraw(caseID, author: Workspaces.author(), note: note)
-            print("✓ 已撤回案卷 \(caseID)（版本 r\(h.revision)）(case \(caseID) withdrawn as revision \(h.revision))")
-        } catch let e as StoreError {
-            Terminal.eprint("error: \(e)")
-            throw ExitCode(1)
-        }
+        let h = try Workspaces.refusing { try store.withdraw(caseID, author: Workspaces.author(), note: note) }
+        print("✓ 已撤回案卷 \(caseID)（版本 r\(h.revision)）(case \(caseID) withdrawn as revision \(h.revision))")
     }
 }
 
@@ -375,12 +355,7 @@ struct DbRefresh: ParsableCommand {
             guard let d = Day(iso: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
             day = d
         }
-        do {
-            let n = try ws.refresh(asOf: day)
-            print("✓ \(ws.store.location): \(n.cases) 个案卷的状态已按 \(day) 重新计算，\(n.changed) 个有变化 (\(n.cases) cases derived for \(day); \(n.changed) changed state)")
-        } catch {
-            Terminal.eprint("error: \(error)")
-            throw ExitCode(1)
-        }
+        let n = try Workspaces.refusing(anyError: true) { try ws.refresh(asOf: day) }
+        print("✓ \(ws.store.location): \(n.cases) 个案卷的状态已按 \(day) 重新计算，\(n.changed) 个有变化 (\(n.cases) cases derived for \(day); \(n.changed) changed state)")
     }
 }
