@@ -4,8 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 # The store's tests run on SQLite and on PostgreSQL: start a local server when one can be started.
-if url=$(bash scripts/postgres.sh); then
+if url=$(bash scripts/postgres.sh) && [[ "$url" =~ ^postgres://[^[:space:]]+$ ]]; then
   export TERMAUDIT_TEST_POSTGRES="$url"
+elif [ "${TERMAUDIT_REQUIRE_POSTGRES:-}" = 1 ]; then
+  echo "test: PostgreSQL could not be started (scripts/postgres.sh printed: '${url:-}'); TERMAUDIT_REQUIRE_POSTGRES=1" >&2
+  exit 1
 else
   echo "test: *** PostgreSQL could not be started here: the store tests run on SQLite only ***" >&2
 fi

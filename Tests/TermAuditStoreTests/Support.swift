@@ -52,7 +52,10 @@ enum S {
 
     /// Creates a database of its own for one test and returns its URL.
     static func newPostgresDatabase() throws -> String {
-        guard let admin = postgresAdmin, var url = URLComponents(string: admin) else { throw TestFailure("no PostgreSQL server") }
+        guard let admin = postgresAdmin else { throw TestFailure("no PostgreSQL server (TERMAUDIT_TEST_POSTGRES is not set)") }
+        guard var url = URLComponents(string: admin), url.scheme == "postgres" else {
+            throw TestFailure("TERMAUDIT_TEST_POSTGRES is not a postgres:// URL: \(admin.debugDescription)")
+        }
         let name = "termaudit_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))"
         let db = try StoreDatabase.open(.postgres(url: admin), create: false)
         defer { db.close() }
