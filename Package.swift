@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // The system C library libxlsxwriter (Debian: libxlsxwriter-dev).
@@ -60,13 +63,21 @@ let package = Package(
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditReport", "XlsxWriter", "CXlsxWriter",
             .product(name: "SQLKit", package: "sql-kit"), .product(name: "SQLiteKit", package: "sqlite-kit"),
             .product(name: "PostgresKit", package: "postgres-kit"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        // The web application (`termaudit serve`): pages and the JSON API over a store, with Hummingbird.
+        .target(name: "TermAuditWeb", dependencies: [
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditReport", "TermAuditStore",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The command line.
         .executableTarget(
             name: "termaudit",
             dependencies: [
                 "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter", "TermAuditSignoff", "TermAuditExport", "TermAuditImport", "XlsxWriter",
-                "TermAuditSample", "TermAuditReport", "TermAuditStore",
+                "TermAuditSample", "TermAuditReport", "TermAuditStore", "TermAuditWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -95,6 +106,10 @@ let package = Package(
         .executableTarget(name: "FuzzLoader", dependencies: ["TermAudit", "TermAuditLoader"]),
         .testTarget(name: "TermAuditStoreTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditStore", "TermAuditReport", "XlsxWriter", "CXlsxWriter",
+        ]),
+        .testTarget(name: "TermAuditWebTests", dependencies: [
+            "TermAudit", "TermAuditStore", "TermAuditWeb", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "TermAuditSignoffTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff",

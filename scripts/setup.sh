@@ -2,7 +2,8 @@
 # Installs what termaudit needs on a Debian machine, only what is missing:
 #   - libxlsxwriter-dev (the C library the workbooks are written with) and zlib1g-dev (inflate, to read them)
 #   - with --test: Python's openpyxl and openxml-audit (to read workbooks back in the tests),
-#     LibreOffice (another writer, for the import tests) and a German locale
+#     LibreOffice (another writer, for the import tests), a German locale, and Chromium with chromedriver and
+#     Python's selenium (the browser tests)
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
@@ -40,6 +41,9 @@ if [ "$want_test" = 1 ]; then
   # …and prints workbooks to PDF (checked with poppler's pdfinfo and pdftotext), with CJK fonts.
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+  # The browser tests drive Debian's Chromium through its chromedriver (Tests/Browser/journeys.py).
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
   # A German locale proves numbers are written the same under any locale.
   if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
     command -v locale-gen >/dev/null || missing+=(locales)
@@ -55,6 +59,7 @@ if [ "$want_test" = 1 ]; then
   py=()
   python3 -c 'import openpyxl' 2>/dev/null || py+=(openpyxl)
   command -v openxml-audit >/dev/null || py+=(openxml-audit)
+  python3 -c 'import selenium' 2>/dev/null || py+=(selenium)
   if [ "${#py[@]}" != 0 ]; then
     echo "setup: pip install ${py[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${py[@]}"

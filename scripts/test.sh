@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up what the tests need (libxlsxwriter-dev, openpyxl, openxml-audit, a German locale, PostgreSQL) and runs them.
+# Sets up what the tests need (libxlsxwriter-dev, openpyxl, openxml-audit, a German locale, PostgreSQL, Chromium) and
+# runs them: the Swift tests, then the browser journeys (only when no test filter is given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -14,3 +15,7 @@ else
 fi
 swift build --build-tests
 swift test --skip-build "$@"
+# Each person's journey through the web application in headless Chromium; a screenshot of every page it visits.
+if [ "$#" = 0 ]; then
+  python3 Tests/Browser/journeys.py --termaudit .build/debug/termaudit --out .build/screenshots
+fi

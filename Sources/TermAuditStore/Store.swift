@@ -189,10 +189,10 @@ public final class Store: Sendable {
 
     /// The current cases from the index, by state and/or unit, in case-id order: one indexed query, no case read.
     /// A page: at most `limit` cases after the case id `after` (keyset paging: as fast at the last page as the first).
-    public func list(state: String? = nil, unit: String? = nil, after: String? = nil, limit: Int? = nil) throws -> [Listing] {
+    /// `visibleTo`: only the cases an account's grants cover (an indexed join on its grants, never the visible set).
+    public func list(state: String? = nil, unit: String? = nil, visibleTo: String? = nil, after: String? = nil, limit: Int? = nil) throws -> [Listing] {
         var q = SQLQueryString("SELECT case_id, revision, state, unit, official, term_end FROM cases WHERE withdrawn = 0")
-        if let state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
-        if let unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
+        Self.filter(&q, state: state, unit: unit, visibleTo: visibleTo)
         if let after { q.appendInterpolation(unsafeRaw: " AND case_id > "); q.appendInterpolation(bind: after) }
         q.appendLiteral(" ORDER BY case_id")
         if let limit { q.appendInterpolation(unsafeRaw: " LIMIT \(max(0, limit))") }
@@ -204,11 +204,32 @@ public final class Store: Sendable {
     }
 
     /// How many current cases the index has in a state and/or unit.
-    public func count(state: String? = nil, unit: String? = nil) throws -> Int {
+    public func count(state: String? = nil, unit: String? = nil, visibleTo: String? = nil) throws -> Int {
         var q = SQLQueryString("SELECT count(*) AS n FROM cases WHERE withdrawn = 0")
+        Self.filter(&q, state: state, unit: unit, visibleTo: visibleTo)
+        return try db.sql.raw(q).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
+    }
+
+    /// How many current cases are in each state (those `visibleTo` an account, when given).
+    public func countByState(visibleTo: String? = nil) throws -> [String: Int] {
+        var q = SQLQueryString("SELECT state, count(*) AS n FROM cases WHERE withdrawn = 0")
+        Self.filter(&q, state: nil, unit: nil, visibleTo: visibleTo)
+        q.appendLiteral(" GROUP BY state")
+        var out: [String: Int] = [:]
+        for r in try db.sql.raw(q).all().wait() {
+            out[try r.decode(column: "state", as: String.self)] = try r.decode(column: "n", as: Int.self)
+        }
+        return out
+    }
+
+    static func filter(_ q: inout SQLQueryString, state: String?, unit: String?, visibleTo: String?) {
         if let state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
         if let unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
-        return try db.sql.raw(q).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
+        if let visibleTo {
+            q.appendInterpolation(unsafeRaw: " AND EXISTS (SELECT 1 FROM grants g WHERE g.username = ")
+            q.appendInterpolation(bind: visibleTo)
+            q.appendInterpolation(unsafeRaw: " AND g.case_id IN ('', cases.case_id))")
+        }
     }
 
     /// The current text of each of these cases (those that exist and are not withdrawn).

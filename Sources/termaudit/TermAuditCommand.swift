@@ -4,7 +4,7 @@ import CXlsxWriter
 
 /// The `termaudit` command line.
 @main
-struct TermAuditCommand: ParsableCommand {
+struct TermAuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "termaudit",
         abstract: "经济责任审计与离任交接工具箱 — term-end economic-responsibility audit and handover.",
@@ -13,7 +13,7 @@ struct TermAuditCommand: ParsableCommand {
         PATH defaults to the current folder; a single case file works too.
         """,
         version: "termaudit \(TermAuditVersion.string) (libxlsxwriter \(String(cString: lxw_version())))",
-        subcommands: [Validate.self, Status.self, TermCommand.self, RankCommand.self, Export.self, Import.self, Keygen.self, Sign.self, Verify.self, New.self, Sample.self, Db.self]
+        subcommands: [Validate.self, Status.self, TermCommand.self, RankCommand.self, Export.self, Import.self, Keygen.self, Sign.self, Verify.self, New.self, Sample.self, Db.self, Serve.self]
     )
 }
 

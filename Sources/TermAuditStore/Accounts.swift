@@ -1,0 +1,197 @@
+import Crypto
+import Foundation
+import SQLKit
+import _CryptoExtras
+
+/// A person who signs in: an account name, the name shown, and the name the cases use for them (`person`, empty
+/// when the account is nobody named in a case, e.g. an administrator).
+public struct Account: Sendable, Equatable {
+    public var username: String
+    public var displayName: String
+    public var person: String
+    /// `PasswordHash.make`'s text: the algorithm, its costs, the salt and the hash; never the password.
+    public var passwordHash: String
+    public var disabled: Bool
+    public var createdAt: String
+    public var changedAt: String
+
+    public init(username: String, displayName: String, person: String = "", passwordHash: String, disabled: Bool = false,
+                createdAt: String = "", changedAt: String = "") {
+        self.username = username
+        self.displayName = displayName
+        self.person = person
+        self.passwordHash = passwordHash
+        self.disabled = disabled
+        self.createdAt = createdAt
+        self.changedAt = changedAt
+    }
+
+    /// Account names: 2–32 of a–z, 0–9, `.`, `_`, `-`, starting with a letter (they appear in URLs, logs and cookies).
+    public static func isValidName(_ name: String) -> Bool {
+        guard (2...32).contains(name.count), let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0) }
+    }
+}
+
+/// What an account may do: a role, on every case (`caseID` empty) or one, for a department (empty for none).
+public struct Grant: Sendable, Hashable {
+    public var role: String
+    public var caseID: String
+    public var department: String
+
+    public init(role: String, caseID: String = "", department: String = "") {
+        self.role = role
+        self.caseID = caseID
+        self.department = department
+    }
+}
+
+/// A signed-in session as the store keeps it: only hashes of its id and of its CSRF token.
+public struct StoredSession: Sendable, Equatable {
+    public var username: String
+    public var csrfSHA256: String
+    public var createdAt: String
+    public var lastSeen: String
+    public var expiresAt: String
+}
+
+/// Salted, slow password hashes: scrypt (swift-crypto), its costs recorded with the hash so they can be raised later.
+public enum PasswordHash {
+    /// scrypt's cost N = 2^15, r = 8, p = 1 (about 32 MiB and a few hundred milliseconds): the default.
+    public static let defaultLogN = 15
+
+    /// `scrypt$LOGN$8$1$SALT$HASH` (base64) for `password`. Blocks the thread: call it off the event loop.
+    public static func make(_ password: String, logN: Int = defaultLogN) throws -> String {
+        var salt = [UInt8](repeating: 0, count: 16)
+        var rng = SystemRandomNumberGenerator()
+        for i in salt.indices { salt[i] = UInt8.random(in: 0...255, using: &rng) }
+        let key = try derive(password, salt: salt, logN: logN)
+        return "scrypt$\(logN)$8$1$\(Data(salt).base64EncodedString())$\(key.base64EncodedString())"
+    }
+
+    /// Whether `password` matches `hash` (compared in constant time). False for a hash that cannot be read.
+    public static func verify(_ password: String, against hash: String) -> Bool {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "scrypt", let logN = Int(parts[1]), (10...20).contains(logN), parts[2] == "8", parts[3] == "1",
+              let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])),
+              let got = try? derive(password, salt: Array(salt), logN: logN), got.count == expected.count
+        else { return false }
+        var diff: UInt8 = 0
+        for (a, b) in zip(got, expected) { diff |= a ^ b }
+        return diff == 0
+    }
+
+    static func derive(_ password: String, salt: [UInt8], logN: Int) throws -> Data {
+        let key = try KDF.Scrypt.deriveKey(from: Array(password.utf8), salt: salt, outputByteCount: 32, rounds: 1 << logN,
+                                           blockSize: 8, parallelism: 1)
+        return key.withUnsafeBytes { Data($0) }
+    }
+}
+
+extension Store {
+    // MARK: Accounts
+
+    static let accountColumns = "username, display_name, person, password_hash, disabled, created_at, changed_at"
+
+    static func account(_ r: any SQLRow) throws -> Account {
+        Account(username: try r.decode(column: "username", as: String.self), displayName: try r.decode(column: "display_name", as: String.self),
+                person: try r.decode(column: "person", as: String.self), passwordHash: try r.decode(column: "password_hash", as: String.self),
+                disabled: try r.decode(column: "disabled", as: Int.self) != 0, createdAt: try r.decode(column: "created_at", as: String.self),
+                changedAt: try r.decode(column: "changed_at", as: String.self))
+    }
+
+    /// Adds an account; refuses a name that is taken or not a valid account name.
+    public func addAccount(_ a: Account) throws {
+        guard Account.isValidName(a.username) else {
+            throw StoreError("bad-account", "'\(a.username)' is not an account name",
+                             hint: "2 to 32 of a–z, 0–9, '.', '_' and '-', starting with a letter")
+        }
+        let now = StoreClock.now()
+        try db.write { sql in
+            if try sql.raw("SELECT 1 AS x FROM accounts WHERE username = \(bind: a.username)").first().wait() != nil {
+                throw StoreError("account-exists", "an account named '\(a.username)' exists already")
+            }
+            try sql.raw("""
+                INSERT INTO accounts (\(unsafeRaw: Self.accountColumns))
+                VALUES (\(bind: a.username), \(bind: a.displayName), \(bind: a.person), \(bind: a.passwordHash), \(bind: a.disabled ? 1 : 0),
+                        \(bind: now), \(bind: now))
+                """).run().wait()
+        }
+    }
+
+    /// The account named `username`, if there is one.
+    public func account(_ username: String) throws -> Account? {
+        try db.sql.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts WHERE username = \(bind: username)").first().wait()
+            .map(Self.account)
+    }
+
+    /// Every account, by name.
+    public func accounts() throws -> [Account] {
+        try db.sql.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts ORDER BY username").all().wait().map(Self.account)
+    }
+
+    /// Gives `username` a grant (nothing happens when it has it already).
+    public func grant(_ username: String, _ g: Grant, by: String) throws {
+        try db.write { sql in
+            guard try sql.raw("SELECT 1 AS x FROM accounts WHERE username = \(bind: username)").first().wait() != nil else {
+                throw StoreError("no-account", "there is no account named '\(username)'")
+            }
+            try sql.raw("""
+                INSERT INTO grants (username, role, case_id, department, granted_by, granted_at)
+                VALUES (\(bind: username), \(bind: g.role), \(bind: g.caseID), \(bind: g.department), \(bind: by), \(bind: StoreClock.now()))
+                ON CONFLICT DO NOTHING
+                """).run().wait()
+        }
+    }
+
+    /// The grants of `username`.
+    public func grants(of username: String) throws -> [Grant] {
+        try db.sql.raw("SELECT role, case_id, department FROM grants WHERE username = \(bind: username) ORDER BY role, case_id, department")
+            .all().wait().map {
+                Grant(role: try $0.decode(column: "role", as: String.self), caseID: try $0.decode(column: "case_id", as: String.self),
+                      department: try $0.decode(column: "department", as: String.self))
+            }
+    }
+
+    // MARK: Sessions
+
+    /// Records a new session by the SHA-256 of its id and of its CSRF token.
+    public func createSession(idSHA256: String, username: String, csrfSHA256: String, expiresAt: String) throws {
+        let now = StoreClock.now()
+        try db.write { sql in
+            try sql.raw("""
+                INSERT INTO sessions (id_sha256, username, csrf_sha256, created_at, last_seen, expires_at)
+                VALUES (\(bind: idSHA256), \(bind: username), \(bind: csrfSHA256), \(bind: now), \(bind: now), \(bind: expiresAt))
+                """).run().wait()
+        }
+    }
+
+    /// The session whose id hashes to `idSHA256`, if it exists (expired or not: the caller decides).
+    public func session(idSHA256: String) throws -> StoredSession? {
+        try db.sql.raw("""
+            SELECT username, csrf_sha256, created_at, last_seen, expires_at FROM sessions WHERE id_sha256 = \(bind: idSHA256)
+            """).first().wait().map {
+            StoredSession(username: try $0.decode(column: "username", as: String.self), csrfSHA256: try $0.decode(column: "csrf_sha256", as: String.self),
+                          createdAt: try $0.decode(column: "created_at", as: String.self), lastSeen: try $0.decode(column: "last_seen", as: String.self),
+                          expiresAt: try $0.decode(column: "expires_at", as: String.self))
+        }
+    }
+
+    /// Notes that the session was used now.
+    public func touchSession(idSHA256: String) throws {
+        let now = StoreClock.now()
+        try db.write { sql in
+            try sql.raw("UPDATE sessions SET last_seen = \(bind: now) WHERE id_sha256 = \(bind: idSHA256)").run().wait()
+        }
+    }
+
+    /// Ends one session.
+    public func deleteSession(idSHA256: String) throws {
+        try db.write { sql in try sql.raw("DELETE FROM sessions WHERE id_sha256 = \(bind: idSHA256)").run().wait() }
+    }
+
+    /// Ends every session of `username` (sign out everywhere; a disabled account).
+    public func deleteSessions(of username: String) throws {
+        try db.write { sql in try sql.raw("DELETE FROM sessions WHERE username = \(bind: username)").run().wait() }
+    }
+}

@@ -1,0 +1,339 @@
+import Foundation
+import TermAudit
+import TermAuditReport
+import TermAuditRules
+import TermAuditStore
+
+/// The pages: each a function of what the desk read and who asks; nothing here decides what the rules decide.
+enum Pages {
+    static func login(lang: Language, username: String = "", failed: Bool = false, next: String = "/") -> String {
+        var page = Layout(title: L("登录", "Sign in"), lang: lang, user: nil, path: "/login")
+        let t = page.t
+        page.main { h in
+            h.el("section", ["class": "card narrow"]) { h in
+                h.el("h1", text: t("登录", "Sign in"))
+                if failed {
+                    h.el("p", ["class": "error", "role": "alert"], text: t("账号或密码不正确。", "Wrong account name or password."))
+                }
+                h.el("form", ["method": "post", "action": "/login"]) { h in
+                    h.void("input", ["type": "hidden", "name": "next", "value": next])
+                    h.el("label", ["for": "username"], text: t("账号", "Account"))
+                    h.void("input", ["id": "username", "name": "username", "value": username, "autocomplete": "username", "required": "",
+                                     "autofocus": username.isEmpty ? "" : nil])
+                    h.el("label", ["for": "password"], text: t("密码", "Password"))
+                    h.void("input", ["id": "password", "name": "password", "type": "password", "autocomplete": "current-password", "required": "",
+                                     "autofocus": username.isEmpty ? nil : ""])
+                    h.el("button", ["type": "submit", "class": "primary"], text: t("登录", "Sign in"))
+                }
+            }
+        }
+        return page.render()
+    }
+
+    /// 工作台: the counts by state of the cases this person may see, each a link to the list.
+    static func desk(lang: Language, user: SignedIn, counts: [String: Int], asOf: Day) -> String {
+        var page = Layout(title: L("工作台", "Desk"), lang: lang, user: user, path: "/")
+        let t = page.t
+        page.main { h in
+            h.el("h1", text: t("工作台", "Desk"))
+            h.el("p", ["class": "muted"], text: t("评估基准日 ", "Evaluated as of ") + asOf.description)
+            h.el("section", ["class": "card"]) { h in
+                h.el("h2", text: t("我可见的案卷", "Cases I can see"))
+                h.el("ul", ["class": "tiles"]) { h in
+                    for state in CaseState.allCases {
+                        h.el("li", ["class": "tile state-\(state.rawValue)"]) { h in
+                            h.el("a", ["href": "/cases?state=\(state.rawValue)"]) { h in
+                                h.el("span", ["class": "n"], text: String(counts[state.rawValue] ?? 0))
+                                h.el("span", ["class": "what"], text: state.label.text(lang))
+                            }
+                        }
+                    }
+                    h.el("li", ["class": "tile"]) { h in
+                        h.el("a", ["href": "/cases"]) { h in
+                            h.el("span", ["class": "n"], text: String(counts.values.reduce(0, +)))
+                            h.el("span", ["class": "what"], text: t("全部", "all"))
+                        }
+                    }
+                }
+            }
+            h.el("section", ["class": "card"]) { h in
+                h.el("h2", text: t("我的职责", "My roles"))
+                h.el("ul") { h in
+                    for g in user.grants {
+                        h.el("li", text: Roles.describe(g, lang: lang))
+                    }
+                }
+            }
+        }
+        return page.render()
+    }
+
+    struct ListQuery: Sendable {
+        var state: String?
+        var unit: String?
+        var after: String?
+        var limit = 50
+    }
+
+    /// 案卷列表: one page of the visible cases, filtered, in case-id order.
+    static func cases(lang: Language, user: SignedIn, query: ListQuery, rows: [Store.Listing], total: Int, more: Bool) -> String {
+        var page = Layout(title: L("案卷列表", "Cases"), lang: lang, user: user, path: "/cases")
+        let t = page.t
+        page.main { h in
+            h.el("h1", text: t("案卷列表", "Cases"))
+            h.el("form", ["method": "get", "action": "/cases", "class": "filters"]) { h in
+                h.el("label", ["for": "state"], text: t("状态", "State"))
+                h.el("select", ["id": "state", "name": "state"]) { h in
+                    h.el("option", ["value": "", "selected": query.state == nil ? "" : nil], text: t("全部", "all"))
+                    for s in CaseState.allCases {
+                        h.el("option", ["value": s.rawValue, "selected": query.state == s.rawValue ? "" : nil], text: s.label.text(lang))
+                    }
+                }
+                h.el("label", ["for": "unit"], text: t("单位", "Unit"))
+                h.void("input", ["id": "unit", "name": "unit", "value": query.unit ?? ""])
+                h.el("button", ["type": "submit"], text: t("筛选", "Filter"))
+            }
+            h.el("p", ["class": "muted"], text: t("共 \(total) 件", "\(total) cases"))
+            h.el("table", ["class": "list"]) { h in
+                h.el("thead") { h in
+                    h.el("tr") { h in
+                        for c in [t("案卷", "Case"), t("姓名", "Name"), t("单位", "Unit"), t("状态", "State"), t("任期届满", "Term ends")] {
+                            h.el("th", ["scope": "col"], text: c)
+                        }
+                    }
+                }
+                h.el("tbody") { h in
+                    for r in rows {
+                        h.el("tr") { h in
+                            h.el("td") { h in h.el("a", ["href": "/cases/\(Paths.segment(r.caseID))"], text: r.caseID) }
+                            h.el("td", text: r.official)
+                            h.el("td", text: r.unit)
+                            h.el("td") { h in
+                                h.el("span", ["class": "badge state-\(r.state)"], text: CaseState(rawValue: r.state)?.label.text(lang) ?? r.state)
+                            }
+                            h.el("td", text: r.termEnd)
+                        }
+                    }
+                }
+            }
+            if more, let last = rows.last {
+                var q: [String] = []
+                if let s = query.state { q.append("state=\(Paths.query(s))") }
+                if let u = query.unit { q.append("unit=\(Paths.query(u))") }
+                q.append("after=\(Paths.query(last.caseID))")
+                h.el("p") { h in h.el("a", ["href": "/cases?" + q.joined(separator: "&"), "rel": "next"], text: t("下一页 →", "Next page →")) }
+            }
+        }
+        return page.render()
+    }
+
+    /// 案卷: everything `status` shows for one case, with 为什么 — the rule and its citation — under each part.
+    static func casePage(lang: Language, user: SignedIn, view: Desk.CaseView, library: Library, policy: Policy, asOf: Day) -> String {
+        let s = view.status
+        let c = s.auditCase
+        var page = Layout(title: L("案卷 \(c.id)", "Case \(c.id)"), lang: lang, user: user, path: "/cases/\(Paths.segment(c.id))")
+        let t = page.t
+        let reasons = Dictionary(grouping: s.reasons) { $0.rule.split(separator: ".").first.map(String.init) ?? "" }
+        func why(_ h: inout HTML, _ groups: [String]) {
+            let rs = groups.flatMap { reasons[$0] ?? [] }
+            guard !rs.isEmpty else { return }
+            h.el("details", ["class": "why"]) { h in
+                h.el("summary", text: t("为什么", "Why"))
+                h.el("ul") { h in
+                    for r in rs {
+                        h.el("li") { h in
+                            h.text(r.message.text(lang))
+                            h.el("span", ["class": "rule"], text: " [\(r.rule)]")
+                            if let cite = r.citation { h.el("cite", text: " " + cite.short) }
+                        }
+                    }
+                }
+            }
+        }
+        page.main { h in
+            h.el("p", ["class": "crumbs"]) { h in h.el("a", ["href": "/cases"], text: t("← 案卷列表", "← Cases")) }
+            h.el("h1") { h in
+                h.text("\(c.official.name) · \(c.post.unit)\(c.post.title) ")
+                h.el("span", ["class": "badge state-\(s.state.rawValue)"], text: s.state.label.text(lang))
+            }
+            h.el("p", ["class": "muted"], text: t("案卷 \(c.id) · 第 \(view.revision) 版 · 评估基准日 ", "Case \(c.id) · revision \(view.revision) · as of ")
+                 + asOf.description)
+            why(&h, ["state"])
+
+            h.el("section", ["class": "card", "id": "term"]) { h in
+                h.el("h2", text: t("任期", "Term"))
+                h.el("dl") { h in
+                    h.el("dt", text: t("任职决定", "Decided")); h.el("dd", text: s.term.decided.description)
+                    h.el("dt", text: t("本届任期", "This term")); h.el("dd", text: "\(s.term.start) – \(s.term.end)（\(t("第", "no. "))\(s.term.number)\(t("届", ""))）")
+                    if s.term.limitReached { h.el("dt", text: t("届数", "Terms")); h.el("dd", text: t("已达连任上限", "term limit reached")) }
+                }
+                why(&h, ["term", "retirement", "promotion"])
+            }
+
+            h.el("section", ["class": "card", "id": "team"]) { h in
+                h.el("h2", text: t("审计组", "Audit team"))
+                h.el("table") { h in
+                    thead(&h, [t("姓名", "Name"), t("部门", "Department"), t("单位", "Unit"), t("组长", "Leader")])
+                    h.el("tbody") { h in
+                        for m in c.team {
+                            h.el("tr") { h in
+                                h.el("td", text: m.name)
+                                h.el("td", text: library.department(m.department).text(lang))
+                                h.el("td", text: m.unit)
+                                h.el("td", text: m.leader ? t("是", "yes") : "")
+                            }
+                        }
+                    }
+                }
+                if !s.team.missing.isEmpty {
+                    h.el("p", ["class": "warn"], text: t("缺少：", "Missing: ") + s.team.missing.map { library.department($0).text(lang) }.joined(separator: t("、", ", ")))
+                }
+                for conflict in s.team.conflicts { h.el("p", ["class": "warn"], text: conflict) }
+                why(&h, ["team"])
+            }
+
+            h.el("section", ["class": "card", "id": "indicators"]) { h in
+                h.el("h2", text: t("任期目标指标", "Term indicators"))
+                let done = s.indicators.completion.map { StatusText.pct($0) } ?? "—"
+                h.el("p", text: t("完成 \(s.indicators.met.count)/\(s.indicators.total)（\(done)）", "Met \(s.indicators.met.count)/\(s.indicators.total) (\(done))"))
+                h.el("table") { h in
+                    thead(&h, [t("领域", "Area"), t("指标数", "Indicators"), t("完成", "Met"), t("完成率", "Completion")], numeric: [1, 2, 3])
+                    h.el("tbody") { h in
+                        for a in s.indicators.areas {
+                            h.el("tr") { h in
+                                h.el("td", text: library.goalArea(a.area).text(lang))
+                                h.el("td", ["class": "num"], text: String(a.total))
+                                h.el("td", ["class": "num"], text: String(a.met))
+                                h.el("td", ["class": "num"], text: a.completion.map { StatusText.pct($0) } ?? "—")
+                            }
+                        }
+                    }
+                }
+                func names(_ ids: [String]) -> String {
+                    ids.map { id in c.indicators.first { $0.id == id }?.name ?? id }.joined(separator: t("、", ", "))
+                }
+                if !s.indicators.unmet.isEmpty { h.el("p", ["class": "warn"], text: t("未完成：", "Not met: ") + names(s.indicators.unmet)) }
+                if !s.indicators.notReported.isEmpty { h.el("p", ["class": "warn"], text: t("未报告：", "Not reported: ") + names(s.indicators.notReported)) }
+                why(&h, ["indicators"])
+            }
+
+            h.el("section", ["class": "card", "id": "handover"]) { h in
+                h.el("h2", text: t("交接清单", "Handover checklist"))
+                h.el("p", text: t("已完成 \(s.checklist.done)/\(s.checklist.total)", "Done \(s.checklist.done)/\(s.checklist.total)"))
+                h.el("table") { h in
+                    thead(&h, [t("类别", "Area"), t("事项", "Items"), t("已完成", "Done")], numeric: [1, 2])
+                    h.el("tbody") { h in
+                        for a in s.checklist.areas {
+                            h.el("tr") { h in
+                                h.el("td", text: a.area.label.text(lang))
+                                h.el("td", ["class": "num"], text: String(a.total))
+                                h.el("td", ["class": "num"], text: String(a.done))
+                            }
+                        }
+                    }
+                }
+                for (label, items) in [(t("待办", "Pending"), s.checklist.pending), (t("不完整", "Incomplete"), s.checklist.incomplete),
+                                       (t("逾期", "Overdue"), s.checklist.overdue)] where !items.isEmpty {
+                    h.el("p", ["class": "warn"], text: label + t("：", ": ") + items.map { id in s.checklist.items.first { $0.item.id == id }?.item.label.text(lang) ?? id }.joined(separator: t("、", ", ")))
+                }
+                why(&h, ["checklist", "handover"])
+            }
+
+            h.el("section", ["class": "card", "id": "audit"]) { h in
+                h.el("h2", text: t("审计事项（按部门）", "Audit items by department"))
+                h.el("table") { h in
+                    thead(&h, [t("部门", "Department"), t("事项", "Items"), t("结论", "Conclusion")], numeric: [1])
+                    h.el("tbody") { h in
+                        for d in s.audit.departments {
+                            h.el("tr") { h in
+                                h.el("td", text: library.department(d.department).text(lang))
+                                h.el("td", ["class": "num"], text: "\(d.done)/\(d.total)")
+                                h.el("td", text: d.conclusion.map { $0.result.label.text(lang) } ?? t("未给出", "not given"))
+                            }
+                        }
+                    }
+                }
+                why(&h, ["audit"])
+            }
+
+            h.el("section", ["class": "card", "id": "findings"]) { h in
+                h.el("h2", text: t("问题与整改", "Findings and rectification"))
+                if c.findings.isEmpty {
+                    h.el("p", ["class": "muted"], text: t("无", "None"))
+                } else {
+                    h.el("table") { h in
+                        h.el("thead") { h in h.el("tr") { h in
+                            for col in [t("编号", "Id"), t("问题", "Finding"), t("类别", "Category"), t("状态", "Status"), t("整改期限", "Due")] {
+                                h.el("th", ["scope": "col"], text: col)
+                            }
+                        } }
+                        h.el("tbody") { h in
+                            for f in c.findings {
+                                h.el("tr", ["class": s.holdingFindings.contains(f.id) ? "holding" : nil]) { h in
+                                    h.el("td", text: f.id)
+                                    h.el("td", text: f.title)
+                                    h.el("td", text: library.findingCategory(f.category).text(lang))
+                                    h.el("td", text: f.status.label.text(lang))
+                                    h.el("td", text: f.due?.description ?? "")
+                                }
+                            }
+                        }
+                    }
+                }
+                why(&h, ["findings"])
+            }
+
+            h.el("section", ["class": "card", "id": "assessment"]) { h in
+                h.el("h2", text: t("考核、后果与安置", "Assessment, consequences and placement"))
+                if !s.assessment.isEmpty {
+                    h.el("p", text: s.assessment.map { y in "\(y.year)\(t("：", ": "))\(y.grade?.label.text(lang) ?? "—")" }.joined(separator: t("；", "; ")))
+                }
+                let labels = s.consequences.map { policy.consequences[$0]?.label.text(lang) ?? $0.rawValue }
+                if !labels.isEmpty { h.el("p", text: t("后果：", "Consequences: ") + labels.joined(separator: t("；", "; "))) }
+                if let p = s.placement { h.el("p", text: t("建议安置：", "Placement: ") + p.summary(policy: policy).text(lang)) }
+                why(&h, ["assessment", "placement"])
+            }
+
+            h.el("section", ["class": "card", "id": "signoff"]) { h in
+                h.el("h2", text: t("签字", "Sign-off"))
+                h.el("ul") { h in
+                    for role in policy.signoff.roles {
+                        h.el("li") { h in
+                            h.text(role.label.text(lang) + t("：", ": "))
+                            if let signed = c.signoffs.first(where: { $0.role == role.id }) { h.text(signed.name + " ") }
+                            h.text(s.signatures[role.id].map { Roles.verdict($0, lang: lang) }
+                                   ?? (role.required ? t("未签", "not signed") : t("未签（可选）", "not signed (optional)")))
+                        }
+                    }
+                }
+                why(&h, ["signoff"])
+            }
+        }
+        return page.render()
+    }
+}
+
+/// A table's header row; `numeric` columns are right-aligned like their cells.
+func thead(_ h: inout HTML, _ columns: [String], numeric: Set<Int> = []) {
+    h.el("thead") { h in
+        h.el("tr") { h in
+            for (i, col) in columns.enumerated() { h.el("th", ["scope": "col", "class": numeric.contains(i) ? "num" : nil], text: col) }
+        }
+    }
+}
+
+/// Pieces of URLs built from data.
+enum Paths {
+    /// A path segment: everything but unreserved characters percent-encoded.
+    static func segment(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .init(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
+    }
+
+    static func query(_ s: String) -> String { segment(s) }
+
+    /// A local path to go to after signing in: only `/…` paths of this server (never `//host`).
+    static func localNext(_ s: String?) -> String {
+        guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.contains("\\"), !s.contains("\r"), !s.contains("\n") else { return "/" }
+        return s
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TermAudit
+import TermAuditReport
+
+/// Answers: pages, JSON, redirects and errors (JSON for `/api/`, a page otherwise), with the security headers.
+enum Replies {
+    static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func json(_ data: Data, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        h[.contentType] = "application/json; charset=utf-8"
+        h[.cacheControl] = "no-store"
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        json(try JSONOutput.data(value), status: status, headers: headers)
+    }
+
+    static func redirect(_ to: String) -> Response {
+        Response(status: .seeOther, headers: [.location: to, .cacheControl: "no-store"])
+    }
+
+    static func isAPI(_ request: Request) -> Bool { request.uri.path.hasPrefix("/api/") }
+
+    /// An error: `{"error": {"code", "message", "fields": [{"path", "message"}]}}` for the API, a page otherwise.
+    static func error(_ request: Request, _ context: WebContext, status: HTTPResponse.Status, code: String, message: String,
+                      fields: [FieldError] = []) -> Response {
+        if isAPI(request) {
+            let body = ErrorBody(error: .init(code: code, message: message, fields: fields))
+            return (try? json(body, status: status)) ?? Response(status: status)
+        }
+        var page = Layout(title: L("出错了", "Error"), lang: context.lang, user: context.user)
+        page.main { h in
+            h.el("h1", text: L("出错了", "Something went wrong").text(context.lang))
+            h.el("p", ["class": "error"], text: message)
+            h.el("p") { h in h.el("a", ["href": "/"], text: L("回到工作台", "Back to the desk").text(context.lang)) }
+        }
+        return html(page.render(), status: status)
+    }
+
+    struct ErrorBody: Encodable {
+        struct Inner: Encodable { var code: String; var message: String; var fields: [FieldError] }
+        var error: Inner
+    }
+}
+
+/// A validation error at a field: its path in the case file (`findings[2].status`) and the command line's message.
+struct FieldError: Encodable, Sendable {
+    var path: String
+    var message: String
+    var line: Int?
+    var column: Int?
+}
+
+/// Security headers on every answer.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        // same-origin: no referrer to other sites, while browsers still send this site its `Origin` (with `no-referrer`
+        // Chromium sends `Origin: null` on form posts, which the CSRF check must refuse).
+        response.headers[.referrerPolicy] = "same-origin"
+        response.headers[.xFrameOptions] = "DENY"
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}
+
+/// A Chinese and English text.
+func L(_ zh: String, _ en: String) -> Label { Label(zh: zh, en: en) }

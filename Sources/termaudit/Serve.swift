@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import TermAudit
+import TermAuditStore
+import TermAuditWeb
+
+/// `termaudit serve`: the web application over a store.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "网页应用 — serve the web application over a store (SQLite by default).",
+        discussion: """
+        Without --database the store is DATA/termaudit.db (DATA: --data, default ./termaudit-data).
+        --demo makes that store from the samples when it does not exist yet, with an account for every role: their
+        passwords are printed once and kept in DATA/demo-accounts.txt (readable by you only).
+        """
+    )
+
+    @Option(help: "The store: sqlite:PATH (or PATH.db) or postgres://USER:PASSWORD@HOST:PORT/DB.")
+    var database: String?
+
+    @Option(help: "The folder holding the default store.")
+    var data: String = "termaudit-data"
+
+    @Option(help: "Address and port to listen on.")
+    var listen: String = "127.0.0.1:8080"
+
+    @Flag(help: "Make a demonstration store from the samples, with an account for every role (when the store does not exist yet).")
+    var demo = false
+
+    @Option(help: "The workspace folder --demo imports.")
+    var samples: String = "samples"
+
+    @Option(help: "Reference date YYYY-MM-DD the cases are evaluated on (default: the workspace's as_of, else today in Beijing).")
+    var asOf: String?
+
+    @Flag(help: "Mark cookies Secure (when served over TLS, directly or behind a proxy).")
+    var secureCookies = false
+
+    func run() async throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ValidationError("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8080)")
+        }
+        let host = String(listen[..<colon])
+        let day = try asOf.map { s in
+            guard let d = Day(iso: s) else { throw ValidationError("--as-of '\(s)' is not a date YYYY-MM-DD") }
+            return d
+        }
+        let url = database ?? "sqlite:" + URL(fileURLWithPath: data).appendingPathComponent("termaudit.db").path
+        let location = try StoreLocation(url)
+        let store: Store
+        do {
+            store = try await Self.blocking { try Self.openStore(location, demo: demo, data: data, samples: samples) }
+        } catch let e as StoreError {
+            Terminal.eprint("✗ \(e)")
+            throw ExitCode(1)
+        }
+        let desk: Desk
+        do {
+            desk = try await Self.blocking { try Desk.open(store, asOf: day) }
+        } catch {
+            Terminal.eprint("✗ \(error)")
+            throw ExitCode(1)
+        }
+        let web = WebApp(desk: desk, sessions: SessionSettings(secureCookies: secureCookies))
+        let app = Application(router: web.router(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
+                              onServerRunning: { _ in
+                                  FileHandle.standardOutput.write(Data("termaudit: serving \(store.location) at http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
+                              })
+        do {
+            try await app.runService()
+        } catch {
+            await desk.close()
+            store.close()
+            throw error
+        }
+        await desk.close()
+        store.close()
+    }
+
+    /// Opens the store; with --demo, first makes it from the samples when there is none.
+    static func openStore(_ location: StoreLocation, demo: Bool, data: String, samples: String) throws -> Store {
+        if demo, case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let store = try Store.open(location, create: true)
+            let accounts: [Demo.DemoAccount]
+            do {
+                accounts = try Demo.prepare(store, samples: samples, today: Session.today())
+            } catch {
+                store.close()
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
+            var text = "termaudit demo accounts for \(location) (\(StoreClock.now()))\n"
+            for a in accounts { text += "\(a.username)\t\(a.password)\t\(a.displayName)\n" }
+            let file = URL(fileURLWithPath: data).appendingPathComponent("demo-accounts.txt")
+            FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            var shown = "termaudit: made a demo store from \(samples) with these accounts (also in \(file.path)):\n"
+            for a in accounts { shown += "  \(a.username.padding(toLength: 8, withPad: " ", startingAt: 0))  \(a.password)  \(a.displayName)\n" }
+            FileHandle.standardOutput.write(Data(shown.utf8))
+            return store
+        }
+        if demo, case .sqlite = location {
+            let file = URL(fileURLWithPath: data).appendingPathComponent("demo-accounts.txt").path
+            FileHandle.standardOutput.write(Data("termaudit: the demo store exists already; its accounts are in \(file)\n".utf8))
+        }
+        return try Store.open(location, create: false)
+    }
+
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            Thread.detachNewThread { c.resume(with: Result { try body() }) }
+        }
+    }
+}

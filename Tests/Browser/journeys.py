@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Each person's journey through termaudit's web application, in headless Chromium.
+
+Starts `termaudit serve --demo` on a new data folder (the samples on the embedded store), signs in as the demo
+accounts and walks the pages as a person would. Every page visited is saved as a screenshot (--out) and checked:
+no server error, every form field has a label, nothing from the page's data runs as script.
+
+    python3 Tests/Browser/journeys.py --termaudit .build/debug/termaudit --out .build/screenshots
+
+Exit status 0 when every journey passed; 1 with the failures listed.
+"""
+import argparse
+import base64
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`termaudit serve --demo` on a new data folder, its output in a log; stopped at the end."""
+
+    def __init__(self, termaudit, repo):
+        self.dir = tempfile.mkdtemp(prefix="termaudit-browser-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(self.dir, "serve.log"), "w")
+        self.proc = subprocess.Popen(
+            [termaudit, "serve", "--demo", "--data", os.path.join(self.dir, "data"), "--listen", f"127.0.0.1:{self.port}",
+             "--samples", os.path.join(repo, "samples")],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=repo)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("termaudit serve stopped:\n" + open(self.log.name).read())
+            try:
+                urllib.request.urlopen(self.base + "/login", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("termaudit serve did not answer within 120 s")
+        self.accounts = {}
+        with open(os.path.join(self.dir, "data", "demo-accounts.txt"), encoding="utf-8") as f:
+            for line in f.read().splitlines()[1:]:
+                user, password, _ = line.split("\t")
+                self.accounts[user] = password
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Browser:
+    """Headless Chromium (Debian's chromium and chromedriver) with a screenshot and checks on every page."""
+
+    def __init__(self, server, out):
+        options = Options()
+        options.binary_location = "/usr/bin/chromium"
+        for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"]:
+            options.add_argument(a)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver.set_page_load_timeout(60)
+        self.server = server
+        self.out = out
+        self.shots = 0
+        self.problems = []
+
+    def page(self, name):
+        """Checks the page now shown and saves its screenshot as NN-name.png."""
+        d = self.driver
+        self.shots += 1
+        path = os.path.join(self.out, f"{self.shots:02d}-{name}.png")
+        # The whole page, not just the window.
+        shot = d.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        title = d.title
+        if "出错了" in title or "Error" in title:
+            self.problems.append(f"{name}: an error page ({d.current_url})")
+        for field in d.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), select, textarea"):
+            fid = field.get_attribute("id")
+            labelled = (fid and d.find_elements(By.CSS_SELECTOR, f"label[for='{fid}']")) or field.get_attribute("aria-label") \
+                or d.execute_script("return arguments[0].closest('label') !== null", field)
+            if not labelled:
+                self.problems.append(f"{name}: a form field without a label: {field.get_attribute('outerHTML')[:120]}")
+        for entry in d.get_log("browser"):
+            if entry["level"] == "SEVERE":
+                self.problems.append(f"{name}: browser console: {entry['message'][:200]}")
+        return path
+
+    def go(self, path):
+        self.driver.get(self.server.base + path)
+
+    def sign_in(self, user, password=None):
+        d = self.driver
+        self.go("/login")
+        d.find_element(By.ID, "username").send_keys(user)
+        d.find_element(By.ID, "password").send_keys(password or self.server.accounts[user])
+        self.submit(d.find_element(By.CSS_SELECTOR, "button[type=submit].primary"))
+
+    def submit(self, button):
+        """Clicks a button that loads a new page, and waits until the new page is there."""
+        html = self.driver.find_element(By.TAG_NAME, "html")
+        button.click()
+        WebDriverWait(self.driver, 30).until(lambda d: self.stale(html))
+
+    def follow(self, link):
+        self.submit(link)
+
+    def stale(self, element):
+        try:
+            element.is_enabled()
+            return False
+        except Exception:
+            return True
+
+    def sign_out(self):
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
+
+    def fresh(self):
+        """A new visitor: no cookies."""
+        self.go("/login")
+        self.driver.delete_all_cookies()
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def quit(self):
+        self.driver.quit()
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+# ---- Journeys -----------------------------------------------------------------------------------------------------
+
+def journey_sign_in(b):
+    """A wrong password is refused with a message; the right one leads to the desk; signing out leads back."""
+    b.sign_in("admin", "wrong-password")
+    expect("账号或密码不正确" in b.text(), "a wrong password shows no message")
+    b.page("sign-in-refused")
+    b.sign_in("admin")
+    expect(b.driver.current_url.rstrip("/") == b.server.base, f"signing in did not lead to the desk: {b.driver.current_url}")
+    expect("工作台" in b.text(), "the desk has no heading")
+    b.page("desk-admin")
+    b.sign_out()
+    expect("/login" in b.driver.current_url, "signing out did not lead to the sign-in page")
+
+
+def journey_clerk_follows_cases(b):
+    """The organization department's clerk follows progress: the desk's counts, the list filtered, a case, in English too."""
+    d = b.driver
+    b.sign_in("admin")
+    tiles = {e.find_element(By.CLASS_NAME, "what").text: int(e.find_element(By.CLASS_NAME, "n").text)
+             for e in d.find_elements(By.CSS_SELECTOR, "ul.tiles li")}
+    expect(tiles.get("全部", 0) > 0, f"the desk counts no case: {tiles}")
+    expect(sum(v for k, v in tiles.items() if k != "全部") == tiles["全部"], f"the states do not add up: {tiles}")
+    b.follow(d.find_element(By.LINK_TEXT, "案卷列表"))
+    rows = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    expect(len(rows) == min(50, tiles["全部"]), f"the list shows {len(rows)} rows")
+    b.page("cases")
+    Select(d.find_element(By.ID, "state")).select_by_visible_text("审计中")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.filters button"))
+    rows = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    expect(len(rows) == tiles["审计中"], f"filtered by 审计中: {len(rows)} rows, the desk said {tiles['审计中']}")
+    expect(all("审计中" in r.text for r in rows), "a row of another state in the filtered list")
+    b.page("cases-auditing")
+    b.follow(rows[0].find_element(By.TAG_NAME, "a"))
+    body = b.text()
+    for part in ["任期", "审计组", "任期目标指标", "交接清单", "审计事项（按部门）", "问题与整改", "签字"]:
+        expect(part in body, f"the case page lacks {part}")
+    why = d.find_elements(By.CSS_SELECTOR, "details.why")
+    expect(why, "the case page has no 为什么")
+    for w in why:
+        w.find_element(By.TAG_NAME, "summary").click()
+    b.page("case")
+    b.follow(d.find_element(By.LINK_TEXT, "English"))
+    expect("Handover checklist" in b.text(), "the English switch did not switch")
+    b.page("case-en")
+    b.follow(d.find_element(By.LINK_TEXT, "中文"))
+    b.sign_out()
+
+
+JOURNEYS = [journey_sign_in, journey_clerk_follows_cases]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--termaudit", required=True)
+    ap.add_argument("--out", required=True, help="folder for the screenshots")
+    args = ap.parse_args()
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    shutil.rmtree(args.out, ignore_errors=True)
+    os.makedirs(args.out)
+    server = Server(os.path.abspath(args.termaudit), repo)
+    failures = []
+    try:
+        browser = Browser(server, args.out)
+        try:
+            for j in JOURNEYS:
+                try:
+                    browser.fresh()
+                    j(browser)
+                    print(f"browser: ✔ {j.__name__}")
+                except Exception:
+                    name = j.__name__
+                    browser.page(f"FAILED-{name}")
+                    failures.append(f"{name}:\n{traceback.format_exc()}")
+                    print(f"browser: ✘ {name}")
+        finally:
+            browser.quit()
+        failures += browser.problems
+    finally:
+        server.stop()
+    print(f"browser: {len(JOURNEYS)} journeys, {browser.shots} pages, screenshots in {args.out}")
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import TermAudit
+@testable import TermAuditStore
+@testable import TermAuditWeb
+
+/// A web application over a new SQLite store made from the samples, with the demonstration accounts.
+struct Fixture {
+    let store: Store
+    let desk: Desk
+    let web: WebApp
+    let accounts: [Demo.DemoAccount]
+    let dir: URL
+
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let samples = repo.appendingPathComponent("samples")
+
+    static func make(sessions: SessionSettings = SessionSettings()) throws -> Fixture {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("termaudit-web-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try Store.open(.sqlite(path: dir.appendingPathComponent("store.db").path), create: true)
+        // A low scrypt cost keeps the tests quick; the cost is recorded in each hash, so verifying is the same code.
+        let accounts = try Demo.prepare(store, samples: samples.path, logN: 10, today: Day(year: 2024, month: 12, day: 31)!)
+        let desk = try Desk.open(store)
+        return Fixture(store: store, desk: desk, web: WebApp(desk: desk, sessions: sessions), accounts: accounts, dir: dir)
+    }
+
+    func password(_ username: String) -> String { accounts.first { $0.username == username }!.password }
+
+    /// Runs `body` against the application served over HTTP on a free port; closes the store afterwards.
+    func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = Application(router: web.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try await app.test(.live, body)
+        await desk.close()
+        store.close()
+        return result
+    }
+
+    /// The termaudit executable built beside the tests.
+    static var termaudit: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("termaudit")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside.path }
+        return repo.appendingPathComponent(".build/debug/termaudit").path
+    }
+
+    /// Runs a program and returns its standard output and status (standard error to a file, so no pipe fills).
+    static func run(_ args: [String]) throws -> (out: Data, status: Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (o, p.terminationStatus)
+    }
+}
+
+/// A signed-in browser or API client: the session cookie and the CSRF token.
+struct Signed: Sendable {
+    var cookie: String
+    var csrf: String
+
+    var headers: HTTPFields { [.cookie: cookie] }
+    var writeHeaders: HTTPFields { [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf] }
+}
+
+extension TestClientProtocol {
+    /// Signs in through the API; fails the test when refused.
+    func signIn(_ username: String, _ password: String) async throws -> Signed {
+        let r = try await execute(uri: "/api/v1/session", method: .post, headers: [.contentType: "application/json"],
+                                  body: ByteBuffer(string: #"{"username": "\#(username)", "password": "\#(password)"}"#))
+        guard r.status == .ok, let set = r.headers[.setCookie], let json = try JSONSerialization.jsonObject(with: Data(String(buffer: r.body).utf8)) as? [String: Any],
+              let csrf = json["csrf_token"] as? String else {
+            throw WebTestFailure("sign-in as \(username) refused: \(r.status) \(String(buffer: r.body))")
+        }
+        return Signed(cookie: String(set.split(separator: ";")[0]), csrf: csrf)
+    }
+
+    func get(_ uri: String, _ s: Signed?) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get, headers: s?.headers ?? [:])
+    }
+}
+
+func json(_ r: TestResponse) throws -> [String: Any] {
+    guard let o = try JSONSerialization.jsonObject(with: Data(String(buffer: r.body).utf8)) as? [String: Any] else {
+        throw WebTestFailure("not a JSON object: \(String(buffer: r.body))")
+    }
+    return o
+}
+
+struct WebTestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
