@@ -5,6 +5,9 @@ import Yams
 /// A value to write into a case file.
 public indirect enum YAMLValue: Sendable, Equatable {
     case number(Double)
+    /// A number as it was written (`5.0` stays `5.0`); text that is not a plain decimal number is written as a `number`.
+    case decimal(String)
+    case bool(Bool)
     case text(String)
     case date(Day)
     case flowMap([(String, YAMLValue)])
@@ -20,6 +23,8 @@ public indirect enum YAMLValue: Sendable, Equatable {
         case let (.blockList(x), .blockList(y)): return x == y
         case let (.flowList(x), .flowList(y)): return x == y
         case let (.number(x), .number(y)): return x == y
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.decimal(x), .decimal(y)): return x == y
         case let (.text(x), .text(y)): return x == y
         case let (.date(x), .date(y)): return x == y
         case let (.flowMap(x), .flowMap(y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
@@ -137,6 +142,125 @@ public final class CaseFileEditor {
                 node = el
             }
         }
+    }
+
+    /// Replaces (or adds) a whole top-level section, written in block style: a list as `- {…}` lines, a mapping as
+    /// `key: value` lines (a mapping inside it in block style too, anything deeper in flow style).
+    ///
+    /// Every part of the old section equal to its new value keeps its lines as they were — a list element found
+    /// anywhere in the old list, a mapping's key — with their comments, so that two people changing different
+    /// parts of a section change different lines (and a merge of the two works line by line). What changed is
+    /// written anew.
+    public func setSection(_ key: String, to tree: CaseTree) throws {
+        guard case .mapping(let m) = root, !isFlow(root) else { throw fail("the case file is not a block mapping") }
+        guard let pair = m.first(where: { $0.key.scalar?.string == key }) else {
+            try insert(key: key, value: tree.yaml(), into: root, mapping: m, flow: false)
+            return
+        }
+        let k = try offset(pair.key)
+        var colon = k
+        while colon < scalars.count && scalars[colon] != ":" { colon += 1 }
+        guard colon < scalars.count else { throw fail("no ':' after \(key)") }
+        if case .scalar(let sc) = pair.value, sc.string.isEmpty, pair.value.tag.rawValue == Yams.Tag.Name.null.rawValue {
+            edits.append((colon + 1, colon + 1, try block(tree, old: nil, depth: 0)))   // `key:` with nothing after it
+            return
+        }
+        let b: Int
+        switch pair.value {
+        case .mapping, .sequence where !isFlow(pair.value):
+            b = extent(of: k, isItem: false)
+        default:
+            b = try span(pair.value, flow: false, keyColumn: column(of: k)).1
+        }
+        edits.append((colon + 1, b, try block(tree, old: pair.value, depth: 0)))
+    }
+
+    /// The text after a key's colon for `tree`, reusing the old value's lines where they hold the same value.
+    private func block(_ tree: CaseTree, old: Yams.Node?, depth: Int) throws -> String {
+        let pad = String(repeating: " ", count: 2 * (depth + 1))
+        let oldBlock = old.map { !isFlow($0) } ?? false
+        switch tree {
+        case .list(let items) where depth == 0:
+            var oldItems: [Yams.Node] = []
+            if let old, oldBlock, case .sequence(let seq) = old { oldItems = Array(seq) }
+            var used = Set<Int>()
+            var out = ""
+            for item in items {
+                if let j = oldItems.indices.first(where: { !used.contains($0) && CaseTree.tree(oldItems[$0]) == item }) {
+                    used.insert(j)
+                    out += newline + (try lines(of: oldItems[j], isItem: true))
+                } else {
+                    out += newline + pad + "- " + render(item.yaml(depth: 2), flow: true)
+                }
+            }
+            return out
+        case .map(let pairs) where depth <= 1:
+            var oldPairs: [(key: Yams.Node, value: Yams.Node)] = []
+            if let old, oldBlock, case .mapping(let om) = old { oldPairs = om.map { ($0.key, $0.value) } }
+            var out = ""
+            for (k, v) in pairs {
+                if case .null = v { continue }
+                if let o = oldPairs.first(where: { $0.key.scalar?.string == k }) {
+                    if CaseTree.tree(o.value) == v {
+                        out += newline + (try lines(of: o.key, isItem: false))
+                        continue
+                    }
+                    if case .map = v, case .mapping = o.value, !isFlow(o.value), depth == 0 {
+                        out += newline + pad + Self.scalarText(k, flow: false) + ":" + (try block(v, old: o.value, depth: depth + 1))
+                        continue
+                    }
+                }
+                switch v {
+                case .map where depth == 0:
+                    out += newline + pad + Self.scalarText(k, flow: false) + ":" + (try block(v, old: nil, depth: depth + 1))
+                default:
+                    out += newline + pad + Self.scalarText(k, flow: false) + ": " + render(v.yaml(depth: 2), flow: false)
+                }
+            }
+            return out
+        default:
+            return " " + render(tree.yaml(depth: 2), flow: false)
+        }
+    }
+
+    /// The whole lines of an entry (a mapping's key with its value, or a list item), without the last line break.
+    private func lines(of node: Yams.Node, isItem: Bool) throws -> String {
+        let o = try offset(node)
+        let a = lineStart(of: o)
+        return String(String.UnicodeScalarView(scalars[a..<extent(of: o, isItem: isItem)]))
+    }
+
+    /// The end of the entry starting at `o` (a key, or a list item's value after its `- `): the end of its last line
+    /// and of the lines after it indented further (for a key, also list items at its own indentation); trailing
+    /// blank lines are not part of it.
+    private func extent(of o: Int, isItem: Bool) -> Int {
+        func lineEnd(_ from: Int) -> Int {
+            var i = from
+            while i < scalars.count && scalars[i] != "\n" { i += 1 }
+            return i
+        }
+        // An item's column is its dash's; a key's is its own.
+        var c = column(of: o)
+        if isItem {
+            var d = o - 1
+            while d > lineStart(of: o) && scalars[d] != "-" { d -= 1 }
+            c = column(of: d)
+        }
+        var end = lineEnd(o)
+        var p = end + 1
+        while p < scalars.count {
+            let e = lineEnd(p)
+            var q = p
+            while q < e && (scalars[q] == " " || scalars[q] == "\t" || scalars[q] == "\r") { q += 1 }
+            if q == e { p = e + 1; continue }
+            let col = q - p
+            let dash = scalars[q] == "-" && (q + 1 == e || scalars[q + 1] == " ")
+            if col < c || (col == c && (isItem || !dash)) { break }
+            end = e
+            p = e + 1
+        }
+        while end > o && scalars[end - 1] == "\r" { end -= 1 }
+        return end
     }
 
     /// Appends an element to the list at `path` (a top-level list is created when missing): inside the brackets
@@ -431,6 +555,10 @@ public final class CaseFileEditor {
             if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
             return "\(d)"
         case .date(let d): return d.description
+        case .bool(let b): return b ? "true" : "false"
+        case .decimal(let n):
+            if n.range(of: #"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil { return n }
+            return render(.number(Double(n) ?? 0), flow: flow)
         case .text(let s): return Self.scalarText(s, flow: flow)
         case .flowMap(let pairs):
             return "{" + pairs.map { "\(Self.scalarText($0.0, flow: true)): \(render($0.1, flow: true))" }.joined(separator: ", ") + "}"

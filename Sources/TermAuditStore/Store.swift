@@ -203,6 +203,17 @@ public final class Store: Sendable {
         }
     }
 
+    /// One current case's line of the index.
+    public func listing(_ caseID: String) throws -> Listing? {
+        try db.sql.raw("""
+            SELECT case_id, revision, state, unit, official, term_end FROM cases WHERE withdrawn = 0 AND case_id = \(bind: caseID)
+            """).first().wait().map { r in
+            Listing(caseID: try r.decode(column: "case_id", as: String.self), revision: try r.decode(column: "revision", as: Int.self),
+                    state: try r.decode(column: "state", as: String.self), unit: try r.decode(column: "unit", as: String.self),
+                    official: try r.decode(column: "official", as: String.self), termEnd: try r.decode(column: "term_end", as: String.self))
+        }
+    }
+
     /// How many current cases the index has in a state and/or unit.
     public func count(state: String? = nil, unit: String? = nil, visibleTo: String? = nil) throws -> Int {
         var q = SQLQueryString("SELECT count(*) AS n FROM cases WHERE withdrawn = 0")

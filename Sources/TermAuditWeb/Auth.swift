@@ -36,6 +36,10 @@ public struct SignedIn: Sendable {
     /// Whether a grant covers every case.
     public var seesEveryCase: Bool { grants.contains { $0.caseID.isEmpty } }
     public func sees(_ caseID: String) -> Bool { grants.contains { $0.caseID.isEmpty || $0.caseID == caseID } }
+    /// Whether a grant on `caseID` lets the account change the case (issue 17 narrows members to their department).
+    public func edits(_ caseID: String) -> Bool {
+        grants.contains { ($0.caseID.isEmpty || $0.caseID == caseID) && [Role.admin, .leader, .member].map(\.rawValue).contains($0.role) }
+    }
 }
 
 /// How long sessions last, and the cookie's attributes.

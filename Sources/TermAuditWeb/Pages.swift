@@ -150,6 +150,15 @@ enum Pages {
                 }
             }
         }
+        let editable = user.edits(c.id)
+        func heading(_ h: inout HTML, _ title: String, edit section: String) {
+            h.el("h2") { h in
+                h.text(title)
+                if editable {
+                    h.el("a", ["class": "edit", "href": "/cases/\(Paths.segment(c.id))/edit/\(section)"], text: t("编辑", "Edit"))
+                }
+            }
+        }
         page.main { h in
             h.el("p", ["class": "crumbs"]) { h in h.el("a", ["href": "/cases"], text: t("← 案卷列表", "← Cases")) }
             h.el("h1") { h in
@@ -171,7 +180,7 @@ enum Pages {
             }
 
             h.el("section", ["class": "card", "id": "team"]) { h in
-                h.el("h2", text: t("审计组", "Audit team"))
+                heading(&h, t("审计组", "Audit team"), edit: "team")
                 h.el("table") { h in
                     thead(&h, [t("姓名", "Name"), t("部门", "Department"), t("单位", "Unit"), t("组长", "Leader")])
                     h.el("tbody") { h in
@@ -193,7 +202,7 @@ enum Pages {
             }
 
             h.el("section", ["class": "card", "id": "indicators"]) { h in
-                h.el("h2", text: t("任期目标指标", "Term indicators"))
+                heading(&h, t("任期目标指标", "Term indicators"), edit: "indicators")
                 let done = s.indicators.completion.map { StatusText.pct($0) } ?? "—"
                 h.el("p", text: t("完成 \(s.indicators.met.count)/\(s.indicators.total)（\(done)）", "Met \(s.indicators.met.count)/\(s.indicators.total) (\(done))"))
                 h.el("table") { h in
@@ -257,7 +266,7 @@ enum Pages {
             }
 
             h.el("section", ["class": "card", "id": "findings"]) { h in
-                h.el("h2", text: t("问题与整改", "Findings and rectification"))
+                heading(&h, t("问题与整改", "Findings and rectification"), edit: "findings")
                 if c.findings.isEmpty {
                     h.el("p", ["class": "muted"], text: t("无", "None"))
                 } else {
@@ -284,7 +293,7 @@ enum Pages {
             }
 
             h.el("section", ["class": "card", "id": "assessment"]) { h in
-                h.el("h2", text: t("考核、后果与安置", "Assessment, consequences and placement"))
+                heading(&h, t("考核、后果与安置", "Assessment, consequences and placement"), edit: "assessment")
                 if !s.assessment.isEmpty {
                     h.el("p", text: s.assessment.map { y in "\(y.year)\(t("：", ": "))\(y.grade?.label.text(lang) ?? "—")" }.joined(separator: t("；", "; ")))
                 }

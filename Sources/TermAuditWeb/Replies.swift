@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import TermAudit
 import TermAuditReport
+import TermAuditStore
 
 /// Answers: pages, JSON, redirects and errors (JSON for `/api/`, a page otherwise), with the security headers.
 enum Replies {
@@ -31,9 +32,9 @@ enum Replies {
 
     /// An error: `{"error": {"code", "message", "fields": [{"path", "message"}]}}` for the API, a page otherwise.
     static func error(_ request: Request, _ context: WebContext, status: HTTPResponse.Status, code: String, message: String,
-                      fields: [FieldError] = []) -> Response {
+                      fields: [FieldError] = [], since: [String]? = nil) -> Response {
         if isAPI(request) {
-            let body = ErrorBody(error: .init(code: code, message: message, fields: fields))
+            let body = ErrorBody(error: .init(code: code, message: message, fields: fields, since: since))
             return (try? json(body, status: status)) ?? Response(status: status)
         }
         var page = Layout(title: L("出错了", "Error"), lang: context.lang, user: context.user)
@@ -46,17 +47,23 @@ enum Replies {
     }
 
     struct ErrorBody: Encodable {
-        struct Inner: Encodable { var code: String; var message: String; var fields: [FieldError] }
+        struct Inner: Encodable {
+            var code: String
+            var message: String
+            var fields: [FieldError]
+            /// A conflict: who changed what since the revision the write was based on.
+            var since: [String]?
+        }
         var error: Inner
     }
 }
 
 /// A validation error at a field: its path in the case file (`findings[2].status`) and the command line's message.
-struct FieldError: Encodable, Sendable {
-    var path: String
-    var message: String
-    var line: Int?
-    var column: Int?
+public struct FieldError: Encodable, Sendable, Equatable {
+    public var path: String
+    public var message: String
+    public var line: Int?
+    public var column: Int?
 }
 
 /// Security headers on every answer.
@@ -81,3 +88,23 @@ extension HTTPField.Name {
 
 /// A Chinese and English text.
 func L(_ zh: String, _ en: String) -> Label { Label(zh: zh, en: en) }
+
+/// Turns an error no route handled into a 500 answer that tells nothing of the inside, and logs the error's kind
+/// (its type and code — never its text, which may quote a case).
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as HTTPResponseError {
+            throw e
+        } catch {
+            let kind = (error as? StoreError).map { "StoreError(\($0.code))" } ?? String(describing: type(of: error))
+            context.logger.error("request failed", metadata: ["path": .string(request.uri.path), "error": .string(kind)])
+            if ProcessInfo.processInfo.environment["TERMAUDIT_DEBUG_ERRORS"] == "1" { FileHandle.standardError.write(Data("\(error)\n".utf8)) }
+            return Replies.error(request, context, status: .internalServerError, code: "internal",
+                                 message: "服务器内部错误，已记录；请稍后重试或联系管理员 (internal error; it was logged)")
+        }
+    }
+}

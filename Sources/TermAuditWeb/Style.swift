@@ -60,6 +60,21 @@ enum Style {
     details.why .rule { color: var(--muted); font-family: ui-monospace, monospace; font-size: .8rem; }
     details.why cite { color: var(--muted); font-style: normal; }
     .crumbs { margin: 0; }
+    h2 a.edit { margin-left: .75rem; font-size: .85rem; font-weight: 400; }
+    .errors { border-color: var(--hold); background: #fef2f2; }
+    .errors h2 { color: var(--hold); }
+    .errors code { font-family: ui-monospace, monospace; font-size: .85rem; }
+    .scroll { overflow-x: auto; }
+    table.edit td { padding: .3rem .3rem; }
+    table.edit input:not([type=checkbox]), table.edit select { width: 100%; min-width: 6rem; padding: .3rem .4rem; }
+    table.edit td.wide { min-width: 13rem; }
+    table.edit td.invalid input, table.edit td.invalid select { border: 2px solid var(--hold); background: #fff7f7; }
+    table.edit tr.new-row td { background: #f8fafc; }
+    .field-error { color: var(--hold); font-size: .85rem; margin: .2rem 0 0; }
+    label.confirm { font-weight: 600; color: var(--hold); }
+    label.confirm input { width: auto; }
+    p.actions { display: flex; gap: 1rem; align-items: center; }
+    p.actions .primary { margin-top: 0; }
     @media print {
       header.bar, footer, form.filters, .crumbs, a[rel=next] { display: none; }
       body { background: #fff; }

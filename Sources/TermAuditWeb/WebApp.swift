@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import TermAudit
+import TermAuditLoader
 import TermAuditReport
 import TermAuditStore
 
@@ -21,6 +22,7 @@ public struct WebApp: Sendable {
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware())
         router.add(middleware: SessionMiddleware(desk: desk, settings: sessions))
 
         router.get("/static/app.css") { _, _ in
@@ -59,6 +61,61 @@ public struct WebApp: Sendable {
             let id = try context.parameters.require("id")
             guard let view = try await caseView(user, id, request, context) else { return notFound(request, context) }
             return Replies.html(Pages.casePage(lang: context.lang, user: user, view: view, library: desk.library, policy: desk.policy, asOf: desk.asOf))
+        }
+
+        router.get("/cases/{id}/edit/{section}") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            let id = try context.parameters.require("id"), name = try context.parameters.require("section")
+            guard let spec = SectionSpec.list(name, library: desk.library) else { return unknownSection(request, context, name) }
+            guard user.sees(id), let (value, revision) = try await desk.blocking({ [desk] in try desk.section(id, name) }) else {
+                _ = try await caseView(user, id, request, context)
+                return notFound(request, context)
+            }
+            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            let heading = try await caseHeading(id)
+            return Replies.html(Pages.sectionForm(lang: context.lang, user: user, caseID: id, heading: heading, spec: spec, rows: spec.rows(value),
+                                                  revision: revision))
+        }
+        router.post("/cases/{id}/edit/{section}") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            let id = try context.parameters.require("id"), name = try context.parameters.require("section")
+            guard let spec = SectionSpec.list(name, library: desk.library) else { return unknownSection(request, context, name) }
+            guard user.sees(id), try await desk.blocking({ [desk] in try desk.store.caseBodies([id])[id] != nil }) else {
+                _ = try await caseView(user, id, request, context)
+                return notFound(request, context)
+            }
+            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            var request = request
+            let form = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+            guard let base = form["_revision"].flatMap(Int.init), case let baseValue?? = try await desk.blocking({ [desk] in try desk.section(id, name, at: base) }) else {
+                return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
+            }
+            let rows = spec.posted(form)
+            let tree = spec.tree(rows, base: baseValue)
+            let void = form["_void_signatures"] == "true"
+            let result = try await desk.blocking { [desk] in
+                try desk.writeSection(caseID: id, name: name, value: tree, base: base, author: user.username, voidSignatures: void)
+            }
+            let heading = try await caseHeading(id)
+            // A form with what went wrong answers 200, like the sign-in form: the page is the answer (the API gives 409/422).
+            switch result {
+            case .written:
+                return Replies.redirect("/cases/\(Paths.segment(id))#\(name)")
+            case .invalid(let errors):
+                return Replies.html(Pages.sectionForm(lang: context.lang, user: user, caseID: id, heading: heading, spec: spec, rows: rows,
+                                                      revision: base, errors: errors))
+            case .signed(let lines):
+                return Replies.html(Pages.sectionForm(lang: context.lang, user: user, caseID: id, heading: heading, spec: spec, rows: rows,
+                                                      revision: base, signed: lines))
+            case .conflict(let lines):
+                // Settled field by field: the latest version, with this person's changes on top, based on the latest revision.
+                guard let (current, revision) = try await desk.blocking({ [desk] in try desk.section(id, name) }) else { return notFound(request, context) }
+                let settled = Self.settle(base: spec.rows(baseValue), mine: rows, theirs: spec.rows(current))
+                return Replies.html(Pages.sectionForm(lang: context.lang, user: user, caseID: id, heading: heading, spec: spec, rows: settled,
+                                                      revision: revision, conflict: lines))
+            case .unknownRevision:
+                return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
+            }
         }
 
         // The JSON API (docs/web.md, openapi.yaml).
@@ -101,7 +158,102 @@ public struct WebApp: Sendable {
             guard let view = try await caseView(user, id, request, context) else { return notFound(request, context) }
             return try Replies.json(CaseWithRevision(status: view.json, revision: view.revision), headers: [.eTag: "\"\(view.revision)\""])
         }
+        router.get("/api/v1/cases/{id}/sections/{section}") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            let id = try context.parameters.require("id"), name = try context.parameters.require("section")
+            guard Desk.editableSections.contains(name) || name == "id" || name == "signoffs" else { return unknownSection(request, context, name) }
+            guard user.sees(id), let (value, revision) = try await desk.blocking({ [desk] in try desk.section(id, name) }) else {
+                _ = try await caseView(user, id, request, context)   // logs the refusal
+                return notFound(request, context)
+            }
+            return Replies.json(Data((value ?? .null).json().utf8), headers: [.eTag: "\"\(revision)\""])
+        }
+        router.put("/api/v1/cases/{id}/sections/{section}") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            let id = try context.parameters.require("id"), name = try context.parameters.require("section")
+            guard Desk.editableSections.contains(name) else { return unknownSection(request, context, name) }
+            guard user.sees(id), try await desk.blocking({ [desk] in try desk.store.caseBodies([id])[id] != nil }) else {
+                _ = try await caseView(user, id, request, context)
+                return notFound(request, context)
+            }
+            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            guard let ifMatch = request.headers[.ifMatch] else {
+                return Replies.error(request, context, status: .preconditionRequired, code: "if-match-required",
+                                     message: "send If-Match: <revision> (the revision the change is based on; GET gives it as the ETag)")
+            }
+            guard let base = Int(ifMatch.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))) else {
+                return Replies.error(request, context, status: .badRequest, code: "bad-if-match", message: "If-Match '\(ifMatch)' is not a revision number")
+            }
+            var request = request
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            let value: CaseTree
+            do {
+                value = try OrderedJSON.parse(Array(buffer: body))
+            } catch let e as OrderedJSON.Failure {
+                return Replies.error(request, context, status: .badRequest, code: "bad-json", message: e.description)
+            }
+            let void = request.uri.queryParameters["void_signatures"] == "true"
+            let result = try await desk.blocking { [desk] in
+                try desk.writeSection(caseID: id, name: name, value: value, base: base, author: user.username, voidSignatures: void)
+            }
+            return try sectionAnswer(result, request, context, id: id, name: name)
+        }
         return router
+    }
+
+    /// "姓名 · 单位职务 · 案卷 ID" for a form's heading.
+    func caseHeading(_ id: String) async throws -> String {
+        try await desk.blocking { [desk] in
+            guard let l = try desk.store.listing(id) else { return id }
+            return "\(l.official) · \(l.unit) · \(id)"
+        }
+    }
+
+    /// The rows to show after a conflict: the other person's version, with each field this person changed (from
+    /// the version they started from) set to their value. When rows were added or removed on either side, their
+    /// own rows as they sent them.
+    static func settle(base: [SectionSpec.Row], mine: [SectionSpec.Row], theirs: [SectionSpec.Row]) -> [SectionSpec.Row] {
+        guard base.count == mine.count, mine.count == theirs.count, mine.enumerated().allSatisfy({ $0.element.from == $0.offset }) else { return mine }
+        var out = theirs
+        for i in mine.indices {
+            for key in Set(mine[i].values.keys).union(base[i].values.keys) where mine[i].values[key] != base[i].values[key] {
+                out[i].values[key] = mine[i].values[key]
+            }
+        }
+        return out
+    }
+
+    func sectionAnswer(_ result: Desk.SectionWrite, _ request: Request, _ context: WebContext, id: String, name: String) throws -> Response {
+        switch result {
+        case .written(let revision, _):
+            struct Answer: Encodable { var revision: Int }
+            return try Replies.json(Answer(revision: revision), headers: [.eTag: "\"\(revision)\""])
+        case .invalid(let fields):
+            return Replies.error(request, context, status: .unprocessableContent, code: "invalid",
+                                 message: "\(fields.count) 个错误，未保存 (\(fields.count) errors; nothing was saved)", fields: fields)
+        case .conflict(let since):
+            return Replies.error(request, context, status: .conflict, code: "conflict",
+                                 message: "案卷在此期间已被他人修改，同一字段改法不同，未保存 (the case changed since; nothing was saved)", since: since)
+        case .signed(let signatures):
+            return Replies.error(request, context, status: .conflict, code: "signed",
+                                 message: "案卷已签字，修改将使签字失效；确认后加 ?void_signatures=true (the case is signed; confirm with ?void_signatures=true)",
+                                 since: signatures)
+        case .unknownRevision:
+            return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision",
+                                 message: "案卷 \(id) 没有这个版本 (no such revision of case \(id))")
+        }
+    }
+
+    func unknownSection(_ request: Request, _ context: WebContext, _ name: String) -> Response {
+        Replies.error(request, context, status: .notFound, code: "unknown-section",
+                      message: "'\(name)' is not a section that can be edited; one of: \(Desk.editableSections.joined(separator: ", "))")
+    }
+
+    func forbidden(_ request: Request, _ context: WebContext, _ user: SignedIn) async throws -> Response {
+        try await desk.blocking { [desk] in
+            try desk.store.audit(actor: user.username, action: "denied", subject: request.uri.path, address: context.address, outcome: "role")
+        }
+        return Replies.error(request, context, status: .forbidden, code: "forbidden", message: "您的职责不含此操作 (your role does not allow this)")
     }
 
     // MARK: Pieces

@@ -208,7 +208,61 @@ def journey_clerk_follows_cases(b):
     b.sign_out()
 
 
-JOURNEYS = [journey_sign_in, journey_clerk_follows_cases]
+def journey_member_records_findings(b):
+    """The audit department's member records a finding's rectification: a wrong date is shown next to its field and
+    nothing is saved; the corrected form is saved and the case shows it."""
+    d = b.driver
+    b.sign_in("shenji")
+    b.go("/cases/2024-007")
+    b.page("case-2024-007")
+    b.follow(d.find_element(By.CSS_SELECTOR, "#findings h2 a.edit"))
+    expect("编辑审计发现问题" in b.text(), "the findings form has no heading")
+    b.page("edit-findings")
+    due = d.find_element(By.NAME, "findings[1].due")
+    due.clear()
+    due.send_keys("2025-13-40")
+    Select(d.find_element(By.NAME, "findings[1].status")).select_by_visible_text("已整改")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("1 个错误，未保存" in b.text(), "a wrong date was not refused")
+    error = d.find_element(By.ID, "f-findings-1-due-error")
+    expect(error.is_displayed() and error.text, "the error is not shown next to the date")
+    expect(d.find_element(By.NAME, "findings[1].due").get_attribute("value") == "2025-13-40", "what was typed was lost")
+    b.page("edit-findings-error")
+    due = d.find_element(By.NAME, "findings[1].due")
+    due.clear()
+    due.send_keys("2025-03-31")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("/cases/2024-007" in d.current_url, f"saving did not lead back to the case: {d.current_url}")
+    findings = d.find_element(By.ID, "findings").text
+    expect("已整改" in findings and "2025-03-31" in findings, "the case does not show the saved finding")
+    b.page("case-after-findings")
+    b.sign_out()
+
+
+def journey_leader_adds_indicator(b):
+    """The team leader adds an indicator's actual value in the indicators form; the completion changes."""
+    d = b.driver
+    b.sign_in("leader")
+    b.go("/cases/2024-003/edit/indicators")
+    b.page("edit-indicators")
+    rows = d.find_elements(By.CSS_SELECTOR, "table.edit tbody tr")
+    expect(len(rows) >= 2, "the indicators form has no rows")
+    before = None
+    for i in range(len(rows) - 1):
+        actual = d.find_element(By.NAME, f"indicators[{i}].actual")
+        target = d.find_element(By.NAME, f"indicators[{i}].target").get_attribute("value")
+        if not actual.get_attribute("value") and re.fullmatch(r"[0-9.]+", target or ""):
+            actual.send_keys(target)
+            before = i
+            break
+    expect(before is not None, "no unreported quantitative indicator to fill in")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("/cases/2024-003" in d.current_url, f"saving did not lead back to the case: {d.current_url}")
+    b.page("case-after-indicators")
+    b.sign_out()
+
+
+JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_leader_adds_indicator]
 
 
 def main():

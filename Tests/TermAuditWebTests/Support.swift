@@ -34,10 +34,16 @@ struct Fixture {
     func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let app = Application(router: web.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try await app.test(.live, body)
-        await desk.close()
-        store.close()
-        return result
+        do {
+            let result = try await app.test(.live, body)
+            await desk.close()
+            store.close()
+            return result
+        } catch {
+            await desk.close()
+            store.close()
+            throw error
+        }
     }
 
     /// The termaudit executable built beside the tests.
@@ -47,18 +53,22 @@ struct Fixture {
         return repo.appendingPathComponent(".build/debug/termaudit").path
     }
 
-    /// Runs a program and returns its standard output and status (standard error to a file, so no pipe fills).
-    static func run(_ args: [String]) throws -> (out: Data, status: Int32) {
+    /// Runs a program and returns its standard output, standard error (when asked for; through a file, so no pipe
+    /// fills while the other is read) and status.
+    static func run(_ args: [String], stderr: Bool = false) throws -> (out: Data, err: String, status: Int32) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = args
         let out = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("termaudit-web-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errFile) }
+        p.standardError = stderr ? try FileHandle(forWritingTo: errFile) : FileHandle.nullDevice
         try p.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (o, p.terminationStatus)
+        return (o, stderr ? (try String(contentsOf: errFile, encoding: .utf8)) : "", p.terminationStatus)
     }
 }
 
