@@ -67,8 +67,8 @@ let package = Package(
         ]),
         // The web application (`termaudit serve`): pages and the JSON API over a store, with Hummingbird.
         .target(name: "TermAuditWeb", dependencies: [
-            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditReport", "TermAuditStore",
-            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
+            "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditReport", "TermAuditStore", "TermAuditExport",
+            "XlsxWriter", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The command line.

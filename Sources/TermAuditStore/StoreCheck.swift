@@ -86,26 +86,7 @@ public enum StoreCheck {
                 previous = r
                 report.revisions += 1
                 guard brokenCase != r.caseID else { continue }
-                var message: String?
-                if r.revision != (prior?.revision ?? 0) + 1 {
-                    message = "revision \((prior?.revision ?? 0) + 1) is missing"
-                } else if r.previousHash != (prior?.hash ?? "") || r.previousDigest != (prior?.digest ?? "") {
-                    message = "does not follow revision \(prior?.revision ?? 0) (previous hash or digest differs)"
-                } else if (r.body.map { CaseDigest.sha256Hex(Data($0.utf8)) } ?? "") != r.bodySHA256 {
-                    message = "its text is not the text recorded (SHA-256 differs)"
-                } else if RevisionHash.case(caseID: r.caseID, revision: r.revision, path: r.path, bodySHA256: r.bodySHA256, digest: r.digest,
-                                            previousDigest: r.previousDigest, sections: r.sections, author: r.author, at: r.at, note: r.note,
-                                            withdrawn: r.withdrawn, previousHash: r.previousHash) != r.hash {
-                    message = "its hash does not match its facts (changed after it was written)"
-                } else if r.body != nil {
-                    switch digests {
-                    case .none: message = "its text does not read as a valid case with the stored checklists"
-                    case .some(let (digest, sections)):
-                        if digest != r.digest { message = "its canonical digest is not the one recorded" }
-                        else if sections != r.sectionDigests { message = "its section digests are not the ones recorded" }
-                    }
-                }
-                if let message {
+                if let message = problem(r, prior: prior, digests: digests) {
                     report.problems.append(StoreProblem(subject: "case \(r.caseID)", revision: r.revision, message: message))
                     brokenCase = r.caseID
                 }
@@ -116,6 +97,52 @@ public enum StoreCheck {
             report.problems.append(StoreProblem(subject: "case \(h.caseID)", message: "the case index names revision \(h.revision), but the case has no revisions"))
         }
         return report
+    }
+
+    /// What is wrong with revision `r` of a case, following `prior` (nil: nothing). `digests`: those of its text
+    /// parsed (nil when it does not read as a case).
+    static func problem(_ r: CaseRevision, prior: CaseRevision?, digests: (String, [String: String])?) -> String? {
+        if r.revision != (prior?.revision ?? 0) + 1 {
+            return "revision \((prior?.revision ?? 0) + 1) is missing"
+        } else if r.previousHash != (prior?.hash ?? "") || r.previousDigest != (prior?.digest ?? "") {
+            return "does not follow revision \(prior?.revision ?? 0) (previous hash or digest differs)"
+        } else if (r.body.map { CaseDigest.sha256Hex(Data($0.utf8)) } ?? "") != r.bodySHA256 {
+            return "its text is not the text recorded (SHA-256 differs)"
+        } else if RevisionHash.case(caseID: r.caseID, revision: r.revision, path: r.path, bodySHA256: r.bodySHA256, digest: r.digest,
+                                    previousDigest: r.previousDigest, sections: r.sections, author: r.author, at: r.at, note: r.note,
+                                    withdrawn: r.withdrawn, previousHash: r.previousHash) != r.hash {
+            return "its hash does not match its facts (changed after it was written)"
+        } else if r.body != nil {
+            switch digests {
+            case .none: return "its text does not read as a valid case with the stored checklists"
+            case .some(let (digest, sections)):
+                if digest != r.digest { return "its canonical digest is not the one recorded" }
+                if sections != r.sectionDigests { return "its section digests are not the ones recorded" }
+            }
+        }
+        return nil
+    }
+
+    /// One case's chain, as `run` checks it: every revision re-verified, the first broken one named, and the index.
+    public static func checkCase(_ workspace: StoreWorkspace, caseID: String) throws -> (revisions: Int, problems: [StoreProblem]) {
+        guard let ws = workspace.settings.workspace else {
+            return (0, [StoreProblem(subject: "document \(WorkspaceLoader.configName)", message: "the stored settings cannot be read")])
+        }
+        let revisions = try workspace.store.revisions(of: caseID)
+        let parsed = parseAll(revisions, library: ws.library, policy: ws.policy, context: CaseContext(ws))
+        var report = Report()
+        var prior: CaseRevision?
+        for (r, digests) in zip(revisions, parsed) {
+            if let message = problem(r, prior: prior, digests: digests) {
+                report.problems.append(StoreProblem(subject: "case \(r.caseID)", revision: r.revision, message: message))
+                break
+            }
+            prior = r
+        }
+        if let last = revisions.last {
+            checkHead(last, try workspace.store.heads(workspace.store.db.sql, ids: [caseID], lock: false)[caseID], &report)
+        }
+        return (revisions.count, report.problems)
     }
 
     static func checkHead(_ last: CaseRevision, _ head: CaseHead?, _ report: inout Report) {

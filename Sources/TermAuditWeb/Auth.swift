@@ -36,6 +36,10 @@ public struct SignedIn: Sendable {
     /// Whether a grant covers every case.
     public var seesEveryCase: Bool { grants.contains { $0.caseID.isEmpty } }
     public func sees(_ caseID: String) -> Bool { grants.contains { $0.caseID.isEmpty || $0.caseID == caseID } }
+    /// Whether the account may export the internal and fill-in editions (everyone may export the public one).
+    public var exportsInternal: Bool {
+        grants.contains { [Role.admin, .leader, .member].map(\.rawValue).contains($0.role) }
+    }
     /// Whether a grant on `caseID` lets the account change the case (issue 17 narrows members to their department).
     public func edits(_ caseID: String) -> Bool {
         grants.contains { ($0.caseID.isEmpty || $0.caseID == caseID) && [Role.admin, .leader, .member].map(\.rawValue).contains($0.role) }

@@ -78,7 +78,7 @@ extension Desk {
         }
         let edit = CaseTextEdit(caseID: caseID, origin: .record(id: caseID, revision: head.revision), display: old.path, old: oldText, new: newText)
         do {
-            let written = try workspace.writer(author: author, today: asOf).replace([edit], note: "网页编辑 \(name) (web: \(name))")
+            let written = try workspace.writer(author: author, today: asOf).replace([edit], note: "网页编辑 \(name)")
             let current = try store.caseBodies([caseID])[caseID]?.revision ?? base
             return .written(revision: current, changed: !(written.first?.hasSuffix("(unchanged)") ?? true))
         } catch let e as CaseTextChanged {

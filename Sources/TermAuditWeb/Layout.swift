@@ -7,6 +7,8 @@ struct Layout {
     var user: SignedIn?
     /// The path of this page, for the language switch.
     var path = "/"
+    /// Reload the page after this many seconds (a running export's progress).
+    var refresh: Int?
     private var content = HTML()
 
     init(title: Label, lang: Language, user: SignedIn?, path: String = "/") {
@@ -27,6 +29,7 @@ struct Layout {
             h.el("head") { h in
                 h.void("meta", ["charset": "utf-8"])
                 h.void("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
+                if let refresh { h.void("meta", ["http-equiv": "refresh", "content": String(refresh)]) }
                 h.el("title", text: "\(title.text(lang)) · \(t("经济责任审计与离任交接", "termaudit"))")
                 h.void("link", ["rel": "stylesheet", "href": "/static/app.css"])
                 h.void("link", ["rel": "icon", "href": "data:,"])
@@ -38,6 +41,7 @@ struct Layout {
                         h.el("nav") { h in
                             h.el("a", ["href": "/"], text: t("工作台", "Desk"))
                             h.el("a", ["href": "/cases"], text: t("案卷列表", "Cases"))
+                            h.el("a", ["href": "/workbooks"], text: t("工作簿", "Workbooks"))
                         }
                     }
                     h.el("div", ["class": "who"]) { h in

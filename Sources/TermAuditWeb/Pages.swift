@@ -160,7 +160,11 @@ enum Pages {
             }
         }
         page.main { h in
-            h.el("p", ["class": "crumbs"]) { h in h.el("a", ["href": "/cases"], text: t("← 案卷列表", "← Cases")) }
+            h.el("p", ["class": "crumbs"]) { h in
+                h.el("a", ["href": "/cases"], text: t("← 案卷列表", "← Cases"))
+                h.el("a", ["class": "aside", "href": "/cases/\(Paths.segment(c.id))/history"], text: t("历史（\(view.revision) 个版本）", "History (\(view.revision) revisions)"))
+                h.el("a", ["class": "aside", "href": "/workbooks?case=\(Paths.query(c.id))"], text: t("导出工作簿", "Export a workbook"))
+            }
             h.el("h1") { h in
                 h.text("\(c.official.name) · \(c.post.unit)\(c.post.title) ")
                 h.el("span", ["class": "badge state-\(s.state.rawValue)"], text: s.state.label.text(lang))

@@ -60,6 +60,21 @@ enum Style {
     details.why .rule { color: var(--muted); font-family: ui-monospace, monospace; font-size: .8rem; }
     details.why cite { color: var(--muted); font-style: normal; }
     .crumbs { margin: 0; }
+    .crumbs a.aside { float: right; margin-left: 1.25rem; }
+    fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .5rem 1rem .75rem; margin: 0 0 .5rem; }
+    legend { font-weight: 600; padding: 0 .3rem; }
+    label.choice { font-weight: 400; margin: .35rem 0; }
+    label.choice input { width: auto; }
+    form.stack select, form.stack input:not([type=radio]) { max-width: 32rem; }
+    form.stack button.primary { display: block; }
+    progress { width: 100%; height: 1.2rem; }
+    a.button { display: inline-block; padding: .55rem 1.4rem; border-radius: 4px; text-decoration: none; }
+    a.button.primary { background: var(--accent); color: #fff; }
+    p.ok { color: var(--signed); font-weight: 600; }
+    section.revision td.old { color: var(--muted); text-decoration: line-through; }
+    section.revision td.new { font-weight: 600; }
+    p.hash { color: var(--muted); font-family: ui-monospace, monospace; font-size: .8rem; margin: .5rem 0 0; }
+    h2 .badge { margin-left: .5rem; }
     h2 a.edit { margin-left: .75rem; font-size: .85rem; font-weight: 400; }
     .errors { border-color: var(--hold); background: #fef2f2; }
     .errors h2 { color: var(--hold); }

@@ -7,11 +7,13 @@ import TermAudit
 import TermAuditLoader
 import TermAuditReport
 import TermAuditStore
+import TermAuditExport
 
 /// The web application: pages and the JSON API over one desk (one store).
 public struct WebApp: Sendable {
     public let desk: Desk
     public let sessions: SessionSettings
+    public let exports = ExportJobs()
 
     public init(desk: Desk, sessions: SessionSettings = SessionSettings()) {
         self.desk = desk
@@ -118,7 +120,72 @@ public struct WebApp: Sendable {
             }
         }
 
+        router.get("/cases/{id}/history") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            let id = try context.parameters.require("id")
+            guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.history(id) }) else {
+                _ = try await caseView(user, id, request, context)
+                return notFound(request, context)
+            }
+            return Replies.html(Pages.history(lang: context.lang, user: user, caseID: id, heading: try await caseHeading(id), view: view))
+        }
+
+        router.get("/workbooks") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            let preset = request.uri.queryParameters["case"].map(String.init) ?? ""
+            return Replies.html(Pages.workbooks(lang: context.lang, user: user, library: desk.library, jobs: exports.jobs(of: user.username),
+                                                caseIDs: preset))
+        }
+        router.post("/workbooks/export") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            var request = request
+            let form = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+            switch try await startExport(user, context, edition: form["edition"], department: form["department"], state: form["state"],
+                                         cases: form["cases"]) {
+            case .success(let job):
+                return Replies.redirect("/workbooks/jobs/\(job.id)")
+            case .failure(let refusal):
+                if refusal.status == .forbidden { return try await forbidden(request, context, user) }
+                return Replies.html(Pages.workbooks(lang: context.lang, user: user, library: desk.library, jobs: exports.jobs(of: user.username),
+                                                    caseIDs: form["cases"] ?? "", error: refusal.message))
+            }
+        }
+        router.get("/workbooks/jobs/{job}") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            guard let job = exports.job(try context.parameters.require("job"), owner: user.username) else { return notFound(request, context) }
+            return Replies.html(Pages.job(lang: context.lang, user: user, job: job))
+        }
+        router.get("/workbooks/jobs/{job}/file") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            return try await download(request, context, user, try context.parameters.require("job"))
+        }
+
         // The JSON API (docs/web.md, openapi.yaml).
+        router.post("/api/v1/exports") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            struct Body: Decodable { var edition: String; var department: String?; var state: String?; var cases: [String]? }
+            guard let body = try? await request.decode(as: Body.self, context: context) else {
+                return Replies.error(request, context, status: .badRequest, code: "bad-request",
+                                     message: "expected {\"edition\": \"internal\" | \"public\" | \"fill-in\", \"department\"?, \"state\"?, \"cases\"?: [ids]}")
+            }
+            switch try await startExport(user, context, edition: body.edition, department: body.department, state: body.state,
+                                         cases: body.cases?.joined(separator: ",")) {
+            case .success(let job):
+                return try Replies.json(JobJSON(job), status: .accepted, headers: [.location: "/api/v1/exports/\(job.id)"])
+            case .failure(let refusal):
+                if refusal.status == .forbidden { return try await forbidden(request, context, user) }
+                return Replies.error(request, context, status: refusal.status, code: refusal.code, message: refusal.message)
+            }
+        }
+        router.get("/api/v1/exports/{job}") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            guard let job = exports.job(try context.parameters.require("job"), owner: user.username) else { return notFound(request, context) }
+            return try Replies.json(JobJSON(job))
+        }
+        router.get("/api/v1/exports/{job}/file") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            return try await download(request, context, user, try context.parameters.require("job"))
+        }
         router.post("/api/v1/session") { request, context in
             struct Body: Decodable { var username: String; var password: String }
             guard let body = try? await request.decode(as: Body.self, context: context) else {
@@ -157,6 +224,24 @@ public struct WebApp: Sendable {
             let id = try context.parameters.require("id")
             guard let view = try await caseView(user, id, request, context) else { return notFound(request, context) }
             return try Replies.json(CaseWithRevision(status: view.json, revision: view.revision), headers: [.eTag: "\"\(view.revision)\""])
+        }
+        router.get("/api/v1/cases/{id}/history") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            let id = try context.parameters.require("id")
+            guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.history(id) }) else {
+                _ = try await caseView(user, id, request, context)
+                return notFound(request, context)
+            }
+            struct Change: Encodable { var path: String; var old: String?; var new: String? }
+            struct Revision: Encodable {
+                var revision: Int; var at: String; var author: String; var note: String; var withdrawn: Bool; var hash: String
+                var changes: [Change]
+            }
+            struct Answer: Encodable { var chain_ok: Bool; var problems: [String]; var revisions: [Revision] }
+            return try Replies.json(Answer(chain_ok: view.problems.isEmpty, problems: view.problems.map(\.description), revisions: view.entries.map { e in
+                Revision(revision: e.revision.revision, at: e.revision.at, author: e.revision.author, note: e.revision.note,
+                         withdrawn: e.revision.withdrawn, hash: e.revision.hash, changes: e.changes.map { Change(path: $0.path, old: $0.old, new: $0.new) })
+            }))
         }
         router.get("/api/v1/cases/{id}/sections/{section}") { request, context in
             guard let user = context.user else { return unauthorized(request, context) }
@@ -199,6 +284,73 @@ public struct WebApp: Sendable {
             return try sectionAnswer(result, request, context, id: id, name: name)
         }
         return router
+    }
+
+    struct Refusal: Error {
+        var status: HTTPResponse.Status
+        var code: String
+        var message: String
+    }
+
+    /// Checks what was asked and starts the export job; a reader may export the public edition only, and only the
+    /// cases the account may see are exported.
+    func startExport(_ user: SignedIn, _ context: WebContext, edition: String?, department: String?, state: String?,
+                     cases: String?) async throws -> Result<ExportJobs.Job, Refusal> {
+        guard let kind = edition.flatMap(WorkbookKind.init(rawValue:)) else {
+            return .failure(Refusal(status: .badRequest, code: "bad-edition", message: "edition: one of internal, public, fill-in"))
+        }
+        if kind != .public && !user.exportsInternal { return .failure(Refusal(status: .forbidden, code: "forbidden", message: "")) }
+        var request = ExportRequest(kind: kind, lang: context.lang, asOf: desk.asOf, generator: ExportRequest.generatorText)
+        do {
+            if let d = department, !d.isEmpty { request.department = try ExportRequest.department(d, in: desk.library) }
+            if let s = state, !s.isEmpty {
+                guard kind != .fillIn else {
+                    return .failure(Refusal(status: .unprocessableContent, code: "bad-request",
+                                            message: "a state selects cases of the internal and public editions, not fill-in"))
+                }
+                request.states = try ExportRequest.states(s)
+            }
+        } catch {
+            return .failure(Refusal(status: .unprocessableContent, code: "bad-request", message: "\(error)"))
+        }
+        let asked = (cases ?? "").split(whereSeparator: { ", ，、\n".contains($0) }).map(String.init)
+        let desk = self.desk, exports = self.exports, frozen = request
+        return try await desk.blocking { () -> Result<ExportJobs.Job, Refusal> in
+            let request = frozen
+            var ids = asked
+            if ids.isEmpty && !user.seesEveryCase { ids = try desk.store.list(visibleTo: user.username).map(\.caseID) }
+            if !ids.isEmpty {
+                let known = Set(try desk.store.caseList().map(\.caseID))
+                let unknown = ids.filter { !known.contains($0) || !user.sees($0) }
+                if !unknown.isEmpty {
+                    return .failure(Refusal(status: .unprocessableContent, code: "unknown-case",
+                                            message: "没有这些案卷，或您无权查看 (no such case, or not yours to see): \(unknown.joined(separator: ", "))"))
+                }
+            }
+            do {
+                let job = try exports.start(desk: desk, owner: user.username, request: request, caseIDs: ids.isEmpty ? nil : ids)
+                try desk.store.audit(actor: user.username, action: "export", subject: "\(kind.rawValue) \(job.total) cases", address: context.address,
+                                     outcome: "started")
+                return .success(job)
+            } catch is ExportJobs.Busy {
+                return .failure(Refusal(status: .serviceUnavailable, code: "busy", message: "导出任务已满，请稍后再试 (too many exports running; try again shortly)"))
+            }
+        }
+    }
+
+    func download(_ request: Request, _ context: WebContext, _ user: SignedIn, _ id: String) async throws -> Response {
+        guard let job = exports.job(id, owner: user.username) else { return notFound(request, context) }
+        guard job.state == .done else {
+            return Replies.error(request, context, status: .conflict, code: "not-ready", message: "导出尚未完成 (the export is not finished)")
+        }
+        let data = try await desk.blocking { try Data(contentsOf: job.file) }
+        let ascii = "termaudit-\(job.kind.rawValue)-\(job.id.prefix(6)).xlsx"
+        let utf8 = job.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ascii
+        return Response(status: .ok, headers: [
+            .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(utf8)",
+            .cacheControl: "no-store",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// "姓名 · 单位职务 · 案卷 ID" for a form's heading.
@@ -325,6 +477,39 @@ public struct WebApp: Sendable {
             return nil
         }
         return try await desk.blocking { [desk] in try desk.caseView(id) }
+    }
+}
+
+/// An export job as the API shows it.
+struct JobJSON: Encodable {
+    var id: String
+    var edition: String
+    var department: String?
+    var state: String
+    var done: Int
+    var total: Int
+    var cases: Int?
+    var digest: String?
+    var message: String?
+    var file: String?
+
+    init(_ j: ExportJobs.Job) {
+        id = j.id
+        edition = j.kind.rawValue
+        department = j.department
+        done = j.done
+        total = j.total
+        switch j.state {
+        case .running: state = "running"
+        case .done:
+            state = "done"
+            cases = j.cases
+            digest = j.kind == .fillIn ? nil : j.digest
+            file = "/api/v1/exports/\(j.id)/file"
+        case .failed(let m):
+            state = "failed"
+            message = m
+        }
     }
 }
 

@@ -83,7 +83,11 @@ class Browser:
         for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"]:
             options.add_argument(a)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.downloads = os.path.join(server.dir, "downloads")
+        os.makedirs(self.downloads)
+        options.add_experimental_option("prefs", {"download.default_directory": self.downloads, "download.prompt_for_download": False})
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": self.downloads})
         self.driver.set_page_load_timeout(60)
         self.server = server
         self.out = out
@@ -262,7 +266,53 @@ def journey_leader_adds_indicator(b):
     b.sign_out()
 
 
-JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_leader_adds_indicator]
+def journey_leader_reads_history(b):
+    """The team leader reads who changed the finding (the member's journey before): the revision, the account, the
+    field's old and new values, and the chain check."""
+    d = b.driver
+    b.sign_in("leader")
+    b.go("/cases/2024-007")
+    b.follow(d.find_element(By.PARTIAL_LINK_TEXT, "历史"))
+    text = b.text()
+    expect("哈希链完整" in text, "the history does not say the chain holds")
+    latest = d.find_element(By.CSS_SELECTOR, "section.revision")
+    expect("shenji" in latest.text and "resolved" in latest.text, f"the latest revision does not show the member's change: {latest.text[:200]}")
+    b.page("history-2024-007")
+    b.sign_out()
+
+
+def journey_clerk_downloads_public_workbook(b):
+    """The organization department's clerk exports the public edition for publication and downloads it; openpyxl
+    reads one summary row for each case the public edition publishes (待签字 and 已签字)."""
+    import openpyxl
+    d = b.driver
+    b.sign_in("admin")
+    published = []
+    for state in ["ready_for_signoff", "signed_off"]:
+        b.go(f"/cases?state={state}&limit=500")
+        published += [r.find_element(By.TAG_NAME, "a").text for r in d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")]
+    b.follow(d.find_element(By.LINK_TEXT, "工作簿"))
+    b.page("workbooks")
+    d.find_element(By.CSS_SELECTOR, "input[name=edition][value=public]").click()
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.stack button.primary"))
+    WebDriverWait(d, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, "a.button.primary"))
+    b.page("export-done")
+    before = set(os.listdir(b.downloads))
+    d.find_element(By.CSS_SELECTOR, "a.button.primary").click()
+    def downloaded(_):
+        new = [f for f in set(os.listdir(b.downloads)) - before if f.endswith(".xlsx")]
+        return new[0] if new else False
+    name = WebDriverWait(d, 60).until(downloaded)
+    wb = openpyxl.load_workbook(os.path.join(b.downloads, name))
+    summary = wb["汇总"]
+    rows = [r[0] for r in summary.iter_rows(min_row=2, values_only=True) if r[0]]
+    expect(sorted(rows) == sorted(published), f"the public workbook's summary rows {rows} are not the published cases {published}")
+    expect("national_id" not in str([c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]), "an identity number column in the public edition")
+    b.sign_out()
+
+
+JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_leader_adds_indicator,
+            journey_leader_reads_history, journey_clerk_downloads_public_workbook]
 
 
 def main():
