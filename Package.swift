@@ -68,7 +68,7 @@ let package = Package(
         // The web application (`termaudit serve`): pages and the JSON API over a store, with Hummingbird.
         .target(name: "TermAuditWeb", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditReport", "TermAuditStore", "TermAuditExport",
-            "XlsxWriter", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
+            "TermAuditImport", "XlsxWriter", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The command line.
@@ -109,7 +109,7 @@ let package = Package(
         ]),
         .testTarget(name: "TermAuditWebTests", dependencies: [
             "TermAudit", "TermAuditStore", "TermAuditWeb", .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "TermAuditSignoffTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff",

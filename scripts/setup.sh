@@ -60,6 +60,7 @@ if [ "$want_test" = 1 ]; then
   python3 -c 'import openpyxl' 2>/dev/null || py+=(openpyxl)
   command -v openxml-audit >/dev/null || py+=(openxml-audit)
   python3 -c 'import selenium' 2>/dev/null || py+=(selenium)
+  python3 -c 'import openapi_spec_validator, yaml' 2>/dev/null || py+=(openapi-spec-validator pyyaml)
   if [ "${#py[@]}" != 0 ]; then
     echo "setup: pip install ${py[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${py[@]}"

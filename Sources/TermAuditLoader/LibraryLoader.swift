@@ -194,16 +194,23 @@ enum YAMLFiles {
     /// The paths of the same files as `list(under:)` (regular `.yaml`/`.yml` files, hidden files and folders skipped,
     /// symbolic links not followed), sorted, found with `readdir` and kept as text: a `URL` per file takes about
     /// 450 bytes, which at 100,000 case files was most of the streaming export's memory.
+    static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    static let typeOffset = MemoryLayout<dirent>.offset(of: \dirent.d_type)!
+
     static func listPaths(under directory: String) -> [String] {
         var out: [String] = []
         func walk(_ dir: String) {
             guard let d = opendir(dir) else { return }
             defer { closedir(d) }
             while let entry = readdir(d) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                // A directory record is only as long as its name (d_reclen), not sizeof(dirent): read the name and the
+                // type where they are, never a copy of the whole struct (at the end of readdir's buffer that copy
+                // reads past it and can fault).
+                let record = UnsafeRawPointer(entry)
+                let name = String(cString: record.advanced(by: Self.nameOffset).assumingMemoryBound(to: CChar.self))
                 if name.hasPrefix(".") { continue }
                 let full = dir + "/" + name
-                var type = entry.pointee.d_type
+                var type = record.load(fromByteOffset: Self.typeOffset, as: UInt8.self)
                 if type == UInt8(DT_UNKNOWN) {
                     var st = stat()
                     guard lstat(full, &st) == 0 else { continue }

@@ -181,6 +181,12 @@ struct SessionMiddleware: RouterMiddleware {
                 if token == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
                     let body = try await request.collectBody(upTo: context.maxUploadSize)
                     token = Form.parse(String(buffer: body))["_csrf"]
+                } else if token == nil, let boundary = Multipart.boundary(request.headers[.contentType]) {
+                    // A form with a file (a workbook upload): the token is one of its parts.
+                    let limit = request.uri.path == "/workbooks/import" ? maxWorkbookUpload : context.maxUploadSize
+                    let body = try await request.collectBody(upTo: limit)
+                    token = Multipart.parse(Array(buffer: body), boundary: boundary)?.first { $0.name == "_csrf" }
+                        .map { String(decoding: $0.data, as: UTF8.self) }
                 }
                 guard let token, Tokens.equal(token, user.csrfToken) else {
                     return try await refuse(request, context, code: "csrf", "缺少或错误的 CSRF 令牌，请刷新页面后重试 (missing or wrong CSRF token)")

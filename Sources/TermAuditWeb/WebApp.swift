@@ -8,12 +8,14 @@ import TermAuditLoader
 import TermAuditReport
 import TermAuditStore
 import TermAuditExport
+import TermAuditImport
 
 /// The web application: pages and the JSON API over one desk (one store).
 public struct WebApp: Sendable {
     public let desk: Desk
     public let sessions: SessionSettings
     public let exports = ExportJobs()
+    public let imports = ImportPlans()
 
     public init(desk: Desk, sessions: SessionSettings = SessionSettings()) {
         self.desk = desk
@@ -30,6 +32,10 @@ public struct WebApp: Sendable {
         router.get("/static/app.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: Style.css)))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         router.get("/login") { request, context in
             if context.user != nil { return Replies.redirect("/") }
@@ -160,7 +166,71 @@ public struct WebApp: Sendable {
             return try await download(request, context, user, try context.parameters.require("job"))
         }
 
+        router.post("/workbooks/import") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            guard user.exportsInternal else { return try await forbidden(request, context, user) }
+            var request = request
+            let body = try await request.collectBody(upTo: maxWorkbookUpload)
+            guard let boundary = Multipart.boundary(request.headers[.contentType]),
+                  let parts = Multipart.parse(Array(buffer: body), boundary: boundary),
+                  let file = parts.first(where: { $0.name == "workbook" }), !file.data.isEmpty else {
+                return Replies.html(Pages.workbooks(lang: context.lang, user: user, library: desk.library, jobs: exports.jobs(of: user.username),
+                                                    caseIDs: "", error: context.lang == .zh ? "请选择要上传的工作簿（.xlsx）" : "Choose a workbook (.xlsx) to upload"))
+            }
+            let void = parts.contains { $0.name == "void_signatures" }
+            let name = file.filename.map { ($0 as NSString).lastPathComponent } ?? "workbook.xlsx"
+            switch try await planImport(user, context, file.data, name: name, voidSignatures: void) {
+            case .success(let preview):
+                return Replies.redirect("/workbooks/imports/\(preview.id)")
+            case .failure(let problems):
+                return Replies.html(Pages.importProblems(lang: context.lang, user: user, fileName: name, problems: problems))
+            }
+        }
+        router.get("/workbooks/imports/{id}") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            guard let p = imports.preview(try context.parameters.require("id"), owner: user.username) else { return notFound(request, context) }
+            return Replies.html(Pages.importPreview(lang: context.lang, user: user, preview: p))
+        }
+        router.post("/workbooks/imports/{id}/apply") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            switch try await applyImport(user, context, try context.parameters.require("id")) {
+            case .success(let (p, _)):
+                let cases = Array(Set(p.plan.files.map(\.caseID))).sorted()
+                return Replies.redirect(cases.count == 1 ? "/cases/\(Paths.segment(cases[0]))/history" : "/cases")
+            case .failure(let problems):
+                if problems.isEmpty { return notFound(request, context) }
+                return Replies.html(Pages.importProblems(lang: context.lang, user: user, fileName: "", problems: problems))
+            }
+        }
+
         // The JSON API (docs/web.md, openapi.yaml).
+        router.post("/api/v1/imports") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            guard user.exportsInternal else { return try await forbidden(request, context, user) }
+            var request = request
+            let body = try await request.collectBody(upTo: maxWorkbookUpload)
+            let void = request.uri.queryParameters["void_signatures"] == "true"
+            switch try await planImport(user, context, Array(buffer: body), name: "upload.xlsx", voidSignatures: void) {
+            case .success(let p):
+                return try Replies.json(PreviewJSON(p), headers: [.location: "/api/v1/imports/\(p.id)"])
+            case .failure(let problems):
+                return Replies.error(request, context, status: .unprocessableContent, code: "invalid-workbook",
+                                     message: "\(problems.count) 个问题，未导入 (\(problems.count) problems; nothing imported)",
+                                     fields: problems.map { FieldError(path: $0.cell.isEmpty ? $0.sheet : "\($0.sheet)!\($0.cell)",
+                                                                       message: $0.expected.isEmpty ? $0.message : "\($0.message) → \($0.expected)") })
+            }
+        }
+        router.post("/api/v1/imports/{id}/apply") { request, context in
+            guard let user = context.user else { return unauthorized(request, context) }
+            switch try await applyImport(user, context, try context.parameters.require("id")) {
+            case .success(let (_, written)):
+                struct Answer: Encodable { var revisions: [String] }
+                return try Replies.json(Answer(revisions: written))
+            case .failure(let problems):
+                if problems.isEmpty { return notFound(request, context) }
+                return Replies.error(request, context, status: .conflict, code: "changed", message: problems.map(\.description).joined(separator: "\n"))
+            }
+        }
         router.post("/api/v1/exports") { request, context in
             guard let user = context.user else { return unauthorized(request, context) }
             struct Body: Decodable { var edition: String; var department: String?; var state: String?; var cases: [String]? }
@@ -353,6 +423,43 @@ public struct WebApp: Sendable {
         ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Plans an uploaded workbook's import for `user`; refused (naming the cases) when it changes a case they may not.
+    func planImport(_ user: SignedIn, _ context: WebContext, _ data: [UInt8], name: String, voidSignatures: Bool) async throws
+        -> Outcome<ImportPlans.Preview> {
+        let desk = self.desk, imports = self.imports
+        return try await desk.blocking { () -> Outcome<ImportPlans.Preview> in
+            switch try desk.planImport(data, voidSignatures: voidSignatures, author: user.username) {
+            case .failure(let problems):
+                try desk.store.audit(actor: user.username, action: "import", subject: "\(problems.count) problems", address: context.address, outcome: "refused")
+                return .failure(problems)
+            case .success(let plan):
+                let denied = Set(plan.files.map(\.caseID)).filter { !user.edits($0) }.sorted()
+                if !denied.isEmpty {
+                    return .failure(denied.map { ImportProblem(sheet: name, cell: "", message: "案卷 \($0) 不在您的职责范围内 (case \($0) is not yours to change)") })
+                }
+                let preview = ImportPlans.Preview(id: String(Tokens.random().prefix(20)).lowercased().filter { $0.isLetter || $0.isNumber },
+                                                  owner: user.username, fileName: name, plan: plan)
+                imports.add(preview)
+                return .success(preview)
+            }
+        }
+    }
+
+    /// Applies a preview (once); nil problems list: no such preview for this account.
+    func applyImport(_ user: SignedIn, _ context: WebContext, _ id: String) async throws -> Outcome<(ImportPlans.Preview, [String])> {
+        guard let p = imports.take(id, owner: user.username) else { return .failure([]) }
+        let desk = self.desk
+        return try await desk.blocking {
+            do {
+                let written = try desk.applyImport(p.plan, author: user.username, fileName: p.fileName)
+                try desk.store.audit(actor: user.username, action: "import", subject: "\(p.plan.files.count) cases", address: context.address, outcome: "ok")
+                return .success((p, written))
+            } catch let e as ImportProblem {
+                return .failure([e])
+            }
+        }
+    }
+
     /// "姓名 · 单位职务 · 案卷 ID" for a form's heading.
     func caseHeading(_ id: String) async throws -> String {
         try await desk.blocking { [desk] in
@@ -477,6 +584,32 @@ public struct WebApp: Sendable {
             return nil
         }
         return try await desk.blocking { [desk] in try desk.caseView(id) }
+    }
+}
+
+/// What a workbook import came to: done, or refused with the workbook's problems (none: no such preview).
+enum Outcome<T: Sendable>: Sendable {
+    case success(T)
+    case failure([ImportProblem])
+}
+
+/// An import preview as the API shows it.
+struct PreviewJSON: Encodable {
+    struct Change: Encodable { var `case`: String; var field: String; var old: String; var new: String }
+    var id: String
+    var changes: [Change]
+    var cases: [String]
+    var changed_since: [String]
+    var voided: [String]
+    var apply: String
+
+    init(_ p: ImportPlans.Preview) {
+        id = p.id
+        changes = p.plan.changes.map { Change(case: $0.caseID, field: $0.field, old: $0.old, new: $0.new) }
+        cases = Array(Set(p.plan.files.map(\.caseID))).sorted()
+        changed_since = p.plan.changedSince
+        voided = p.plan.voided.map(\.description)
+        apply = "/api/v1/imports/\(p.id)/apply"
     }
 }
 

@@ -40,6 +40,24 @@ extension Pages {
                     h.el("button", ["type": "submit", "class": "primary"], text: t("导出", "Export"))
                 }
             }
+            if user.exportsInternal {
+                h.el("section", ["class": "card"]) { h in
+                    h.el("h2", text: t("上传填报工作簿", "Upload a filled workbook"))
+                    h.el("p", ["class": "muted"], text: t("上传审计组填好的填报版：先预览每一处改动（逐格三方合并，与命令行 import 相同），确认后再应用，每个案卷的改动记为您名下的一个新版本。",
+                                                          "Upload a filled fill-in workbook: preview every change (the command line's cell-by-cell merge) before applying it; each case's changes become a revision under your name."))
+                    h.el("form", ["method": "post", "action": "/workbooks/import", "enctype": "multipart/form-data", "class": "stack"]) { h in
+                        h.void("input", ["type": "hidden", "name": "_csrf", "value": user.csrfToken])
+                        h.el("label", ["for": "workbook"], text: t("工作簿（.xlsx）", "Workbook (.xlsx)"))
+                        h.void("input", ["id": "workbook", "name": "workbook", "type": "file", "required": "",
+                                         "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])
+                        h.el("label", ["class": "choice"]) { h in
+                            h.void("input", ["type": "checkbox", "name": "void_signatures", "value": "true"])
+                            h.text(t(" 允许修改已签字案卷（签字将失效，须重新签字）", " allow changes to signed cases (their signatures become stale)"))
+                        }
+                        h.el("button", ["type": "submit", "class": "primary"], text: t("预览改动", "Preview the changes"))
+                    }
+                }
+            }
             if !jobs.isEmpty {
                 h.el("section", ["class": "card"]) { h in
                     h.el("h2", text: t("我的导出（保留一小时）", "My exports (kept for an hour)"))

@@ -6,7 +6,7 @@ import TermAuditStore
 import TermAuditWeb
 
 /// `termaudit serve`: the web application over a store.
-struct Serve: AsyncParsableCommand {
+struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "网页应用 — serve the web application over a store (SQLite by default).",
         discussion: """
@@ -37,7 +37,36 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Mark cookies Secure (when served over TLS, directly or behind a proxy).")
     var secureCookies = false
 
-    func run() async throws {
+    func validate() throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ValidationError("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8080)")
+        }
+        if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
+    }
+
+    /// The other commands run on the main thread, as before the server existed; the server runs as a task while the
+    /// main thread waits for it (Ctrl-C and SIGTERM stop it gracefully).
+    func run() throws {
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let command = self
+        Task.detached {
+            do { try await command.serve() } catch { outcome.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    /// The error a task ended with (set once, read after it ended).
+    final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Error?
+        func set(_ e: Error) { lock.lock(); stored = e; lock.unlock() }
+        var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+    }
+
+    func serve() async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
             throw ValidationError("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8080)")
         }

@@ -4,7 +4,7 @@ import CXlsxWriter
 
 /// The `termaudit` command line.
 @main
-struct TermAuditCommand: AsyncParsableCommand {
+struct TermAuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "termaudit",
         abstract: "经济责任审计与离任交接工具箱 — term-end economic-responsibility audit and handover.",

@@ -297,13 +297,7 @@ def journey_clerk_downloads_public_workbook(b):
     b.submit(d.find_element(By.CSS_SELECTOR, "form.stack button.primary"))
     WebDriverWait(d, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, "a.button.primary"))
     b.page("export-done")
-    before = set(os.listdir(b.downloads))
-    d.find_element(By.CSS_SELECTOR, "a.button.primary").click()
-    def downloaded(_):
-        new = [f for f in set(os.listdir(b.downloads)) - before if f.endswith(".xlsx")]
-        return new[0] if new else False
-    name = WebDriverWait(d, 60).until(downloaded)
-    wb = openpyxl.load_workbook(os.path.join(b.downloads, name))
+    wb = openpyxl.load_workbook(download(b, d.find_element(By.CSS_SELECTOR, "a.button.primary")))
     summary = wb["汇总"]
     rows = [r[0] for r in summary.iter_rows(min_row=2, values_only=True) if r[0]]
     expect(sorted(rows) == sorted(published), f"the public workbook's summary rows {rows} are not the published cases {published}")
@@ -311,8 +305,52 @@ def journey_clerk_downloads_public_workbook(b):
     b.sign_out()
 
 
+def download(b, link):
+    """Clicks a download link and returns the path of the new .xlsx file."""
+    before = set(os.listdir(b.downloads))
+    link.click()
+    def downloaded(_):
+        new = [f for f in set(os.listdir(b.downloads)) - before if f.endswith(".xlsx")]
+        return new[0] if new else False
+    return os.path.join(b.downloads, WebDriverWait(b.driver, 60).until(downloaded))
+
+
+def journey_member_fills_in_workbook(b):
+    """The personnel department's member downloads their department's fill-in workbook for a case, writes a note on
+    one of their audit items as in Excel (openpyxl), uploads it, reads the preview and applies it; the case's
+    history shows the change under their name."""
+    import openpyxl
+    d = b.driver
+    b.sign_in("renshi")
+    b.go("/workbooks?case=2024-003")
+    d.find_element(By.CSS_SELECTOR, "input[name=edition][value=fill-in]").click()
+    Select(d.find_element(By.ID, "department")).select_by_value("personnel")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.stack button.primary"))
+    WebDriverWait(d, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, "a.button.primary"))
+    path = download(b, d.find_element(By.CSS_SELECTOR, "a.button.primary"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["审计事项"]
+    cols = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "2024-003" and ws.cell(r, 2).value == "staffing")
+    ws.cell(row, cols["备注"]).value = "已核对编制台账"
+    filled = path.replace(".xlsx", "-filled.xlsx")
+    wb.save(filled)
+    b.go("/workbooks")
+    d.find_element(By.ID, "workbook").send_keys(filled)
+    b.submit(d.find_element(By.CSS_SELECTOR, "form[action='/workbooks/import'] button.primary"))
+    text = b.text()
+    expect("导入预览" in text and "2024-003" in text and "已核对编制台账" in text, f"the preview does not show the change: {text[:300]}")
+    b.page("import-preview")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form[action$='/apply'] button.primary"))
+    expect("/cases/2024-003/history" in d.current_url, f"applying did not lead to the history: {d.current_url}")
+    latest = d.find_element(By.CSS_SELECTOR, "section.revision").text
+    expect("renshi" in latest and "已核对编制台账" in latest, f"the history does not show the import: {latest[:200]}")
+    b.page("history-after-import")
+    b.sign_out()
+
+
 JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_leader_adds_indicator,
-            journey_leader_reads_history, journey_clerk_downloads_public_workbook]
+            journey_leader_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook]
 
 
 def main():

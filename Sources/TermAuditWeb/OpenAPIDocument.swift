@@ -1,0 +1,389 @@
+/// The OpenAPI 3.1 document of the JSON API, served at `/openapi.yaml`. The tests call every route it names and
+/// check each answer's status and JSON against it (`OpenAPITests`), and validate it with openapi-spec-validator.
+public enum OpenAPIDocument {
+    public static let yaml = #"""
+openapi: 3.1.0
+info:
+  title: termaudit
+  version: "1"
+  summary: 经济责任审计与离任交接 — the web application's JSON API
+  description: |
+    The same operations and rights as the pages (docs/web.md). Sign in with POST /api/v1/session: the answer sets
+    the session cookie and gives a CSRF token, sent back as X-CSRF-Token on every state-changing call.
+    Errors are {"error": {"code", "message", "fields": [{"path", "message"}]}} with the command line's messages.
+servers:
+  - url: /
+components:
+  securitySchemes:
+    session:
+      type: apiKey
+      in: cookie
+      name: termaudit_session
+  parameters:
+    caseID:
+      name: id
+      in: path
+      required: true
+      schema: {type: string}
+      description: A case id, e.g. 2024-007.
+    csrf:
+      name: X-CSRF-Token
+      in: header
+      required: true
+      schema: {type: string}
+      description: The csrf_token of the sign-in answer.
+    job:
+      name: job
+      in: path
+      required: true
+      schema: {type: string}
+  schemas:
+    Error:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: object
+          required: [code, message, fields]
+          properties:
+            code: {type: string}
+            message: {type: string}
+            fields:
+              type: array
+              items:
+                type: object
+                required: [path, message]
+                properties:
+                  path: {type: string, description: "A field path (findings[1].status) or a workbook cell (问题与整改!I3)."}
+                  message: {type: string}
+                  line: {type: integer}
+                  column: {type: integer}
+            since:
+              type: array
+              items: {type: string}
+              description: A conflict's fields and the revisions since (who, when, what).
+    CaseListItem:
+      type: object
+      required: [id, revision, state, name, unit, term_end]
+      properties:
+        id: {type: string}
+        revision: {type: integer}
+        state: {type: string, enum: [on_hold, preparing, auditing, ready_for_signoff, signed_off]}
+        name: {type: string}
+        unit: {type: string}
+        term_end: {type: string}
+    Case:
+      type: object
+      description: The case exactly as `termaudit status --format json` shows one case, plus its current revision.
+      required: [id, name, unit, state, term, reasons, revision]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        unit: {type: string}
+        state: {type: string, enum: [on_hold, preparing, auditing, ready_for_signoff, signed_off]}
+        term: {type: object}
+        reasons:
+          type: array
+          items:
+            type: object
+            required: [rule, message, message_en]
+            properties:
+              rule: {type: string}
+              message: {type: string}
+              message_en: {type: string}
+              citation: {type: string}
+        revision: {type: integer}
+      additionalProperties: true
+    Job:
+      type: object
+      required: [id, edition, state, done, total]
+      properties:
+        id: {type: string}
+        edition: {type: string, enum: [internal, public, fill-in]}
+        department: {type: [string, "null"]}
+        state: {type: string, enum: [running, done, failed]}
+        done: {type: integer}
+        total: {type: integer}
+        cases: {type: integer}
+        digest: {type: string}
+        message: {type: string}
+        file: {type: string}
+    Preview:
+      type: object
+      required: [id, changes, cases, changed_since, voided, apply]
+      properties:
+        id: {type: string}
+        changes:
+          type: array
+          items:
+            type: object
+            required: [case, field, old, new]
+            properties:
+              case: {type: string}
+              field: {type: string}
+              old: {type: string}
+              new: {type: string}
+        cases: {type: array, items: {type: string}}
+        changed_since: {type: array, items: {type: string}}
+        voided: {type: array, items: {type: string}}
+        apply: {type: string}
+  responses:
+    Error:
+      description: An error, with the command line's message.
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/Error"}
+security:
+  - session: []
+paths:
+  /api/v1/session:
+    post:
+      summary: Sign in
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [username, password]
+              properties:
+                username: {type: string}
+                password: {type: string}
+      responses:
+        "200":
+          description: Signed in; the session cookie is set.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [username, display_name, csrf_token, roles]
+                properties:
+                  username: {type: string}
+                  display_name: {type: string}
+                  csrf_token: {type: string}
+                  roles: {type: array, items: {type: string}}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+    delete:
+      summary: Sign out
+      parameters: [{$ref: "#/components/parameters/csrf"}]
+      responses:
+        "204": {description: Signed out.}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/v1/cases:
+    get:
+      summary: The cases the account may see, a page at a time, in case-id order
+      parameters:
+        - {name: state, in: query, schema: {type: string, enum: [on_hold, preparing, auditing, ready_for_signoff, signed_off]}}
+        - {name: unit, in: query, schema: {type: string}}
+        - {name: after, in: query, schema: {type: string}, description: "The `next` of the page before."}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}
+      responses:
+        "200":
+          description: One page.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [total, cases]
+                properties:
+                  total: {type: integer}
+                  cases: {type: array, items: {$ref: "#/components/schemas/CaseListItem"}}
+                  next: {type: [string, "null"]}
+        "401": {$ref: "#/components/responses/Error"}
+  /api/v1/cases/{id}:
+    get:
+      summary: One case as `status --format json` shows it, with its revision (also the ETag)
+      parameters: [{$ref: "#/components/parameters/caseID"}]
+      responses:
+        "200":
+          description: The case.
+          headers:
+            ETag: {schema: {type: string}}
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Case"}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+  /api/v1/cases/{id}/history:
+    get:
+      summary: The case's revisions, each field changed, and its chain re-verified
+      parameters: [{$ref: "#/components/parameters/caseID"}]
+      responses:
+        "200":
+          description: The history, oldest first.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [chain_ok, problems, revisions]
+                properties:
+                  chain_ok: {type: boolean}
+                  problems: {type: array, items: {type: string}}
+                  revisions:
+                    type: array
+                    items:
+                      type: object
+                      required: [revision, at, author, note, withdrawn, hash, changes]
+                      properties:
+                        revision: {type: integer}
+                        at: {type: string}
+                        author: {type: string}
+                        note: {type: string}
+                        withdrawn: {type: boolean}
+                        hash: {type: string}
+                        changes:
+                          type: array
+                          items:
+                            type: object
+                            required: [path]
+                            properties:
+                              path: {type: string}
+                              old: {type: [string, "null"]}
+                              new: {type: [string, "null"]}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+  /api/v1/cases/{id}/sections/{section}:
+    parameters:
+      - {$ref: "#/components/parameters/caseID"}
+      - name: section
+        in: path
+        required: true
+        schema: {type: string, enum: [official, post, trigger, team, indicators, handover, findings, audit, assessment]}
+    get:
+      summary: One top-level section in the case-file shape (keys in the file's order)
+      responses:
+        "200":
+          description: The section (null when the case has none).
+          headers:
+            ETag: {schema: {type: string}}
+          content:
+            application/json:
+              schema: {}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+    put:
+      summary: Replace one section, based on a revision (If-Match)
+      parameters:
+        - {$ref: "#/components/parameters/csrf"}
+        - {name: If-Match, in: header, required: true, schema: {type: string}, description: "The revision the change is based on, e.g. \"3\"."}
+        - {name: void_signatures, in: query, schema: {type: boolean}, description: "Change a signed case (its signatures become stale)."}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {}
+      responses:
+        "200":
+          description: Written as this revision (the same revision when nothing changed).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [revision]
+                properties:
+                  revision: {type: integer}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+        "412": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
+        "428": {$ref: "#/components/responses/Error"}
+  /api/v1/exports:
+    post:
+      summary: Start exporting a workbook
+      parameters: [{$ref: "#/components/parameters/csrf"}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [edition]
+              properties:
+                edition: {type: string, enum: [internal, public, fill-in]}
+                department: {type: string}
+                state: {type: string}
+                cases: {type: array, items: {type: string}}
+      responses:
+        "202":
+          description: Started.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Job"}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
+        "503": {$ref: "#/components/responses/Error"}
+  /api/v1/exports/{job}:
+    get:
+      summary: An export's progress
+      parameters: [{$ref: "#/components/parameters/job"}]
+      responses:
+        "200":
+          description: The job.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Job"}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+  /api/v1/exports/{job}/file:
+    get:
+      summary: A finished export's workbook
+      parameters: [{$ref: "#/components/parameters/job"}]
+      responses:
+        "200":
+          description: The workbook.
+          content:
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet:
+              schema: {type: string, contentEncoding: binary}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+  /api/v1/imports:
+    post:
+      summary: Upload a filled fill-in workbook; answers the change preview
+      parameters:
+        - {$ref: "#/components/parameters/csrf"}
+        - {name: void_signatures, in: query, schema: {type: boolean}}
+      requestBody:
+        required: true
+        content:
+          application/vnd.openxmlformats-officedocument.spreadsheetml.sheet:
+            schema: {type: string, contentEncoding: binary}
+      responses:
+        "200":
+          description: The preview.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Preview"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
+  /api/v1/imports/{id}/apply:
+    post:
+      summary: Apply a preview (once); each changed case a revision under the uploader's name
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {$ref: "#/components/parameters/csrf"}
+      responses:
+        "200":
+          description: Applied.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [revisions]
+                properties:
+                  revisions: {type: array, items: {type: string}}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+"""#
+}
