@@ -253,7 +253,7 @@ enum Pages {
             }
 
             h.el("section", ["class": "card", "id": "audit"]) { h in
-                h.el("h2", text: t("审计事项（按部门）", "Audit items by department"))
+                heading(&h, t("审计事项（按部门）", "Audit items by department"), edit: "audit")
                 h.el("table") { h in
                     thead(&h, [t("部门", "Department"), t("事项", "Items"), t("结论", "Conclusion")], numeric: [1])
                     h.el("tbody") { h in

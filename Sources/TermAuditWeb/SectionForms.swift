@@ -183,35 +183,7 @@ extension Pages {
             h.el("p", ["class": "crumbs"]) { h in h.el("a", ["href": "/cases/\(Paths.segment(caseID))"], text: t("← 返回案卷", "← Back to the case")) }
             h.el("h1", text: t("编辑", "Edit ") + spec.title.text(lang))
             h.el("p", ["class": "muted"], text: heading + t(" · 基于第 \(revision) 版", " · based on revision \(revision)"))
-            if !errors.isEmpty {
-                h.el("section", ["class": "card errors", "role": "alert"]) { h in
-                    h.el("h2", text: t("\(errors.count) 个错误，未保存", "\(errors.count) errors; nothing was saved"))
-                    h.el("ul") { h in
-                        for e in errors {
-                            h.el("li") { h in
-                                h.el("code", text: e.path.isEmpty ? spec.name : e.path)
-                                h.text(" " + e.message)
-                            }
-                        }
-                    }
-                }
-            }
-            if !conflict.isEmpty {
-                h.el("section", ["class": "card errors", "role": "alert"]) { h in
-                    h.el("h2", text: t("他人在此期间修改了同一字段，未保存", "Someone changed the same fields meanwhile; nothing was saved"))
-                    h.el("p", text: t("下表已是最新内容，并保留了您的修改。请逐项核对冲突的字段（以下列出对方的改动），确认后再保存。",
-                                      "The table now shows the latest version with your changes on top. Check each conflicting field (the other changes are listed below), then save again."))
-                    h.el("ul") { h in for line in conflict { h.el("li", text: line) } }
-                }
-            }
-            if !signed.isEmpty {
-                h.el("section", ["class": "card errors", "role": "alert"]) { h in
-                    h.el("h2", text: t("案卷已签字", "The case is signed"))
-                    h.el("p", text: t("保存修改将使以下签字失效，须重新签字。确认请勾选下方“修改已签字案卷”后再保存。",
-                                      "Saving will make these signatures stale; they must be made again. Tick “change a signed case” below to confirm."))
-                    h.el("ul") { h in for line in signed { h.el("li", text: line) } }
-                }
-            }
+            notices(&h, t, errors: errors, conflict: conflict, signed: signed, fallback: spec.name)
             h.el("form", ["method": "post", "action": "/cases/\(Paths.segment(caseID))/edit/\(spec.name)", "class": "section-form"]) { h in
                 h.void("input", ["type": "hidden", "name": "_csrf", "value": user.csrfToken])
                 h.void("input", ["type": "hidden", "name": "_revision", "value": String(revision)])
@@ -254,19 +226,59 @@ extension Pages {
                 }
                 // Errors at the section itself (not at a row's field).
                 for e in byPath[spec.name] ?? [] { h.el("p", ["class": "field-error"], text: e.message) }
-                if !signed.isEmpty {
-                    h.el("label", ["class": "confirm"]) { h in
-                        h.void("input", ["type": "checkbox", "name": "_void_signatures", "value": "true"])
-                        h.text(t(" 修改已签字案卷（签字将失效）", " change a signed case (its signatures become stale)"))
-                    }
-                }
-                h.el("p", ["class": "actions"]) { h in
-                    h.el("button", ["type": "submit", "class": "primary"], text: t("保存", "Save"))
-                    h.el("a", ["href": "/cases/\(Paths.segment(caseID))"], text: t("取消", "Cancel"))
-                }
+                formEnd(&h, t, caseID: caseID, signed: !signed.isEmpty)
             }
         }
         return page.render()
+    }
+
+    /// What went wrong with a saved form: the errors listed (each also under its field), a conflict to settle, a
+    /// signed case to confirm.
+    static func notices(_ h: inout HTML, _ t: (String, String) -> String, errors: [FieldError], conflict: [String], signed: [String],
+                        fallback: String) {
+        if !errors.isEmpty {
+            h.el("section", ["class": "card errors", "role": "alert"]) { h in
+                h.el("h2", text: t("\(errors.count) 个错误，未保存", "\(errors.count) errors; nothing was saved"))
+                h.el("ul") { h in
+                    for e in errors {
+                        h.el("li") { h in
+                            h.el("code", text: e.path.isEmpty ? fallback : e.path)
+                            h.text(" " + e.message)
+                        }
+                    }
+                }
+            }
+        }
+        if !conflict.isEmpty {
+            h.el("section", ["class": "card errors", "role": "alert"]) { h in
+                h.el("h2", text: t("他人在此期间修改了同一字段，未保存", "Someone changed the same fields meanwhile; nothing was saved"))
+                h.el("p", text: t("下表已是最新内容，并保留了您的修改。请逐项核对冲突的字段（以下列出对方的改动），确认后再保存。",
+                                  "The table now shows the latest version with your changes on top. Check each conflicting field (the other changes are listed below), then save again."))
+                h.el("ul") { h in for line in conflict { h.el("li", text: line) } }
+            }
+        }
+        if !signed.isEmpty {
+            h.el("section", ["class": "card errors", "role": "alert"]) { h in
+                h.el("h2", text: t("案卷已签字", "The case is signed"))
+                h.el("p", text: t("保存修改将使以下签字失效，须重新签字。确认请勾选下方“修改已签字案卷”后再保存。",
+                                  "Saving will make these signatures stale; they must be made again. Tick “change a signed case” below to confirm."))
+                h.el("ul") { h in for line in signed { h.el("li", text: line) } }
+            }
+        }
+    }
+
+    /// The end of an edit form: the confirmation a signed case needs, Save and Cancel.
+    static func formEnd(_ h: inout HTML, _ t: (String, String) -> String, caseID: String, signed: Bool) {
+        if signed {
+            h.el("label", ["class": "confirm"]) { h in
+                h.void("input", ["type": "checkbox", "name": "_void_signatures", "value": "true"])
+                h.text(t(" 修改已签字案卷（签字将失效）", " change a signed case (its signatures become stale)"))
+            }
+        }
+        h.el("p", ["class": "actions"]) { h in
+            h.el("button", ["type": "submit", "class": "primary"], text: t("保存", "Save"))
+            h.el("a", ["href": "/cases/\(Paths.segment(caseID))"], text: t("取消", "Cancel"))
+        }
     }
 
     static func field(_ h: inout HTML, _ f: SectionSpec.Field, name: String, id: String, label: String, value: String, lang: Language, invalid: Bool) {

@@ -82,6 +82,7 @@ enum Style {
     .scroll { overflow-x: auto; }
     table.edit td { padding: .3rem .3rem; }
     table.edit input:not([type=checkbox]), table.edit select { width: 100%; min-width: 6rem; padding: .3rem .4rem; }
+    table.edit select { min-width: 7.5rem; }
     table.edit td.wide { min-width: 13rem; }
     table.edit td.invalid input, table.edit td.invalid select { border: 2px solid var(--hold); background: #fff7f7; }
     table.edit tr.new-row td { background: #f8fafc; }

@@ -71,13 +71,74 @@ public struct WebApp: Sendable {
             return Replies.html(Pages.casePage(lang: context.lang, user: user, view: view, library: desk.library, policy: desk.policy, asOf: desk.asOf))
         }
 
+        router.get("/cases/{id}/edit/audit") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            let id = try context.parameters.require("id")
+            guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.caseView(id) }),
+                  let (value, revision) = try await desk.blocking({ [desk] in try desk.section(id, "audit") }) else {
+                return try await unseen(user, id, request, context)
+            }
+            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            return Replies.html(Pages.auditForm(lang: context.lang, user: user, caseID: id, heading: try await caseHeading(id), summary: view.status.audit,
+                                                team: view.status.auditCase.team.map(\.name), library: desk.library,
+                                                values: AuditForm.values(value), revision: revision))
+        }
+        router.post("/cases/{id}/edit/audit") { request, context in
+            guard let user = context.user else { return signInFirst(request) }
+            let id = try context.parameters.require("id")
+            guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.caseView(id) }) else {
+                return try await unseen(user, id, request, context)
+            }
+            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            guard let program = view.status.audit.program else {
+                return Replies.error(request, context, status: .unprocessableContent, code: "no-program", message: "案卷没有适用的审计事项清单 (no audit program applies)")
+            }
+            var request = request
+            let form = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+            guard let base = form["_revision"].flatMap(Int.init), case let baseValue?? = try await desk.blocking({ [desk] in try desk.section(id, "audit", at: base) }) else {
+                return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
+            }
+            let departments = view.status.audit.departments.map(\.department)
+            var tree = AuditForm.tree(form, base: baseValue, program: program, departments: departments)
+            if baseValue == nil, case .map(var pairs) = tree, !pairs.contains(where: { $0.0 == "program" }) {
+                pairs.insert(("program", .text(program.id)), at: 0)   // the program in force, written out with the first items
+                tree = .map(pairs)
+            }
+            let void = form["_void_signatures"] == "true", value = tree
+            let result = try await desk.blocking { [desk] in
+                try desk.writeSection(caseID: id, name: "audit", value: value, base: base, author: user.username, voidSignatures: void)
+            }
+            let heading = try await caseHeading(id)
+            func again(_ values: [String: String], revision: Int, errors: [FieldError] = [], conflict: [String] = [], signed: [String] = []) -> Response {
+                Replies.html(Pages.auditForm(lang: context.lang, user: user, caseID: id, heading: heading, summary: view.status.audit,
+                                             team: view.status.auditCase.team.map(\.name), library: desk.library, values: values,
+                                             revision: revision, errors: errors, conflict: conflict, signed: signed))
+            }
+            let posted = form.filter { $0.key.hasPrefix("audit.") }
+            switch result {
+            case .written:
+                return Replies.redirect("/cases/\(Paths.segment(id))#audit")
+            case .invalid(let errors):
+                return again(posted, revision: base, errors: errors)
+            case .signed(let lines):
+                return again(posted, revision: base, signed: lines)
+            case .conflict(let lines):
+                guard let (current, revision) = try await desk.blocking({ [desk] in try desk.section(id, "audit") }) else { return notFound(request, context) }
+                // The latest values, with each field this person changed set to their value.
+                var values = AuditForm.values(current)
+                let was = AuditForm.values(baseValue)
+                for key in Set(posted.keys).union(was.keys) where (posted[key] ?? "") != (was[key] ?? "") { values[key] = posted[key] ?? "" }
+                return again(values, revision: revision, conflict: lines)
+            case .unknownRevision:
+                return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
+            }
+        }
         router.get("/cases/{id}/edit/{section}") { request, context in
             guard let user = context.user else { return signInFirst(request) }
             let id = try context.parameters.require("id"), name = try context.parameters.require("section")
             guard let spec = SectionSpec.list(name, library: desk.library) else { return unknownSection(request, context, name) }
             guard user.sees(id), let (value, revision) = try await desk.blocking({ [desk] in try desk.section(id, name) }) else {
-                _ = try await caseView(user, id, request, context)
-                return notFound(request, context)
+                return try await unseen(user, id, request, context)
             }
             guard user.edits(id) else { return try await forbidden(request, context, user) }
             let heading = try await caseHeading(id)
@@ -89,8 +150,7 @@ public struct WebApp: Sendable {
             let id = try context.parameters.require("id"), name = try context.parameters.require("section")
             guard let spec = SectionSpec.list(name, library: desk.library) else { return unknownSection(request, context, name) }
             guard user.sees(id), try await desk.blocking({ [desk] in try desk.store.caseBodies([id])[id] != nil }) else {
-                _ = try await caseView(user, id, request, context)
-                return notFound(request, context)
+                return try await unseen(user, id, request, context)
             }
             guard user.edits(id) else { return try await forbidden(request, context, user) }
             var request = request
@@ -130,8 +190,7 @@ public struct WebApp: Sendable {
             guard let user = context.user else { return signInFirst(request) }
             let id = try context.parameters.require("id")
             guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.history(id) }) else {
-                _ = try await caseView(user, id, request, context)
-                return notFound(request, context)
+                return try await unseen(user, id, request, context)
             }
             return Replies.html(Pages.history(lang: context.lang, user: user, caseID: id, heading: try await caseHeading(id), view: view))
         }
@@ -299,8 +358,7 @@ public struct WebApp: Sendable {
             guard let user = context.user else { return unauthorized(request, context) }
             let id = try context.parameters.require("id")
             guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.history(id) }) else {
-                _ = try await caseView(user, id, request, context)
-                return notFound(request, context)
+                return try await unseen(user, id, request, context)
             }
             struct Change: Encodable { var path: String; var old: String?; var new: String? }
             struct Revision: Encodable {
@@ -318,8 +376,7 @@ public struct WebApp: Sendable {
             let id = try context.parameters.require("id"), name = try context.parameters.require("section")
             guard Desk.editableSections.contains(name) || name == "id" || name == "signoffs" else { return unknownSection(request, context, name) }
             guard user.sees(id), let (value, revision) = try await desk.blocking({ [desk] in try desk.section(id, name) }) else {
-                _ = try await caseView(user, id, request, context)   // logs the refusal
-                return notFound(request, context)
+                return try await unseen(user, id, request, context)
             }
             return Replies.json(Data((value ?? .null).json().utf8), headers: [.eTag: "\"\(revision)\""])
         }
@@ -328,8 +385,7 @@ public struct WebApp: Sendable {
             let id = try context.parameters.require("id"), name = try context.parameters.require("section")
             guard Desk.editableSections.contains(name) else { return unknownSection(request, context, name) }
             guard user.sees(id), try await desk.blocking({ [desk] in try desk.store.caseBodies([id])[id] != nil }) else {
-                _ = try await caseView(user, id, request, context)
-                return notFound(request, context)
+                return try await unseen(user, id, request, context)
             }
             guard user.edits(id) else { return try await forbidden(request, context, user) }
             guard let ifMatch = request.headers[.ifMatch] else {
@@ -575,12 +631,20 @@ public struct WebApp: Sendable {
         }
     }
 
-    /// The case, when `user` may see it (nil otherwise, the same as for a case that does not exist).
-    func caseView(_ user: SignedIn, _ id: String, _ request: Request, _ context: WebContext) async throws -> Desk.CaseView? {
-        guard user.sees(id) else {
+    /// The answer for a case `user` may not see or that does not exist: the same 404 either way, the refusal logged.
+    func unseen(_ user: SignedIn, _ id: String, _ request: Request, _ context: WebContext) async throws -> Response {
+        if !user.sees(id) {
             try await desk.blocking { [desk] in
                 try desk.store.audit(actor: user.username, action: "denied", subject: request.uri.path, address: context.address, outcome: "not-granted")
             }
+        }
+        return notFound(request, context)
+    }
+
+    /// The case, when `user` may see it (nil otherwise, the same as for a case that does not exist).
+    func caseView(_ user: SignedIn, _ id: String, _ request: Request, _ context: WebContext) async throws -> Desk.CaseView? {
+        guard user.sees(id) else {
+            _ = try await unseen(user, id, request, context)
             return nil
         }
         return try await desk.blocking { [desk] in try desk.caseView(id) }

@@ -349,7 +349,33 @@ def journey_member_fills_in_workbook(b):
     b.sign_out()
 
 
-JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_leader_adds_indicator,
+def journey_member_concludes_audit(b):
+    """The audit department's member examines their remaining audit items and gives the department's conclusion;
+    the case page shows the conclusion."""
+    d = b.driver
+    b.sign_in("shenji")
+    b.go("/cases/2024-003")
+    b.follow(d.find_element(By.CSS_SELECTOR, "#audit h2 a.edit"))
+    section = d.find_element(By.ID, "dept-audit")
+    for status in section.find_elements(By.CSS_SELECTOR, "select[name$='.status']"):
+        if Select(status).first_selected_option.get_attribute("value") in ("", "pending"):
+            Select(status).select_by_value("no_problem")
+            examiner = status.get_attribute("name").replace(".status", ".examiner")
+            Select(d.find_element(By.NAME, examiner)).select_by_value("方敏")
+    Select(d.find_element(By.NAME, "audit.conclusions.audit.result")).select_by_value("发现问题")
+    Select(d.find_element(By.NAME, "audit.conclusions.audit.by")).select_by_value("方敏")
+    d.find_element(By.NAME, "audit.conclusions.audit.date").send_keys("2024-12-20")
+    d.find_element(By.NAME, "audit.conclusions.audit.findings").send_keys("F1")
+    b.page("edit-audit")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("/cases/2024-003" in d.current_url and "/edit/" not in d.current_url, f"saving did not lead back to the case: {d.current_url} {b.text()[:400]}")
+    audit = d.find_element(By.ID, "audit").text
+    expect("发现问题" in audit, f"the case does not show the audit department's conclusion: {audit}")
+    b.page("case-after-audit")
+    b.sign_out()
+
+
+JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_member_concludes_audit, journey_leader_adds_indicator,
             journey_leader_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook]
 
 

@@ -286,3 +286,58 @@ struct SectionFormTests {
         }
     }
 }
+
+@Suite("Web application: the audit items form")
+struct AuditFormTests {
+    @Test("a department records its conclusion; an examiner who is not on the team is refused under that field")
+    func conclusion() async throws {
+        let f = try Fixture.make()
+        let password = f.password("shenji")
+        let store = f.store
+        try await f.test { client in
+            let s = try await client.signIn("shenji", password)
+            let page = try await client.get("/cases/2024-003/edit/audit", s)
+            #expect(page.status == .ok)
+            var fields = SectionFormTests.fields(String(buffer: page.body))
+            #expect(fields.contains { $0 == ("audit.items.staffing.examiner", "孔德胜") })
+            #expect(fields.contains { $0 == ("audit.conclusions.audit.result", "") })
+            func post(_ fields: [(String, String)]) async throws -> TestResponse {
+                try await client.execute(uri: "/cases/2024-003/edit/audit", method: .post,
+                                         headers: [.cookie: s.cookie, .contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: SectionFormTests.encode(fields)))
+            }
+            let bad = try await post(fields.map { $0.0 == "audit.items.debts.examiner" ? ($0.0, "张三") : $0 })
+            #expect(bad.status == .ok)
+            let html = String(buffer: bad.body)
+            #expect(html.contains("id=\"f-audit-items-debts-examiner-error\""), "\(html.prefix(0))")
+            #expect(try store.revisions(of: "2024-003").count == 1)
+            fields = fields.map {
+                switch $0.0 {
+                case "audit.conclusions.audit.result": return ($0.0, "未发现问题")
+                case "audit.conclusions.audit.findings": return ($0.0, "")
+                case "audit.conclusions.audit.by": return ($0.0, "方敏")
+                case "audit.conclusions.audit.date": return ($0.0, "2024-12-20")
+                default: return $0
+                }
+            }
+            // 未发现问题 while the audit department's finding F1 stands: the loader says so, under the conclusion.
+            let contradicts = String(buffer: try await post(fields).body)
+            #expect(contradicts.contains("id=\"f-audit-conclusions-audit-result-error\""))
+            #expect(contradicts.contains("finding F1 belongs to audit"))
+            fields = fields.map {
+                $0.0 == "audit.conclusions.audit.result" ? ($0.0, "发现问题") : $0.0 == "audit.conclusions.audit.findings" ? ($0.0, "F1") : $0
+            }
+            let good = try await post(fields)
+            let goodHTML = String(buffer: good.body)
+            #expect(good.status == .seeOther, "\(goodHTML.range(of: "<ul>").map { String(goodHTML[$0.lowerBound...].prefix(600)) } ?? "")")
+            let body = try #require(try store.revisions(of: "2024-003").last?.body)
+            #expect(body.contains("    audit: {result: 发现问题, by: 方敏, date: 2024-12-20, findings: [F1]}"))
+            // The items nobody changed kept their lines.
+            #expect(body.contains("    staffing: {status: no_problem, examiner: 孔德胜}"))
+            let status = try json(try await client.get("/api/v1/cases/2024-003", s))
+            let departments = try #require(status["departments"] as? [[String: Any]])
+            // Recorded (it stands once the department's remaining items are examined: the rules say so in its 为什么).
+            #expect(departments.first { $0["department"] as? String == "audit" }?["result"] as? String == "problems_found")
+        }
+    }
+}
