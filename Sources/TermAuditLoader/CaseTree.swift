@@ -39,6 +39,11 @@ public indirect enum CaseTree: Sendable, Equatable {
         return pairs
     }
 
+    /// One top-level section of a case text (nil when the text has none, or is not a mapping).
+    public static func section(_ name: String, of text: String) -> CaseTree? {
+        sections(of: text)?.first { $0.0 == name }?.1
+    }
+
     static func tree(_ node: Yams.Node) -> CaseTree {
         switch node {
         case .mapping(let m):

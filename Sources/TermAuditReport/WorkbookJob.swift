@@ -43,6 +43,10 @@ public struct ExportRequest: Sendable {
     }
 
     /// States written as codes or Chinese labels, comma-separated (`signed_off,待签字`).
+    /// What the cover names as the workbook's maker: the same for the command line and the server, so the same
+    /// content gives the same workbook.
+    public static var generatorText: String { "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)" }
+
     public static func states(_ text: String) throws -> Set<CaseState> {
         var set = Set<CaseState>()
         for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {

@@ -199,10 +199,15 @@ enum Schema {
 public enum StoreClock {
     public static func now() -> String { string(Date()) }
 
-    public static func string(_ date: Date) -> String {
+    /// A time the store wrote (nil when it is not one).
+    public static func date(_ stored: String) -> Date? { formatter().date(from: stored) }
+
+    public static func string(_ date: Date) -> String { formatter().string(from: date) }
+
+    static func formatter() -> ISO8601DateFormatter {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        return f
     }
 }

@@ -38,11 +38,11 @@ public struct SignedIn: Sendable {
     public func sees(_ caseID: String) -> Bool { grants.contains { $0.caseID.isEmpty || $0.caseID == caseID } }
     /// Whether the account may export the internal and fill-in editions (everyone may export the public one).
     public var exportsInternal: Bool {
-        grants.contains { [Role.admin, .leader, .member].map(\.rawValue).contains($0.role) }
+        grants.contains { Role.editing.contains($0.role) }
     }
     /// Whether a grant on `caseID` lets the account change the case (issue 17 narrows members to their department).
     public func edits(_ caseID: String) -> Bool {
-        grants.contains { ($0.caseID.isEmpty || $0.caseID == caseID) && [Role.admin, .leader, .member].map(\.rawValue).contains($0.role) }
+        grants.contains { ($0.caseID.isEmpty || $0.caseID == caseID) && Role.editing.contains($0.role) }
     }
 }
 
@@ -97,12 +97,6 @@ enum Tokens {
         for i in x.indices { diff |= x[i] ^ y[i] }
         return diff == 0
     }
-
-    static func date(_ iso: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.date(from: iso)
-    }
 }
 
 extension Desk {
@@ -111,7 +105,7 @@ extension Desk {
     func signedIn(sessionID id: String, settings: SessionSettings, now: Date = Date()) throws -> SignedIn? {
         let hash = Tokens.sha256(id)
         guard let s = try store.session(idSHA256: hash) else { return nil }
-        guard let expires = Tokens.date(s.expiresAt), let last = Tokens.date(s.lastSeen),
+        guard let expires = StoreClock.date(s.expiresAt), let last = StoreClock.date(s.lastSeen),
               now < expires, now.timeIntervalSince(last) < settings.idle else {
             try store.deleteSession(idSHA256: hash)
             return nil

@@ -83,8 +83,6 @@ public final class Desk: Sendable {
     public struct CaseView: Sendable {
         public var status: CaseStatus
         public var revision: Int
-        public var path: String
-        public var text: String
         public var json: CaseJSON { CaseJSON(status, library: library) }
         let library: Library
     }
@@ -100,7 +98,7 @@ public final class Desk: Sendable {
         let (c, diagnostics) = parse(caseID: caseID, path: body.path, text: body.body, revision: body.revision)
         guard let c else { throw InvalidCase(diagnostics: diagnostics) }
         let status = evaluator.evaluate(c, signatures: signoffs.verdicts(c))
-        return CaseView(status: status, revision: body.revision, path: body.path, text: body.body, library: library)
+        return CaseView(status: status, revision: body.revision, library: library)
     }
 
     /// Reads one case text exactly as the command line reads a case file of the workspace.

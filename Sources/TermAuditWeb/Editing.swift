@@ -12,7 +12,7 @@ extension Desk {
 
     public enum SectionWrite: Sendable {
         /// Written as this revision (or nothing changed: the current revision).
-        case written(revision: Int, changed: Bool)
+        case written(revision: Int)
         /// The new text has errors; nothing was written.
         case invalid([FieldError])
         /// Someone changed the same fields since the revision this write is based on; nothing was written.
@@ -26,13 +26,13 @@ extension Desk {
     /// A section's value at the current revision (nil value: the case has no such section); nil for no such case.
     public func section(_ caseID: String, _ name: String) throws -> (value: CaseTree?, revision: Int)? {
         guard let body = try store.caseBodies([caseID])[caseID] else { return nil }
-        return (CaseTree.sections(of: body.body)?.first { $0.0 == name }?.1, body.revision)
+        return (CaseTree.section(name, of: body.body), body.revision)
     }
 
     /// A section's value at a revision of the case (nil: no such revision; `.some(nil)`: no such section then).
     public func section(_ caseID: String, _ name: String, at revision: Int) throws -> CaseTree?? {
         guard let r = try store.revisions(of: caseID).first(where: { $0.revision == revision }), let body = r.body else { return nil }
-        return .some(CaseTree.sections(of: body)?.first { $0.0 == name }?.1)
+        return .some(CaseTree.section(name, of: body))
     }
 
     /// Replaces `name` of `caseID` with `value`, based on revision `base`. Blocks.
@@ -46,8 +46,8 @@ extension Desk {
         // Written since: merged with the current revision field by field (the section's values, not its lines).
         var value = value
         if head.revision != base {
-            let section = { (text: String) in CaseTree.sections(of: text)?.first { $0.0 == name }?.1 }
-            let (merged, conflicts) = SectionMerge.merge(base: section(basedText), mine: value, theirs: section(headText), path: name)
+            let (merged, conflicts) = SectionMerge.merge(base: CaseTree.section(name, of: basedText), mine: value,
+                                                         theirs: CaseTree.section(name, of: headText), path: name)
             if !conflicts.isEmpty {
                 var lines = conflicts.map { c in
                     "conflict 冲突 \(c.path): this write 本次「\(SectionMerge.show(c.mine))」, since 此前已被改为「\(SectionMerge.show(c.theirs))」"
@@ -59,8 +59,8 @@ extension Desk {
         }
         let old = head, oldText = headText
         // The same value: nothing to write (the text is not rewritten to the editor's layout either).
-        if CaseTree.sections(of: oldText)?.first(where: { $0.0 == name })?.1 == value {
-            return .written(revision: head.revision, changed: false)
+        if CaseTree.section(name, of: oldText) == value {
+            return .written(revision: head.revision)
         }
         let editor = try CaseFileEditor(text: oldText, file: old.path)
         try editor.setSection(name, to: value)
@@ -78,9 +78,8 @@ extension Desk {
         }
         let edit = CaseTextEdit(caseID: caseID, origin: .record(id: caseID, revision: head.revision), display: old.path, old: oldText, new: newText)
         do {
-            let written = try workspace.writer(author: author, today: asOf).replace([edit], note: "网页编辑 \(name)")
-            let current = try store.caseBodies([caseID])[caseID]?.revision ?? base
-            return .written(revision: current, changed: !(written.first?.hasSuffix("(unchanged)") ?? true))
+            _ = try workspace.writer(author: author, today: asOf).replace([edit], note: "网页编辑 \(name)")
+            return .written(revision: try store.caseBodies([caseID])[caseID]?.revision ?? base)
         } catch let e as CaseTextChanged {
             return .conflict(e.since)
         } catch let e as StoreError where e.code == "invalid" {

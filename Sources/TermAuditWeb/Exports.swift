@@ -117,8 +117,3 @@ public final class ExportJobs: @unchecked Sendable {
         for j in old { try? FileManager.default.removeItem(at: j.file) }
     }
 }
-
-extension ExportRequest {
-    /// The generator the command line writes on the cover, so the same content gives the same workbook.
-    static var generatorText: String { "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)" }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import TermAudit
 import TermAuditLoader
+import TermAuditSignoff
 
 /// A small JSON reader that keeps the order of keys (a case file's keys are written in the order given) and says
 /// where a malformed body goes wrong (line and column).
@@ -171,34 +172,18 @@ extension CaseTree {
         switch self {
         case .map(let pairs):
             if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { "\(pad)\(Self.quote($0.0)): \($0.1.json(indent: indent + 1))" }.joined(separator: ",\n") + "\n\(end)}"
+            return "{\n" + pairs.map { "\(pad)\(CanonicalJSON.quoted($0.0)): \($0.1.json(indent: indent + 1))" }.joined(separator: ",\n") + "\n\(end)}"
         case .list(let items):
             if items.isEmpty { return "[]" }
             return "[\n" + items.map { pad + $0.json(indent: indent + 1) }.joined(separator: ",\n") + "\n\(end)]"
-        case .text(let t): return Self.quote(t)
+        case .text(let t): return CanonicalJSON.quoted(t)
         case .number(let n):
             // As written when it is a JSON number (YAML allows a few forms JSON does not: `.5`, `+1`, `1_000`).
             if n.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil { return n }
             return Double(n.replacingOccurrences(of: "_", with: "")).map { "\($0)" } ?? "null"
         case .bool(let b): return b ? "true" : "false"
-        case .date(let d): return Self.quote(d.description)
+        case .date(let d): return CanonicalJSON.quoted(d.description)
         case .null: return "null"
         }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u == "\u{2028}" || u == "\u{2029}" { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

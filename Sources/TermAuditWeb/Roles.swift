@@ -15,6 +15,9 @@ public enum Role: String, Sendable, CaseIterable {
     /// 查阅: what the public edition publishes.
     case reader
 
+    /// The roles that change cases and export the internal and fill-in editions.
+    static let editing: Set<String> = [Role.admin.rawValue, Role.leader.rawValue, Role.member.rawValue]
+
     public var label: Label {
         switch self {
         case .admin: Label(zh: "组织部门管理员", en: "organization administrator")

@@ -540,7 +540,7 @@ public struct WebApp: Sendable {
 
     func sectionAnswer(_ result: Desk.SectionWrite, _ request: Request, _ context: WebContext, id: String, name: String) throws -> Response {
         switch result {
-        case .written(let revision, _):
+        case .written(let revision):
             struct Answer: Encodable { var revision: Int }
             return try Replies.json(Answer(revision: revision), headers: [.eTag: "\"\(revision)\""])
         case .invalid(let fields):

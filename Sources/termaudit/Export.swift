@@ -70,7 +70,7 @@ struct Export: ParsableCommand {
         }
         let verifier = SignoffStatus.verifier(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id), units: stream.units)
         var request = ExportRequest(kind: edition.kind, lang: lang, asOf: day,
-                                    generator: "termaudit \(TermAuditVersion.string) · libxlsxwriter \(libraryVersion)")
+                                    generator: ExportRequest.generatorText)
         do { request.states = try state.map { try ExportRequest.states($0) } } catch { throw ValidationError("--state: \(error)") }
         do {
             request.department = try department.map { try ExportRequest.department($0, in: stream.library) }

@@ -37,10 +37,14 @@ struct Serve: ParsableCommand {
     @Flag(help: "Mark cookies Secure (when served over TLS, directly or behind a proxy).")
     var secureCookies = false
 
+    /// --listen as host and port (nil when it is not HOST:PORT).
+    var address: (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+        return (String(listen[..<colon]), port)
+    }
+
     func validate() throws {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
-            throw ValidationError("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8080)")
-        }
+        guard address != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8080)") }
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
     }
 
@@ -67,14 +71,8 @@ struct Serve: ParsableCommand {
     }
 
     func serve() async throws {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
-            throw ValidationError("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8080)")
-        }
-        let host = String(listen[..<colon])
-        let day = try asOf.map { s in
-            guard let d = Day(iso: s) else { throw ValidationError("--as-of '\(s)' is not a date YYYY-MM-DD") }
-            return d
-        }
+        let (host, port) = address!
+        let day = asOf.flatMap { Day(iso: $0) }
         let url = database ?? "sqlite:" + URL(fileURLWithPath: data).appendingPathComponent("termaudit.db").path
         let location = try StoreLocation(url)
         let store: Store
