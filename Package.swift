@@ -108,8 +108,9 @@ let package = Package(
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff", "TermAuditStore", "TermAuditReport", "XlsxWriter", "CXlsxWriter",
         ]),
         .testTarget(name: "TermAuditWebTests", dependencies: [
-            "TermAudit", "TermAuditStore", "TermAuditWeb", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "TermAudit", "TermAuditStore", "TermAuditWeb", "TermAuditSignoff", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "TermAuditSignoffTests", dependencies: [
             "TermAudit", "TermAuditLoader", "TermAuditRules", "TermAuditSignoff",

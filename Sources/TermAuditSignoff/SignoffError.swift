@@ -63,6 +63,8 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
     case samePersonTwice(role: RoleName, signer: String, otherRole: RoleName)
     /// The signing time is after the workspace's reference date (as_of).
     case afterAsOf(time: String, asOf: Day)
+    /// A signature made elsewhere does not verify over the prepared message with the key.
+    case badSignature(caseID: String, role: RoleName)
     case io(String, String)
     case message(Label)
 
@@ -85,6 +87,7 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
         case .cannotEdit: "cannot-edit"
         case .fileChanged: "file-changed"
         case .afterAsOf: "after-as-of"
+        case .badSignature: "bad-signature"
         case .ambiguousSigner: "ambiguous-signer"
         case .samePersonTwice: "same-person-twice"
         case .io: "io"
@@ -143,6 +146,9 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .afterAsOf(time, asOf):
             return Label(zh: "签字时间 \(time) 晚于工作区基准日 as_of \(asOf)，签字不能晚于基准日；请在 termaudit.yaml 中把 as_of 改为今天（或删去 as_of）后再签字",
                          en: "the signing time \(time) is after the workspace's as_of \(asOf); a signature cannot postdate the reference date: set as_of in termaudit.yaml to today (or remove it), then sign")
+        case let .badSignature(id, role):
+            return Label(zh: "案卷 \(id) 的\(role.label.zh)签名与签名原文或公钥不符，未写入；请用与登记公钥配对的私钥重新签字",
+                         en: "the \(role.id) signature of case \(id) does not verify over the message with the key; nothing written: sign again with the private key of the registered public key")
         case let .io(path, why):
             return Label(zh: "\(path)：\(why)", en: "\(path): \(why)")
         case .message(let l):

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TermAudit
 import TermAuditLoader
@@ -16,10 +17,14 @@ public struct SignoffWorkspace: Sendable {
     public let signerDiagnostics: [Diagnostic]
     /// Where signed cases are written back: the folder's files, or a store (a new revision).
     public var texts: any CaseTextStore = FolderCaseTexts()
+    /// Every case id of the workspace (a signature copied from another case is `wrong-case`), when `workspace` holds
+    /// only some of its cases (the server opens one case at a time).
+    let caseIDs: [String]?
 
-    /// Opens from an already loaded workspace (the command line's session).
-    public init(root: URL, workspace: Workspace, policy: Policy, evaluator: CaseEvaluator) {
+    /// Opens from an already loaded workspace (the command line's session, or the server's one case with every id).
+    public init(root: URL, workspace: Workspace, policy: Policy, evaluator: CaseEvaluator, caseIDs: [String]? = nil) {
         self.root = root
+        self.caseIDs = caseIDs
         self.workspace = workspace
         self.policy = policy
         self.evaluator = evaluator
@@ -58,7 +63,7 @@ public struct SignoffWorkspace: Sendable {
 
     /// The verifier for this workspace (an empty registry when signers.yaml is missing or has errors).
     public var verifier: SignoffVerifier {
-        SignoffVerifier(signers: signerDiagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: workspace.cases.map(\.id),
+        SignoffVerifier(signers: signerDiagnostics.isEmpty ? signers : SignerRegistry(), policy: policy, caseIDs: caseIDs ?? workspace.cases.map(\.id),
                         units: workspace.units)
     }
 
@@ -83,8 +88,27 @@ public struct SignoffWorkspace: Sendable {
         public var message: String
     }
 
+    /// A record checked and ready to be signed: the message is what the signer's key signs (UTF-8 bytes).
+    public struct Prepared: Sendable {
+        public var auditCase: AuditCase
+        /// The record, with an empty `signature`.
+        public var record: Signoff
+        public var message: String
+        public var messageBytes: Data { Data(message.utf8) }
+    }
+
     /// Checks that `key` may sign `caseID` as `role` now, and makes the record (nothing is written).
     public func prepare(caseID: String, role: String, key: SigningKey, time: String) throws -> (AuditCase, Signoff, String) {
+        var p = try prepare(caseID: caseID, role: role, publicKey: key.privateKey.publicKey.rawRepresentation, time: time)
+        p.record.signature = try key.privateKey.signature(for: p.messageBytes).base64EncodedString()
+        return (p.auditCase, p.record, p.message)
+    }
+
+    /// Checks that the holder of `publicKey` (32 raw bytes) may sign `caseID` as `role` now, and makes the record
+    /// and the message to sign (nothing is written): every refusal `sign` makes, without the private key — the
+    /// server prepares, the signer's browser signs, `sign(…signature:)` checks the signature and writes.
+    public func prepare(caseID: String, role: String, publicKey keyBytes: Data, time: String) throws -> Prepared {
+        let keyBase64 = keyBytes.base64EncodedString()
         let c = try auditCase(caseID)
         let signers = try requireSigners()
         let roles = policy.signoff.roles
@@ -111,10 +135,9 @@ public struct SignoffWorkspace: Sendable {
             throw SignoffError.alreadySigned(caseID: c.id, role: RoleName(role, in: policy), by: by)
         }
         guard state == .readyForSignoff else { throw SignoffError.notReady(caseID: c.id, state: state) }
-        let keyBytes = key.privateKey.publicKey.rawRepresentation
         guard let entry = signers.entry(role: role, key: keyBytes) else {
             let registered = signers.roles(of: keyBytes)
-            if registered.isEmpty { throw SignoffError.unregisteredKey(role: RoleName(role, in: policy), publicKey: key.publicKeyBase64) }
+            if registered.isEmpty { throw SignoffError.unregisteredKey(role: RoleName(role, in: policy), publicKey: keyBase64) }
             throw SignoffError.keyNotForRole(role: RoleName(role, in: policy), registeredFor: registered.map { RoleName($0, in: policy) })
         }
         let missing = roles[..<roleIndex].filter { $0.required && verdicts[$0.id] != .valid }.map(\.id)
@@ -124,7 +147,7 @@ public struct SignoffWorkspace: Sendable {
         let signer = SignerRegistry.person(entry)
         let signedBy: [(role: String, person: PersonIdentity)] = checks.compactMap { k in
             guard k.result == .valid else { return nil }
-            if k.record.publicKey == key.publicKeyBase64 { return (k.record.role, signer) }   // this very key: this person
+            if k.record.publicKey == keyBase64 { return (k.record.role, signer) }   // this very key: this person
             guard let other = signers.entries.first(where: { $0.keyBytes == PublicKey.decode(k.record.publicKey) }) else { return nil }
             return (k.record.role, SignerRegistry.person(other))
         }
@@ -147,11 +170,9 @@ public struct SignoffWorkspace: Sendable {
         }
         let digest = CaseDigest(c)
         let message = SignedMessage.text(caseID: c.id, role: role, name: entry.name, post: entry.post, time: time, digest: digest.digest)
-        let signature = try key.privateKey.signature(for: Data(message.utf8))
         let record = Signoff(role: role, name: entry.name, post: entry.post, time: time, digest: digest.digest,
-                             signature: signature.base64EncodedString(), publicKey: key.publicKeyBase64,
-                             sections: digest.sectionDigests)
-        return (c, record, message)
+                             signature: "", publicKey: keyBase64, sections: digest.sectionDigests)
+        return Prepared(auditCase: c, record: record, message: message)
     }
 
     /// Signs `caseID` as `role` with `key` and appends the record to the case file (atomically; nothing else in
@@ -159,6 +180,24 @@ public struct SignoffWorkspace: Sendable {
     @discardableResult
     public func sign(caseID: String, role: String, key: SigningKey, time: String = SignoffTime.now()) throws -> Signed {
         let (c, record, message) = try prepare(caseID: caseID, role: role, key: key, time: time)
+        return try write(c, record, message)
+    }
+
+    /// Signs with a signature made elsewhere (the signer's browser) over the message `prepare` gave: the checks are
+    /// made again now, the signature must verify over exactly that message with the key, then the record is
+    /// appended as `sign` appends it.
+    @discardableResult
+    public func sign(caseID: String, role: String, publicKey: Data, time: String, signature: Data) throws -> Signed {
+        var p = try prepare(caseID: caseID, role: role, publicKey: publicKey, time: time)
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
+              key.isValidSignature(signature, for: p.messageBytes) else {
+            throw SignoffError.badSignature(caseID: caseID, role: RoleName(role, in: policy))
+        }
+        p.record.signature = signature.base64EncodedString()
+        return try write(p.auditCase, p.record, p.message)
+    }
+
+    private func write(_ c: AuditCase, _ record: Signoff, _ message: String) throws -> Signed {
         // Written back to where the case was read from (its origin), never to the display path of a message.
         let file = c.location.file
         let text: String

@@ -17,6 +17,8 @@ public final class Desk: Sendable {
     let stream: CaseStream
     let evaluator: CaseEvaluator
     let signoffs: StatusSignoffs
+    /// The ids of the cases when the desk opened (a signature copied from one of them to another is `wrong-case`).
+    let caseIDs: [String]
     let pool: NIOThreadPool
 
     /// The settings' errors (the workspace cannot be served with them).
@@ -29,7 +31,7 @@ public final class Desk: Sendable {
     }
 
     private init(store: Store, workspace: StoreWorkspace, stream: CaseStream, policy: Policy, evaluator: CaseEvaluator,
-                 signoffs: StatusSignoffs, pool: NIOThreadPool) {
+                 signoffs: StatusSignoffs, caseIDs: [String], pool: NIOThreadPool) {
         self.store = store
         self.workspace = workspace
         self.library = stream.library
@@ -37,6 +39,7 @@ public final class Desk: Sendable {
         self.stream = stream
         self.evaluator = evaluator
         self.signoffs = signoffs
+        self.caseIDs = caseIDs
         self.pool = pool
     }
 
@@ -51,10 +54,12 @@ public final class Desk: Sendable {
         let day = asOf ?? stream.config.asOf ?? beijingToday()
         let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units),
                                       policy: policy, asOf: day)
-        let signoffs = StatusSignoffs(root: stream.root, policy: policy, caseIDs: stream.entries.compactMap(\.id), units: stream.units)
+        let caseIDs = stream.entries.compactMap(\.id)
+        let signoffs = StatusSignoffs(root: stream.root, policy: policy, caseIDs: caseIDs, units: stream.units)
         let pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
-        return Desk(store: store, workspace: workspace, stream: stream, policy: policy, evaluator: evaluator, signoffs: signoffs, pool: pool)
+        return Desk(store: store, workspace: workspace, stream: stream, policy: policy, evaluator: evaluator, signoffs: signoffs, caseIDs: caseIDs,
+                    pool: pool)
     }
 
     public func close() async {

@@ -246,6 +246,133 @@ paths:
                               new: {type: [string, "null"]}
         "401": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
+  /api/v1/cases/{id}/signoffs:
+    parameters: [{$ref: "#/components/parameters/caseID"}]
+    get:
+      summary: The case's sign-off — who the case names for each role, and every record verified now (as `verify --explain`)
+      responses:
+        "200":
+          description: The sign-off state.
+          headers:
+            ETag: {schema: {type: string}}
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [case, revision, state, digest, roles, signatures]
+                properties:
+                  case: {type: string}
+                  revision: {type: integer}
+                  state: {type: string, enum: [on_hold, preparing, auditing, ready_for_signoff, signed_off]}
+                  digest: {type: string, description: The case's content digest now (docs/signoff.md §3).}
+                  roles:
+                    type: array
+                    items:
+                      type: object
+                      required: [role, label, required]
+                      properties:
+                        role: {type: string}
+                        label: {type: object}
+                        required: {type: boolean}
+                        named: {type: [string, "null"]}
+                        verdict: {type: [string, "null"], enum: [valid, stale, invalid, null]}
+                  signatures:
+                    type: array
+                    items:
+                      type: object
+                      required: [index, role, name, post, time, result, changed_sections, detail, message, digest, public_key]
+                      properties:
+                        index: {type: integer}
+                        role: {type: string}
+                        name: {type: string}
+                        post: {type: string}
+                        time: {type: string}
+                        result: {type: string, enum: [valid, stale, bad-signature, unknown-key, wrong-case, wrong-signer, superseded]}
+                        changed_sections: {type: array, items: {type: string}}
+                        signed_case: {type: [string, "null"]}
+                        detail: {type: object}
+                        message: {type: string, description: The signed message (UTF-8, LF line ends).}
+                        digest: {type: string}
+                        public_key: {type: string}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+    post:
+      summary: Sign — a signature made with the signer's key over the message POST …/signoffs/prepare gave; checked again, then appended as a revision
+      parameters: [{$ref: "#/components/parameters/csrf"}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [role, public_key, time, signature, revision]
+              properties:
+                role: {type: string}
+                public_key: {type: string, description: Base64 of the 32-byte Ed25519 public key.}
+                time: {type: string, description: The time prepare gave (valid for 15 minutes).}
+                signature: {type: string, description: Base64 of the 64-byte Ed25519 signature of the message's bytes.}
+                revision: {type: integer, description: The revision prepare gave; a case changed since is 409.}
+      responses:
+        "201":
+          description: Signed; the new revision and the case's state.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [revision, state, role, name, time, digest]
+                properties:
+                  revision: {type: integer}
+                  state: {type: string, enum: [on_hold, preparing, auditing, ready_for_signoff, signed_off]}
+                  role: {type: string}
+                  name: {type: string}
+                  time: {type: string}
+                  digest: {type: string}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
+  /api/v1/cases/{id}/signoffs/prepare:
+    post:
+      summary: Check that a key may sign a role now and give the exact message to sign (nothing is written; the private key never leaves the signer)
+      parameters:
+        - {$ref: "#/components/parameters/caseID"}
+        - {$ref: "#/components/parameters/csrf"}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [role, public_key]
+              properties:
+                role: {type: string, description: A sign-off role of the policy (team_leader, outgoing, incoming, supervisor).}
+                public_key: {type: string, description: Base64 of the 32-byte Ed25519 public key registered in signers.yaml.}
+      responses:
+        "200":
+          description: The record prepared; sign the bytes of message_base64.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [case, role, name, post, time, digest, public_key, message, message_base64, revision]
+                properties:
+                  case: {type: string}
+                  role: {type: string}
+                  name: {type: string}
+                  post: {type: string}
+                  time: {type: string}
+                  digest: {type: string}
+                  public_key: {type: string}
+                  message: {type: string}
+                  message_base64: {type: string}
+                  revision: {type: integer}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
   /api/v1/cases/{id}/sections/{section}:
     parameters:
       - {$ref: "#/components/parameters/caseID"}

@@ -319,6 +319,11 @@ enum Pages {
                         }
                     }
                 }
+                h.el("p", ["class": "actions"]) { h in
+                    let base = "/cases/\(Paths.segment(c.id))"
+                    if s.state == .readyForSignoff { h.el("a", ["class": "button", "href": base + "/sign"], text: t("签字", "Sign")) }
+                    h.el("a", ["href": base + "/verify"], text: t("核验签字", "Verify the signatures"))
+                }
                 why(&h, ["signoff"])
             }
         }

@@ -91,7 +91,20 @@ enum Style {
     label.confirm input { width: auto; }
     p.actions { display: flex; gap: 1rem; align-items: center; }
     p.actions .primary { margin-top: 0; }
+    a.button:not(.primary) { border: 1px solid var(--accent); color: var(--accent); padding: .3rem 1rem; }
+    pre.message { background: #f8fafc; border: 1px solid #d5dde5; border-radius: 4px; padding: .75rem 1rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+    code.wrap { overflow-wrap: anywhere; }
+    .badge.result-valid { background: var(--signed); }
+    .badge.result-stale, .badge.result-superseded { background: var(--prep); }
+    .badge.result-bad-signature, .badge.result-unknown-key, .badge.result-wrong-case, .badge.result-wrong-signer { background: var(--hold); }
+    tr.changed td { background: #fff7f7; }
+    #sign-confirm button { margin-right: .75rem; }
+    #sign-status { white-space: pre-line; }
+    #sign-status.error { color: var(--hold); font-weight: 600; }
+    h1 .badge { margin-left: .6rem; vertical-align: middle; }
+    #sign-status.ok { color: var(--signed); font-weight: 600; }
     @media print {
+      #sign, script { display: none; }
       header.bar, footer, form.filters, .crumbs, a[rel=next] { display: none; }
       body { background: #fff; }
       main { max-width: none; margin: 0; padding: 0; }

@@ -409,6 +409,7 @@ public struct WebApp: Sendable {
             }
             return try sectionAnswer(result, request, context, id: id, name: name)
         }
+        addSigning(to: router)
         return router
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import TermAuditSignoff
 import Yams
 @testable import TermAuditStore
 @testable import TermAuditWeb
@@ -112,7 +113,7 @@ struct OpenAPITests {
         let password = f.password("admin")
         try await f.test { client in
             let api = try OpenAPIChecker()
-            #expect(api.operations.count == 12)
+            #expect(api.operations.count == 15)
             // The checker is not blind: a list item without its fields, a wrong state and a string for a number are caught.
             #expect(api.check(["id": "x", "revision": "1", "state": "lost"], ["$ref": "#/components/schemas/CaseListItem"], at: "$").count == 5)
             var called = Set<String>()
@@ -150,6 +151,17 @@ struct OpenAPITests {
             _ = try await call("/api/v1/cases/{id}/sections/{section}", "put", uri: "/api/v1/cases/2024-007/sections/indicators", headers: put,
                                body: ByteBuffer(string: #"[{"id": "x"}]"#))
             write[.contentType] = "application/json"
+            // Signing 2024-010 as its team leader, as the browser does it.
+            _ = try await call("/api/v1/cases/{id}/signoffs", "get", uri: "/api/v1/cases/2024-010/signoffs", headers: read)
+            let key = try SigningKey.read(Fixture.samples.appendingPathComponent("keys/lu-jia.key"))
+            let prepared = try await call("/api/v1/cases/{id}/signoffs/prepare", "post", uri: "/api/v1/cases/2024-010/signoffs/prepare", headers: write,
+                                          body: ByteBuffer(string: #"{"role": "team_leader", "public_key": "\#(key.publicKeyBase64)"}"#))
+            let p = try json(prepared)
+            let message = try #require(Data(base64Encoded: p["message_base64"] as? String ?? ""))
+            let signature = try key.privateKey.signature(for: message).base64EncodedString()
+            let signed = try await call("/api/v1/cases/{id}/signoffs", "post", uri: "/api/v1/cases/2024-010/signoffs", headers: write,
+                                        body: ByteBuffer(string: #"{"role": "team_leader", "public_key": "\#(key.publicKeyBase64)", "time": "\#(p["time"] as? String ?? "")", "signature": "\#(signature)", "revision": \#(p["revision"] as? Int ?? 0)}"#))
+            #expect(signed.status == .created)
             let started = try await call("/api/v1/exports", "post", uri: "/api/v1/exports", headers: write,
                                          body: ByteBuffer(string: #"{"edition": "fill-in", "cases": ["2024-007"]}"#))
             let job = try #require(try json(started)["id"] as? String)
