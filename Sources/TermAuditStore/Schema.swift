@@ -121,6 +121,20 @@ enum Schema {
                 "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION termaudit_append_only()",
             ]
         ),
+        Migration(
+            version: 4,
+            description: "case index: the departments without a conclusion and the overdue count of each case, listing by term end and by name",
+            common: [
+                "ALTER TABLE cases ADD COLUMN pending TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE cases ADD COLUMN overdue INTEGER NOT NULL DEFAULT 0",
+                // Derived anew by the next refresh (`db refresh`, or `serve` when it opens the store).
+                "UPDATE cases SET derived_as_of = ''",
+                "CREATE INDEX cases_listing_term_end ON cases (withdrawn, term_end, case_id)",
+                "CREATE INDEX cases_listing_official ON cases (withdrawn, official, case_id)",
+            ],
+            // Lists sort by code point on both engines (SQLite's BINARY), whatever the PostgreSQL database's locale.
+            postgres: ["case_id", "official", "unit", "term_end"].map { "ALTER TABLE cases ALTER COLUMN \($0) TYPE TEXT COLLATE \"C\"" }
+        ),
     ]
 
     /// The tables in the database.

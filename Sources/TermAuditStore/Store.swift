@@ -185,58 +185,183 @@ public final class Store: Sendable {
         public var unit: String
         public var official: String
         public var termEnd: String
+        /// The departments of the audit program that have not given their conclusion.
+        public var pending: [String] = []
+        /// How many handover items and findings are overdue.
+        public var overdue = 0
+    }
+
+    /// What a list of cases asks for: filters (each an indexed or bounded condition), an order and a page.
+    public struct CaseQuery: Sendable, Equatable {
+        public enum Order: String, Sendable, CaseIterable {
+            case id, termEnd = "term_end", name, unit
+            var column: String {
+                switch self {
+                case .id: "case_id"
+                case .termEnd: "term_end"
+                case .name: "official"
+                case .unit: "unit"
+                }
+            }
+        }
+        public var state: String?
+        /// The unit, exactly.
+        public var unit: String?
+        /// Part of the official's name, the unit or the case id.
+        public var search: String?
+        /// Only cases where this department has not given its conclusion.
+        public var pendingDepartment: String?
+        /// Term ends on or after / on or before (YYYY-MM-DD).
+        public var termEndFrom: String?
+        public var termEndTo: String?
+        /// Only cases with something overdue.
+        public var overdueOnly = false
+        /// Only the cases an account's grants cover (an indexed join on its grants, never the visible set).
+        public var visibleTo: String?
+        public var order: Order = .id
+        /// Keyset paging: the cursor of the last case of the previous page (`cursor(of:)`).
+        public var after: String?
+        public var limit: Int?
+
+        public init(state: String? = nil, unit: String? = nil, search: String? = nil, pendingDepartment: String? = nil,
+                    termEndFrom: String? = nil, termEndTo: String? = nil, overdueOnly: Bool = false, visibleTo: String? = nil,
+                    order: Order = .id, after: String? = nil, limit: Int? = nil) {
+            self.state = state
+            self.unit = unit
+            self.search = search
+            self.pendingDepartment = pendingDepartment
+            self.termEndFrom = termEndFrom
+            self.termEndTo = termEndTo
+            self.overdueOnly = overdueOnly
+            self.visibleTo = visibleTo
+            self.order = order
+            self.after = after
+            self.limit = limit
+        }
+
+        /// Where the next page starts after `row`: its case id, or its sort key and case id (case ids hold no `|`).
+        public func cursor(of row: Listing) -> String {
+            switch order {
+            case .id: row.caseID
+            case .termEnd: row.termEnd + "|" + row.caseID
+            case .name: row.official + "|" + row.caseID
+            case .unit: row.unit + "|" + row.caseID
+            }
+        }
+    }
+
+    static let listingColumns = "case_id, revision, state, unit, official, term_end, pending, overdue"
+
+    static func listing(_ r: any SQLRow) throws -> Listing {
+        Listing(caseID: try r.decode(column: "case_id", as: String.self), revision: try r.decode(column: "revision", as: Int.self),
+                state: try r.decode(column: "state", as: String.self), unit: try r.decode(column: "unit", as: String.self),
+                official: try r.decode(column: "official", as: String.self), termEnd: try r.decode(column: "term_end", as: String.self),
+                pending: try r.decode(column: "pending", as: String.self).split(separator: ",").map(String.init),
+                overdue: try r.decode(column: "overdue", as: Int.self))
     }
 
     /// The current cases from the index, by state and/or unit, in case-id order: one indexed query, no case read.
     /// A page: at most `limit` cases after the case id `after` (keyset paging: as fast at the last page as the first).
     /// `visibleTo`: only the cases an account's grants cover (an indexed join on its grants, never the visible set).
     public func list(state: String? = nil, unit: String? = nil, visibleTo: String? = nil, after: String? = nil, limit: Int? = nil) throws -> [Listing] {
-        var q = SQLQueryString("SELECT case_id, revision, state, unit, official, term_end FROM cases WHERE withdrawn = 0")
-        Self.filter(&q, state: state, unit: unit, visibleTo: visibleTo)
-        if let after { q.appendInterpolation(unsafeRaw: " AND case_id > "); q.appendInterpolation(bind: after) }
-        q.appendLiteral(" ORDER BY case_id")
-        if let limit { q.appendInterpolation(unsafeRaw: " LIMIT \(max(0, limit))") }
-        return try db.sql.raw(q).all().wait().map { r in
-            Listing(caseID: try r.decode(column: "case_id", as: String.self), revision: try r.decode(column: "revision", as: Int.self),
-                    state: try r.decode(column: "state", as: String.self), unit: try r.decode(column: "unit", as: String.self),
-                    official: try r.decode(column: "official", as: String.self), termEnd: try r.decode(column: "term_end", as: String.self))
+        try list(CaseQuery(state: state, unit: unit, visibleTo: visibleTo, after: after, limit: limit))
+    }
+
+    /// One page of the current cases a query asks for, from the index (no case is read).
+    public func list(_ query: CaseQuery) throws -> [Listing] {
+        var q = SQLQueryString("SELECT \(unsafeRaw: Self.listingColumns) FROM cases WHERE withdrawn = 0")
+        Self.filter(&q, query)
+        let column = query.order.column
+        if let after = query.after {
+            if query.order == .id {
+                q.appendInterpolation(unsafeRaw: " AND case_id > ")
+                q.appendInterpolation(bind: after)
+            } else {
+                // The key, then the case id: everything before the last `|` is the key.
+                let cut = after.lastIndex(of: "|") ?? after.startIndex
+                let key = String(after[..<cut]), id = String(after[after.index(cut, offsetBy: cut < after.endIndex ? 1 : 0)...])
+                q.appendInterpolation(unsafeRaw: " AND (\(column) > ")
+                q.appendInterpolation(bind: key)
+                q.appendInterpolation(unsafeRaw: " OR (\(column) = ")
+                q.appendInterpolation(bind: key)
+                q.appendInterpolation(unsafeRaw: " AND case_id > ")
+                q.appendInterpolation(bind: id)
+                q.appendLiteral("))")
+            }
         }
+        q.appendInterpolation(unsafeRaw: query.order == .id ? " ORDER BY case_id" : " ORDER BY \(column), case_id")
+        if let limit = query.limit { q.appendInterpolation(unsafeRaw: " LIMIT \(max(0, limit))") }
+        return try db.sql.raw(q).all().wait().map(Self.listing)
     }
 
     /// One current case's line of the index.
     public func listing(_ caseID: String) throws -> Listing? {
         try db.sql.raw("""
-            SELECT case_id, revision, state, unit, official, term_end FROM cases WHERE withdrawn = 0 AND case_id = \(bind: caseID)
-            """).first().wait().map { r in
-            Listing(caseID: try r.decode(column: "case_id", as: String.self), revision: try r.decode(column: "revision", as: Int.self),
-                    state: try r.decode(column: "state", as: String.self), unit: try r.decode(column: "unit", as: String.self),
-                    official: try r.decode(column: "official", as: String.self), termEnd: try r.decode(column: "term_end", as: String.self))
-        }
+            SELECT \(unsafeRaw: Self.listingColumns) FROM cases WHERE withdrawn = 0 AND case_id = \(bind: caseID)
+            """).first().wait().map(Self.listing)
     }
 
     /// How many current cases the index has in a state and/or unit.
     public func count(state: String? = nil, unit: String? = nil, visibleTo: String? = nil) throws -> Int {
+        try count(CaseQuery(state: state, unit: unit, visibleTo: visibleTo))
+    }
+
+    /// How many current cases a query's filters select (its order and page aside).
+    public func count(_ query: CaseQuery) throws -> Int {
         var q = SQLQueryString("SELECT count(*) AS n FROM cases WHERE withdrawn = 0")
-        Self.filter(&q, state: state, unit: unit, visibleTo: visibleTo)
+        Self.filter(&q, query)
         return try db.sql.raw(q).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
     }
 
-    /// How many current cases are in each state (those `visibleTo` an account, when given).
+    /// How many current cases are in each state (those `visibleTo` an account, when given), and how many have
+    /// something overdue (under the key `overdue`).
     public func countByState(visibleTo: String? = nil) throws -> [String: Int] {
-        var q = SQLQueryString("SELECT state, count(*) AS n FROM cases WHERE withdrawn = 0")
-        Self.filter(&q, state: nil, unit: nil, visibleTo: visibleTo)
+        var q = SQLQueryString("SELECT state, count(*) AS n, sum(CASE WHEN overdue > 0 THEN 1 ELSE 0 END) AS late FROM cases WHERE withdrawn = 0")
+        Self.filter(&q, CaseQuery(visibleTo: visibleTo))
         q.appendLiteral(" GROUP BY state")
         var out: [String: Int] = [:]
         for r in try db.sql.raw(q).all().wait() {
             out[try r.decode(column: "state", as: String.self)] = try r.decode(column: "n", as: Int.self)
+            out["overdue", default: 0] += try r.decode(column: "late", as: Int?.self) ?? 0
         }
         return out
     }
 
-    static func filter(_ q: inout SQLQueryString, state: String?, unit: String?, visibleTo: String?) {
-        if let state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
-        if let unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
-        if let visibleTo {
+    /// How many current cases were derived for another reference date or policy (the index needs `refresh`).
+    public func staleCount(asOf: String, policy: String) throws -> Int {
+        try db.sql.raw("""
+            SELECT count(*) AS n FROM cases WHERE withdrawn = 0 AND (derived_as_of <> \(bind: asOf) OR derived_policy <> \(bind: policy))
+            """).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
+    }
+
+    static func filter(_ q: inout SQLQueryString, _ query: CaseQuery) {
+        if let state = query.state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
+        if let unit = query.unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
+        if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+            // LIKE's wildcards in what was typed are matched as themselves.
+            var escaped = ""
+            for ch in search {
+                if ch == "%" || ch == "_" || ch == "\\" { escaped.append("\\") }
+                escaped.append(ch)
+            }
+            let pattern = "%" + escaped + "%"
+            q.appendInterpolation(unsafeRaw: " AND (official LIKE ")
+            q.appendInterpolation(bind: pattern)
+            q.appendInterpolation(unsafeRaw: " ESCAPE '\\' OR unit LIKE ")
+            q.appendInterpolation(bind: pattern)
+            q.appendInterpolation(unsafeRaw: " ESCAPE '\\' OR case_id LIKE ")
+            q.appendInterpolation(bind: pattern)
+            q.appendInterpolation(unsafeRaw: " ESCAPE '\\')")
+        }
+        if let d = query.pendingDepartment {
+            q.appendInterpolation(unsafeRaw: " AND pending LIKE ")
+            q.appendInterpolation(bind: "%," + d.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "\\_") + ",%")
+            q.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
+        }
+        if let from = query.termEndFrom { q.appendInterpolation(unsafeRaw: " AND term_end >= "); q.appendInterpolation(bind: from) }
+        if let to = query.termEndTo { q.appendInterpolation(unsafeRaw: " AND term_end <= "); q.appendInterpolation(bind: to) }
+        if query.overdueOnly { q.appendInterpolation(unsafeRaw: " AND overdue > 0") }
+        if let visibleTo = query.visibleTo {
             q.appendInterpolation(unsafeRaw: " AND EXISTS (SELECT 1 FROM grants g WHERE g.username = ")
             q.appendInterpolation(bind: visibleTo)
             q.appendInterpolation(unsafeRaw: " AND g.case_id IN ('', cases.case_id))")
@@ -362,14 +487,15 @@ public final class Store: Sendable {
         let d = new.derived
         try sql.raw("""
             INSERT INTO cases (case_id, revision, path, digest, section_digests, body_sha256, hash, withdrawn, state, unit, official,
-                               term_end, derived_as_of, derived_policy)
+                               term_end, derived_as_of, derived_policy, pending, overdue)
             VALUES (\(bind: new.caseID), \(bind: revision), \(bind: new.path), \(bind: new.digest), \(bind: digests), \(bind: bodySHA),
                     \(bind: hash), \(bind: withdrawn ? 1 : 0), \(bind: d.state), \(bind: d.unit), \(bind: d.official), \(bind: d.termEnd),
-                    \(bind: d.asOf), \(bind: d.policy))
+                    \(bind: d.asOf), \(bind: d.policy), \(bind: d.pendingColumn), \(bind: d.overdue))
             ON CONFLICT (case_id) DO UPDATE SET revision = excluded.revision, path = excluded.path, digest = excluded.digest,
                 section_digests = excluded.section_digests, body_sha256 = excluded.body_sha256, hash = excluded.hash,
                 withdrawn = excluded.withdrawn, state = excluded.state, unit = excluded.unit, official = excluded.official,
-                term_end = excluded.term_end, derived_as_of = excluded.derived_as_of, derived_policy = excluded.derived_policy
+                term_end = excluded.term_end, derived_as_of = excluded.derived_as_of, derived_policy = excluded.derived_policy,
+                pending = excluded.pending, overdue = excluded.overdue
             """).run().wait()
         return CaseHead(caseID: new.caseID, revision: revision, path: new.path, digest: new.digest, sectionDigests: new.sectionDigests,
                         bodySHA256: bodySHA, hash: hash, withdrawn: withdrawn, state: d.state, unit: d.unit, official: d.official, termEnd: d.termEnd)
@@ -381,7 +507,8 @@ extension Store {
     static func rederive(_ sql: any SQLDatabase, caseID: String, _ d: DerivedState) throws {
         try sql.raw("""
             UPDATE cases SET state = \(bind: d.state), unit = \(bind: d.unit), official = \(bind: d.official), term_end = \(bind: d.termEnd),
-                derived_as_of = \(bind: d.asOf), derived_policy = \(bind: d.policy)
+                derived_as_of = \(bind: d.asOf), derived_policy = \(bind: d.policy), pending = \(bind: d.pendingColumn),
+                overdue = \(bind: d.overdue)
             WHERE case_id = \(bind: caseID)
             """).run().wait()
     }
@@ -396,6 +523,13 @@ public struct DerivedState: Sendable, Equatable {
     /// The reference date and the policy the state was derived for.
     public var asOf: String
     public var policy: String
+    /// The departments of the audit program that have not given their conclusion.
+    public var pending: [String] = []
+    /// How many handover items and findings are overdue.
+    public var overdue = 0
+
+    /// `pending` as stored: `,a,b,` (empty when none), so one department is found with LIKE '%,a,%'.
+    var pendingColumn: String { pending.isEmpty ? "" : "," + pending.joined(separator: ",") + "," }
 }
 
 /// Section digests as stored: `name=sha256` joined by `;`, names sorted.

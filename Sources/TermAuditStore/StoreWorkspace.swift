@@ -127,7 +127,9 @@ struct Deriver: Sendable {
     func derive(_ c: AuditCase) -> DerivedState {
         let s = evaluator.evaluate(c, signatures: signoffs.verdicts(c))
         return DerivedState(state: s.state.rawValue, unit: c.post.unit, official: c.official.name, termEnd: s.term.end.description,
-                            asOf: evaluator.asOf.description, policy: policyID)
+                            asOf: evaluator.asOf.description, policy: policyID,
+                            pending: s.audit.departments.filter { !$0.concluded }.map(\.department),
+                            overdue: s.checklist.overdue.count + s.overdueFindings.count)
     }
 
     /// The section digests a revision records: the canonical sections, and the sign-off records.

@@ -52,6 +52,14 @@ public final class Desk: Sendable {
             throw Unservable(diagnostics: workspace.settings.diagnostics)
         }
         let day = asOf ?? stream.config.asOf ?? beijingToday()
+        // The list reads each case's state from the store's index: derived anew when it was derived for another day
+        // or policy (a workspace without as_of on a new day, another --as-of, a newer schema's columns).
+        if try store.staleCount(asOf: day.description, policy: policy.id) > 0 {
+            do { _ = try workspace.refresh(asOf: day) } catch {
+                workspace.close()
+                throw error
+            }
+        }
         let evaluator = CaseEvaluator(workspace: Workspace(config: stream.config, library: stream.library, cases: [], units: stream.units),
                                       policy: policy, asOf: day)
         let caseIDs = stream.entries.compactMap(\.id)

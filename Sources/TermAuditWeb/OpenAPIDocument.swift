@@ -64,7 +64,7 @@ components:
               description: A conflict's fields and the revisions since (who, when, what).
     CaseListItem:
       type: object
-      required: [id, revision, state, name, unit, term_end]
+      required: [id, revision, state, name, unit, term_end, pending, overdue]
       properties:
         id: {type: string}
         revision: {type: integer}
@@ -72,6 +72,8 @@ components:
         name: {type: string}
         unit: {type: string}
         term_end: {type: string}
+        pending: {type: array, items: {type: string}, description: "The departments that have not given their conclusion."}
+        overdue: {type: integer, description: "How many handover items and findings are overdue."}
     Case:
       type: object
       description: The case exactly as `termaudit status --format json` shows one case, plus its current revision.
@@ -170,15 +172,21 @@ paths:
       summary: Sign out
       parameters: [{$ref: "#/components/parameters/csrf"}]
       responses:
-        "204": {description: Signed out.}
+        "204": {description: "Signed out."}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
   /api/v1/cases:
     get:
-      summary: The cases the account may see, a page at a time, in case-id order
+      summary: The cases the account may see, searched, filtered and sorted, a page at a time
       parameters:
+        - {name: q, in: query, schema: {type: string}, description: "Part of the official's name, the unit or the case id."}
         - {name: state, in: query, schema: {type: string, enum: [on_hold, preparing, auditing, ready_for_signoff, signed_off]}}
-        - {name: unit, in: query, schema: {type: string}}
+        - {name: unit, in: query, schema: {type: string}, description: "The unit, exactly."}
+        - {name: department, in: query, schema: {type: string}, description: "Only cases where this department (discipline, organization, personnel, audit) has not given its conclusion."}
+        - {name: term_from, in: query, schema: {type: string, format: date}, description: "The term ends on or after this day."}
+        - {name: term_to, in: query, schema: {type: string, format: date}, description: "The term ends on or before this day."}
+        - {name: overdue, in: query, schema: {type: string, enum: ["1"]}, description: "Only cases with something overdue."}
+        - {name: sort, in: query, schema: {type: string, enum: [id, term_end, name, unit], default: id}}
         - {name: after, in: query, schema: {type: string}, description: "The `next` of the page before."}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}
       responses:
@@ -264,7 +272,7 @@ paths:
                   case: {type: string}
                   revision: {type: integer}
                   state: {type: string, enum: [on_hold, preparing, auditing, ready_for_signoff, signed_off]}
-                  digest: {type: string, description: The case's content digest now (docs/signoff.md §3).}
+                  digest: {type: string, description: "The case's content digest now (docs/signoff.md §3)."}
                   roles:
                     type: array
                     items:
@@ -291,7 +299,7 @@ paths:
                         changed_sections: {type: array, items: {type: string}}
                         signed_case: {type: [string, "null"]}
                         detail: {type: object}
-                        message: {type: string, description: The signed message (UTF-8, LF line ends).}
+                        message: {type: string, description: "The signed message (UTF-8, LF line ends)."}
                         digest: {type: string}
                         public_key: {type: string}
         "401": {$ref: "#/components/responses/Error"}
@@ -308,10 +316,10 @@ paths:
               required: [role, public_key, time, signature, revision]
               properties:
                 role: {type: string}
-                public_key: {type: string, description: Base64 of the 32-byte Ed25519 public key.}
-                time: {type: string, description: The time prepare gave (valid for 15 minutes).}
-                signature: {type: string, description: Base64 of the 64-byte Ed25519 signature of the message's bytes.}
-                revision: {type: integer, description: The revision prepare gave; a case changed since is 409.}
+                public_key: {type: string, description: "Base64 of the 32-byte Ed25519 public key."}
+                time: {type: string, description: "The time prepare gave (valid for 15 minutes)."}
+                signature: {type: string, description: "Base64 of the 64-byte Ed25519 signature of the message's bytes."}
+                revision: {type: integer, description: "The revision prepare gave; a case changed since is 409."}
       responses:
         "201":
           description: Signed; the new revision and the case's state.
@@ -347,8 +355,8 @@ paths:
               type: object
               required: [role, public_key]
               properties:
-                role: {type: string, description: A sign-off role of the policy (team_leader, outgoing, incoming, supervisor).}
-                public_key: {type: string, description: Base64 of the 32-byte Ed25519 public key registered in signers.yaml.}
+                role: {type: string, description: "A sign-off role of the policy (team_leader, outgoing, incoming, supervisor)."}
+                public_key: {type: string, description: "Base64 of the 32-byte Ed25519 public key registered in signers.yaml."}
       responses:
         "200":
           description: The record prepared; sign the bytes of message_base64.

@@ -50,9 +50,18 @@ enum Pages {
                     }
                     h.el("li", ["class": "tile"]) { h in
                         h.el("a", ["href": "/cases"]) { h in
-                            h.el("span", ["class": "n"], text: String(counts.values.reduce(0, +)))
+                            h.el("span", ["class": "n"], text: String(CaseState.allCases.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }))
                             h.el("span", ["class": "what"], text: t("全部", "all"))
                         }
+                    }
+                }
+                let late = counts["overdue"] ?? 0
+                h.el("p", ["class": late > 0 ? "warn" : "muted"]) { h in
+                    if late > 0 {
+                        h.text(t("有逾期事项（交接逾期或整改逾期）的案卷 ", "Cases with something overdue (handover or rectification): "))
+                        h.el("a", ["href": "/cases?overdue=1"], text: t("\(late) 件", "\(late)"))
+                    } else {
+                        h.text(t("没有逾期事项。", "Nothing is overdue."))
                     }
                 }
             }
@@ -68,60 +77,127 @@ enum Pages {
         return page.render()
     }
 
+    /// The list's query: the store's (filters, order, cursor) and the page size.
+    @dynamicMemberLookup
     struct ListQuery: Sendable {
-        var state: String?
-        var unit: String?
-        var after: String?
+        var store = Store.CaseQuery()
         var limit = 50
+
+        subscript<T>(dynamicMember key: WritableKeyPath<Store.CaseQuery, T>) -> T {
+            get { store[keyPath: key] }
+            set { store[keyPath: key] = newValue }
+        }
+
+        /// The URL parameters of the filters and order (not the page), in a fixed order.
+        var parameters: [(String, String)] {
+            var out: [(String, String)] = []
+            if let v = store.search { out.append(("q", v)) }
+            if let v = store.state { out.append(("state", v)) }
+            if let v = store.unit { out.append(("unit", v)) }
+            if let v = store.pendingDepartment { out.append(("department", v)) }
+            if let v = store.termEndFrom { out.append(("term_from", v)) }
+            if let v = store.termEndTo { out.append(("term_to", v)) }
+            if store.overdueOnly { out.append(("overdue", "1")) }
+            if store.order != .id { out.append(("sort", store.order.rawValue)) }
+            return out
+        }
+
+        func url(_ extra: [(String, String)] = []) -> String {
+            let all = parameters + extra
+            return "/cases" + (all.isEmpty ? "" : "?" + all.map { "\($0.0)=\(Paths.query($0.1))" }.joined(separator: "&"))
+        }
     }
 
-    /// 案卷列表: one page of the visible cases, filtered, in case-id order.
-    static func cases(lang: Language, user: SignedIn, query: ListQuery, rows: [Store.Listing], total: Int, more: Bool) -> String {
-        var page = Layout(title: L("案卷列表", "Cases"), lang: lang, user: user, path: "/cases")
+    /// 案卷列表: one page of the visible cases — searched, filtered and sorted as asked.
+    static func cases(lang: Language, user: SignedIn, library: Library, query: ListQuery, rows: [Store.Listing], total: Int, more: Bool) -> String {
+        var page = Layout(title: L("案卷列表", "Cases"), lang: lang, user: user, path: query.url(query.after.map { [("after", $0)] } ?? []))
         let t = page.t
         page.main { h in
             h.el("h1", text: t("案卷列表", "Cases"))
-            h.el("form", ["method": "get", "action": "/cases", "class": "filters"]) { h in
-                h.el("label", ["for": "state"], text: t("状态", "State"))
-                h.el("select", ["id": "state", "name": "state"]) { h in
-                    h.el("option", ["value": "", "selected": query.state == nil ? "" : nil], text: t("全部", "all"))
-                    for s in CaseState.allCases {
-                        h.el("option", ["value": s.rawValue, "selected": query.state == s.rawValue ? "" : nil], text: s.label.text(lang))
-                    }
+            h.el("form", ["method": "get", "action": "/cases", "class": "filters", "role": "search"]) { h in
+                h.el("div", ["class": "field wide"]) { h in
+                    h.el("label", ["for": "q"], text: t("搜索", "Search"))
+                    h.void("input", ["id": "q", "name": "q", "type": "search", "value": query.search ?? "",
+                                     "placeholder": t("姓名、单位或案卷编号", "name, unit or case id")])
                 }
-                h.el("label", ["for": "unit"], text: t("单位", "Unit"))
-                h.void("input", ["id": "unit", "name": "unit", "value": query.unit ?? ""])
-                h.el("button", ["type": "submit"], text: t("筛选", "Filter"))
-            }
-            h.el("p", ["class": "muted"], text: t("共 \(total) 件", "\(total) cases"))
-            h.el("table", ["class": "list"]) { h in
-                h.el("thead") { h in
-                    h.el("tr") { h in
-                        for c in [t("案卷", "Case"), t("姓名", "Name"), t("单位", "Unit"), t("状态", "State"), t("任期届满", "Term ends")] {
-                            h.el("th", ["scope": "col"], text: c)
+                h.el("div", ["class": "field"]) { h in
+                    h.el("label", ["for": "state"], text: t("状态", "State"))
+                    h.el("select", ["id": "state", "name": "state"]) { h in
+                        h.el("option", ["value": "", "selected": query.state == nil ? "" : nil], text: t("全部", "all"))
+                        for s in CaseState.allCases {
+                            h.el("option", ["value": s.rawValue, "selected": query.state == s.rawValue ? "" : nil], text: s.label.text(lang))
                         }
                     }
                 }
+                h.el("div", ["class": "field"]) { h in
+                    h.el("label", ["for": "department"], text: t("未给结论的部门", "Department yet to conclude"))
+                    h.el("select", ["id": "department", "name": "department"]) { h in
+                        h.el("option", ["value": "", "selected": query.pendingDepartment == nil ? "" : nil], text: t("不限", "any"))
+                        for d in library.departments {
+                            h.el("option", ["value": d.id, "selected": query.pendingDepartment == d.id ? "" : nil], text: d.label.text(lang))
+                        }
+                    }
+                }
+                h.el("div", ["class": "field"]) { h in
+                    h.el("label", ["for": "term_from"], text: t("任期届满 自", "Term ends from"))
+                    h.void("input", ["id": "term_from", "name": "term_from", "type": "date", "value": query.termEndFrom ?? ""])
+                }
+                h.el("div", ["class": "field"]) { h in
+                    h.el("label", ["for": "term_to"], text: t("至", "to"))
+                    h.void("input", ["id": "term_to", "name": "term_to", "type": "date", "value": query.termEndTo ?? ""])
+                }
+                h.el("div", ["class": "field"]) { h in
+                    h.el("label", ["for": "sort"], text: t("排序", "Sort by"))
+                    h.el("select", ["id": "sort", "name": "sort"]) { h in
+                        for (o, label) in [(Store.CaseQuery.Order.id, t("案卷编号", "case id")), (.termEnd, t("任期届满", "term end")),
+                                           (.name, t("姓名", "name")), (.unit, t("单位", "unit"))] {
+                            h.el("option", ["value": o.rawValue, "selected": query.order == o ? "" : nil], text: label)
+                        }
+                    }
+                }
+                h.el("div", ["class": "field check"]) { h in
+                    h.el("label") { h in
+                        h.void("input", ["type": "checkbox", "name": "overdue", "value": "1", "checked": query.overdueOnly ? "" : nil])
+                        h.text(t(" 只看有逾期事项的", " Only cases with something overdue"))
+                    }
+                }
+                if let unit = query.unit { h.void("input", ["type": "hidden", "name": "unit", "value": unit]) }
+                h.el("div", ["class": "field buttons"]) { h in
+                    h.el("button", ["type": "submit"], text: t("筛选", "Filter"))
+                    if !query.parameters.isEmpty { h.el("a", ["href": "/cases"], text: t("清除条件", "Clear")) }
+                }
+            }
+            var summary = t("共 \(total) 件", "\(total) cases")
+            if let unit = query.unit { summary += t("（单位：\(unit)）", " (unit: \(unit))") }
+            h.el("p", ["class": "muted", "role": "status"], text: summary)
+            h.el("table", ["class": "list"]) { h in
+                thead(&h, [t("案卷", "Case"), t("姓名", "Name"), t("单位", "Unit"), t("状态", "State"), t("任期届满", "Term ends"),
+                           t("未给结论的部门", "Yet to conclude"), t("逾期", "Overdue")], numeric: [6])
                 h.el("tbody") { h in
                     for r in rows {
                         h.el("tr") { h in
                             h.el("td") { h in h.el("a", ["href": "/cases/\(Paths.segment(r.caseID))"], text: r.caseID) }
                             h.el("td", text: r.official)
-                            h.el("td", text: r.unit)
+                            h.el("td") { h in
+                                var byUnit = query
+                                byUnit.unit = r.unit
+                                h.el("a", ["class": "quiet", "href": byUnit.url(), "title": t("只看这个单位", "Only this unit")], text: r.unit)
+                            }
                             h.el("td") { h in
                                 h.el("span", ["class": "badge state-\(r.state)"], text: CaseState(rawValue: r.state)?.label.text(lang) ?? r.state)
                             }
                             h.el("td", text: r.termEnd)
+                            h.el("td", text: r.pending.map { library.department($0).text(lang) }.joined(separator: t("、", ", ")))
+                            h.el("td", ["class": r.overdue > 0 ? "num late" : "num"], text: r.overdue > 0 ? String(r.overdue) : "")
                         }
                     }
                 }
             }
+            if rows.isEmpty { h.el("p", text: t("没有符合条件的案卷。", "No case matches.")) }
             if more, let last = rows.last {
-                var q: [String] = []
-                if let s = query.state { q.append("state=\(Paths.query(s))") }
-                if let u = query.unit { q.append("unit=\(Paths.query(u))") }
-                q.append("after=\(Paths.query(last.caseID))")
-                h.el("p") { h in h.el("a", ["href": "/cases?" + q.joined(separator: "&"), "rel": "next"], text: t("下一页 →", "Next page →")) }
+                h.el("p") { h in
+                    h.el("a", ["href": query.url([("after", query.store.cursor(of: last))]), "rel": "next"], text: t("下一页 →", "Next page →"))
+                }
             }
         }
         return page.render()

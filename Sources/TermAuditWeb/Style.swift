@@ -29,9 +29,15 @@ enum Style {
     input, select { font: inherit; padding: .45rem .6rem; border: 1px solid #b8c2cc; border-radius: 4px; width: 100%; }
     button { font: inherit; }
     button.primary { margin-top: 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .55rem 1.4rem; cursor: pointer; }
-    form.filters { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; margin-bottom: 1rem; }
-    form.filters label { margin: 0; }
-    form.filters select, form.filters input { width: auto; min-width: 10rem; }
+    form.filters { display: flex; flex-wrap: wrap; align-items: flex-end; gap: .6rem 1rem; margin-bottom: 1rem; }
+    form.filters label { margin: 0 0 .2rem; display: block; font-size: .9rem; }
+    form.filters select, form.filters input { width: auto; min-width: 9rem; }
+    form.filters .field.wide input { min-width: 16rem; }
+    form.filters .field.check label { font-size: 1rem; padding-bottom: .45rem; }
+    form.filters .field.check input { min-width: 0; }
+    form.filters .field.buttons { display: flex; gap: .75rem; align-items: center; }
+    a.quiet { color: inherit; text-decoration: none; border-bottom: 1px dotted #94a3b8; }
+    td.late { color: var(--hold); font-weight: 600; }
     form.filters button { padding: .45rem 1rem; border: 1px solid #b8c2cc; border-radius: 4px; background: #fff; cursor: pointer; }
     table { width: 100%; border-collapse: collapse; background: var(--card); }
     th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }

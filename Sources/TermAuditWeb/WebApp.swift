@@ -61,7 +61,7 @@ public struct WebApp: Sendable {
             guard let user = context.user else { return signInFirst(request) }
             let query = listQuery(request)
             let (rows, total) = try await listing(user, query)
-            return Replies.html(Pages.cases(lang: context.lang, user: user, query: query, rows: Array(rows.prefix(query.limit)), total: total,
+            return Replies.html(Pages.cases(lang: context.lang, user: user, library: desk.library, query: query, rows: Array(rows.prefix(query.limit)), total: total,
                                             more: rows.count > query.limit))
         }
         router.get("/cases/{id}") { request, context in
@@ -341,12 +341,15 @@ public struct WebApp: Sendable {
             guard let user = context.user else { return unauthorized(request, context) }
             let query = listQuery(request)
             let (rows, total) = try await listing(user, query)
-            struct Item: Encodable { var id: String; var revision: Int; var state: String; var name: String; var unit: String; var term_end: String }
+            struct Item: Encodable {
+                var id: String; var revision: Int; var state: String; var name: String; var unit: String; var term_end: String
+                var pending: [String]; var overdue: Int
+            }
             struct Page: Encodable { var total: Int; var cases: [Item]; var next: String? }
             let page = rows.prefix(query.limit)
             return try Replies.json(Page(total: total, cases: page.map { Item(id: $0.caseID, revision: $0.revision, state: $0.state, name: $0.official,
-                                                                              unit: $0.unit, term_end: $0.termEnd) },
-                                         next: rows.count > query.limit ? page.last?.caseID : nil))
+                                                                              unit: $0.unit, term_end: $0.termEnd, pending: $0.pending, overdue: $0.overdue) },
+                                         next: rows.count > query.limit ? page.last.map(query.store.cursor(of:)) : nil))
         }
         router.get("/api/v1/cases/{id}") { request, context in
             guard let user = context.user else { return unauthorized(request, context) }
@@ -614,10 +617,22 @@ public struct WebApp: Sendable {
         Replies.error(request, context, status: .notFound, code: "not-found", message: "没有这件案卷，或您无权查看 (no such case, or not yours to see)")
     }
 
+    /// The list's query from the URL: unknown states, departments, orders and malformed dates are left out (the
+    /// form only offers valid ones).
     func listQuery(_ request: Request) -> Pages.ListQuery {
         let q = request.uri.queryParameters
         func text(_ k: String) -> String? { q[Substring(k)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        var query = Pages.ListQuery(state: text("state").flatMap { CaseState(rawValue: $0) != nil ? $0 : nil }, unit: text("unit"), after: text("after"))
+        func day(_ k: String) -> String? { text(k).flatMap { Day(iso: $0) }?.description }
+        var query = Pages.ListQuery()
+        query.state = text("state").flatMap { CaseState(rawValue: $0) != nil ? $0 : nil }
+        query.unit = text("unit")
+        query.search = text("q").map { String($0.prefix(100)) }
+        query.pendingDepartment = text("department").flatMap { d in desk.library.departments.contains { $0.id == d } ? d : nil }
+        query.termEndFrom = day("term_from")
+        query.termEndTo = day("term_to")
+        query.overdueOnly = text("overdue") == "1"
+        query.order = text("sort").flatMap(Store.CaseQuery.Order.init(rawValue:)) ?? .id
+        query.after = text("after")
         if let n = text("limit").flatMap(Int.init) { query.limit = min(max(n, 1), 500) }
         return query
     }
@@ -625,9 +640,11 @@ public struct WebApp: Sendable {
     /// One page of the cases `user` may see (and one more row, to tell whether there is a next page), and the count.
     func listing(_ user: SignedIn, _ query: Pages.ListQuery) async throws -> ([Store.Listing], Int) {
         try await desk.blocking { [desk] in
-            let scope = user.seesEveryCase ? nil : user.username
-            let rows = try desk.store.list(state: query.state, unit: query.unit, visibleTo: scope, after: query.after, limit: query.limit + 1)
-            let total = try desk.store.count(state: query.state, unit: query.unit, visibleTo: scope)
+            var q = query.store
+            q.visibleTo = user.seesEveryCase ? nil : user.username
+            q.limit = query.limit + 1
+            let rows = try desk.store.list(q)
+            let total = try desk.store.count(q)
             return (rows, total)
         }
     }

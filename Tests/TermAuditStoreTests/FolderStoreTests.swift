@@ -444,7 +444,9 @@ import TermAuditReport
         var store = try S.open(location)
         _ = try FolderTransfer.importFolder(S.samples.path, into: store, author: "a", note: "", today: S.today)
         // Back to version 1, as a store made before version 2 was.
-        for s in ["DROP INDEX cases_listing", "DROP INDEX cases_listing_state", "DROP INDEX cases_listing_unit",
+        for s in ["DROP INDEX cases_listing_term_end", "DROP INDEX cases_listing_official", "ALTER TABLE cases DROP COLUMN pending",
+                  "ALTER TABLE cases DROP COLUMN overdue",
+                  "DROP INDEX cases_listing", "DROP INDEX cases_listing_state", "DROP INDEX cases_listing_unit",
                   "CREATE INDEX cases_by_state ON cases (state, unit, case_id)", "CREATE INDEX cases_by_unit ON cases (unit, case_id)",
                   "DROP TABLE accounts", "DROP TABLE grants", "DROP TABLE sessions", "DROP TABLE audit_log",
                   "UPDATE termaudit_meta SET value = '1' WHERE key = 'schema_version'", "DELETE FROM termaudit_migrations WHERE version >= 2"] {

@@ -249,3 +249,70 @@ struct HTMLTests {
         #expect(h.string == "<a href=\"/x?a=1&amp;b=&quot;2&quot;\" title=\"&lt;&#39;x&#39;&gt;\">&lt;script&gt;alert(&#39;&amp;&#39;)&lt;/script&gt;</a>")
     }
 }
+
+@Suite("Web application: the case list")
+struct CaseListTests {
+    @Test("the index holds each case's departments yet to conclude and overdue count as the rules give them; the desk refreshes an index derived for another day")
+    func derivedColumns() async throws {
+        let f = try Fixture.make()
+        for row in try f.store.list() {
+            let status = try #require(try f.desk.caseView(row.caseID)).status
+            #expect(row.pending == status.audit.departments.filter { !$0.concluded }.map(\.department), "\(row.caseID)")
+            #expect(row.overdue == status.checklist.overdue.count + status.overdueFindings.count, "\(row.caseID)")
+        }
+        try f.store.db.write { sql in try sql.raw("UPDATE cases SET derived_as_of = '2000-01-01', pending = '', overdue = 0").run().wait() }
+        #expect(try f.store.staleCount(asOf: f.desk.asOf.description, policy: f.desk.policy.id) > 0)
+        let again = try Desk.open(f.store)
+        #expect(try f.store.staleCount(asOf: f.desk.asOf.description, policy: f.desk.policy.id) == 0)
+        #expect(try f.store.list().contains { $0.overdue > 0 })
+        await again.close()
+        try await f.test { _ in }
+    }
+
+    @Test("the list page searches, filters by department yet to conclude, term end and overdue, sorts, and pages with the same order")
+    func searchFilterSort() async throws {
+        let f = try Fixture.make()
+        let all = try f.store.list()
+        // What each query should give, worked out from the index rows before the server starts.
+        let late = all.filter { $0.overdue > 0 }.sorted { ($0.termEnd, $0.caseID) < ($1.termEnd, $1.caseID) }
+        let byTermEnd = all.sorted { ($0.termEnd, $0.caseID) < ($1.termEnd, $1.caseID) }.map(\.caseID)
+        let water = all.filter { $0.official.contains("水务") || $0.unit.contains("水务") }.map(\.caseID)
+        let auditLate = all.filter { $0.pending.contains("audit") && $0.overdue > 0 }.map(\.caseID)
+        let from2025 = all.filter { $0.termEnd >= "2025-01-01" }.map(\.caseID)
+        let everyID = all.map(\.caseID)
+        #expect(!late.isEmpty && !water.isEmpty && !from2025.isEmpty)
+        let password = f.password("admin")
+        try await f.test { client in
+            let s = try await client.signIn("admin", password)
+            func ids(_ uri: String) async throws -> [String] {
+                (try json(try await client.get(uri, s))["cases"] as! [[String: Any]]).map { $0["id"] as! String }
+            }
+            let q = "水务".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(try await ids("/api/v1/cases?q=\(q)") == water)
+            #expect(try await ids("/api/v1/cases?department=audit&overdue=1") == auditLate)
+            #expect(try await ids("/api/v1/cases?term_from=2025-01-01") == from2025)
+            // Unknown values are left out rather than failing: an unknown department or a malformed date filters nothing.
+            #expect(try await ids("/api/v1/cases?department=nobody&term_to=2024-13-45&limit=500") == everyID)
+
+            // Sorted by term end, two a page through the API's `next`: every case once, by term end then id.
+            var seen: [String] = [], uri = "/api/v1/cases?sort=term_end&limit=2"
+            while true {
+                let page = try json(try await client.get(uri, s))
+                seen += (page["cases"] as! [[String: Any]]).map { $0["id"] as! String }
+                guard let next = page["next"] as? String else { break }
+                uri = "/api/v1/cases?sort=term_end&limit=2&after=" + next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            }
+            #expect(seen == byTermEnd)
+
+            // The page: the form keeps what was asked, each row shows what is pending and overdue, the next link keeps the order.
+            let html = String(buffer: try await client.get("/cases?sort=term_end&overdue=1&limit=1", s).body)
+            #expect(html.contains(#"<option value="term_end" selected>任期届满</option>"#))
+            #expect(html.contains(#"name="overdue" value="1" checked"#))
+            #expect(html.contains("共 \(late.count) 件"))
+            #expect(html.contains(#"<td class="num late">\#(late[0].overdue)</td>"#))
+            #expect(html.contains("href=\"/cases?overdue=1&amp;sort=term_end&amp;after=\(late[0].termEnd)%7C\(late[0].caseID)\""))
+            let desk = String(buffer: try await client.get("/", s).body)
+            #expect(desk.contains(#"<a href="/cases?overdue=1">\#(late.count) 件</a>"#))
+        }
+    }
+}
