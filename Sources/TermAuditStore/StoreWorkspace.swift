@@ -199,7 +199,9 @@ public struct StoreCaseWriter: CaseTextStore {
         return b.body
     }
 
-    public func replace(_ edits: [CaseTextEdit], note: String) throws -> [String] {
+    /// Reads a text as a revision of case `id`: parsed, checked, digested and derived; refused unless it is a valid
+    /// case of that id.
+    func checker() throws -> @Sendable (_ id: String, _ text: String, _ display: String) throws -> Store.NewCaseRevision {
         guard let ws = workspace.settings.workspace, let stream = workspace.stream(cases: []) else {
             throw StoreError("settings", "the store's settings cannot be read")
         }
@@ -208,8 +210,7 @@ public struct StoreCaseWriter: CaseTextStore {
         guard let deriver = Deriver(stream: stream, caseIDs: ids, asOf: ws.config.asOf ?? today) else {
             throw StoreError("no-policy", "the store's policy is not defined")
         }
-        /// A text as a revision: parsed, checked, digested and derived.
-        @Sendable func revision(_ id: String, _ text: String, _ display: String) throws -> Store.NewCaseRevision {
+        return { id, text, display in
             let (c, diagnostics) = WorkspaceLoader.parseCase(data: Data(text.utf8), file: display, library: ws.library, policy: ws.policy, context: context)
             let errors = diagnostics.filter { $0.severity == .error }
             guard let c, errors.isEmpty, c.id == id else {
@@ -219,6 +220,28 @@ public struct StoreCaseWriter: CaseTextStore {
             return Store.NewCaseRevision(caseID: id, path: "", body: text, digest: digest.digest, sectionDigests: Deriver.sectionDigests(c, digest),
                                          derived: deriver.derive(c))
         }
+    }
+
+    /// Adds a new case at `path` (workspace-relative, `cases/…/ID.yaml`): its first revision, by this writer's author.
+    /// Refused when the id is taken — also by a withdrawn case, whose history keeps its id — or the path is, or the
+    /// text is not a valid case of that id. Returns the new head.
+    public func create(caseID: String, path: String, text: String, note: String) throws -> CaseHead {
+        var new = try checker()(caseID, text, path)
+        new.path = path
+        let store = workspace.store, at = StoreClock.now(), author = self.author, new_ = new
+        return try store.db.write { sql in
+            if try store.heads(sql, ids: [caseID], lock: true)[caseID] != nil {
+                throw StoreError("exists", "case \(caseID) exists already in \(store.location)", hint: "choose another case id")
+            }
+            if try sql.raw("SELECT case_id FROM cases WHERE path = \(bind: path)").first().wait() != nil {
+                throw StoreError("exists", "\(path) is taken by another case in \(store.location)", hint: "choose another case id or folder")
+            }
+            return try Store.appendCase(sql, new_, after: nil, author: author, at: at, note: note)
+        }
+    }
+
+    public func replace(_ edits: [CaseTextEdit], note: String) throws -> [String] {
+        let revision = try checker()
         // Each new text checked before the transaction.
         var prepared: [(CaseTextEdit, Store.NewCaseRevision)] = []
         for e in edits {

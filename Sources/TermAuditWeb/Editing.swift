@@ -38,32 +38,41 @@ extension Desk {
     /// Replaces `name` of `caseID` with `value`, based on revision `base`. Blocks.
     public func writeSection(caseID: String, name: String, value: CaseTree, base: Int, author: String,
                              voidSignatures: Bool = false) throws -> SectionWrite {
+        try writeSections(caseID: caseID, [(name, value)], base: base, author: author, voidSignatures: voidSignatures)
+    }
+
+    /// Replaces several top-level sections of `caseID` at once (one revision), based on revision `base`. Blocks.
+    public func writeSections(caseID: String, _ sections: [(name: String, value: CaseTree)], base: Int, author: String,
+                              voidSignatures: Bool = false) throws -> SectionWrite {
         let revisions = try store.revisions(of: caseID)
         guard let based = revisions.first(where: { $0.revision == base }), let basedText = based.body else {
             return .unknownRevision
         }
         guard let head = revisions.last, let headText = head.body else { return .conflict(["the case was withdrawn"]) }
         // Written since: merged with the current revision field by field (the section's values, not its lines).
-        var value = value
+        var sections = sections
         if head.revision != base {
-            let (merged, conflicts) = SectionMerge.merge(base: CaseTree.section(name, of: basedText), mine: value,
-                                                         theirs: CaseTree.section(name, of: headText), path: name)
-            if !conflicts.isEmpty {
-                var lines = conflicts.map { c in
+            var lines: [String] = []
+            for (i, (name, value)) in sections.enumerated() {
+                let (merged, conflicts) = SectionMerge.merge(base: CaseTree.section(name, of: basedText), mine: value,
+                                                             theirs: CaseTree.section(name, of: headText), path: name)
+                lines += conflicts.map { c in
                     "conflict 冲突 \(c.path): this write 本次「\(SectionMerge.show(c.mine))」, since 此前已被改为「\(SectionMerge.show(c.theirs))」"
                 }
+                sections[i].value = merged ?? .list([])
+            }
+            if !lines.isEmpty {
                 lines += (try? workspace.changes(of: caseID, sinceText: based.bodySHA256)) ?? []
                 return .conflict(lines)
             }
-            value = merged ?? .list([])
         }
         let old = head, oldText = headText
-        // The same value: nothing to write (the text is not rewritten to the editor's layout either).
-        if CaseTree.section(name, of: oldText) == value {
+        // The same values: nothing to write (the text is not rewritten to the editor's layout either).
+        if sections.allSatisfy({ CaseTree.section($0.name, of: oldText) == $0.value }) {
             return .written(revision: head.revision)
         }
         let editor = try CaseFileEditor(text: oldText, file: old.path)
-        try editor.setSection(name, to: value)
+        for (name, value) in sections { try editor.setSection(name, to: value) }
         let newText = try editor.result()
         let (c, diagnostics) = parse(caseID: caseID, path: old.path, text: newText, revision: head.revision)
         let errors = diagnostics.filter { $0.severity == .error }
@@ -76,6 +85,7 @@ extension Desk {
         if let was = parse(caseID: caseID, path: old.path, text: oldText, revision: head.revision).0, !was.signoffs.isEmpty, !voidSignatures, oldText != newText {
             return .signed(was.signoffs.map { "\($0.role) \($0.name) \($0.time)" })
         }
+        let name = sections.map(\.name).joined(separator: ", ")
         let edit = CaseTextEdit(caseID: caseID, origin: .record(id: caseID, revision: head.revision), display: old.path, old: oldText, new: newText)
         do {
             _ = try workspace.writer(author: author, today: asOf).replace([edit], note: "网页编辑 \(name)")

@@ -202,6 +202,44 @@ paths:
                   cases: {type: array, items: {$ref: "#/components/schemas/CaseListItem"}}
                   next: {type: [string, "null"]}
         "401": {$ref: "#/components/responses/Error"}
+    post:
+      summary: "Open a new case (organization administrators): the skeleton `termaudit new case` writes, checked as `validate` checks it, stored as revision 1"
+      parameters: [{$ref: "#/components/parameters/csrf"}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [id, official, unit, title, rank, level, decided, trigger]
+              properties:
+                id: {type: string}
+                official: {type: string, description: "The audited official's name."}
+                unit: {type: string}
+                title: {type: string}
+                rank: {type: string, description: "principal (正职) or deputy (副职)."}
+                level: {type: string}
+                system: {type: string, description: "The ranking group; default: the unit's kind in the unit registry."}
+                basis: {type: string, description: "elected, appointed (default) or contract."}
+                decided: {type: string, format: date}
+                trigger: {type: string, description: "term_end, transfer or promotion."}
+                folder: {type: string, description: "A folder under cases/ that the store's cases already use."}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, revision]
+                properties:
+                  id: {type: string}
+                  revision: {type: integer}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
   /api/v1/cases/{id}:
     get:
       summary: One case as `status --format json` shows it, with its revision (also the ETag)

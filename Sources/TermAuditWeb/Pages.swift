@@ -113,7 +113,10 @@ enum Pages {
         var page = Layout(title: L("案卷列表", "Cases"), lang: lang, user: user, path: query.url(query.after.map { [("after", $0)] } ?? []))
         let t = page.t
         page.main { h in
-            h.el("h1", text: t("案卷列表", "Cases"))
+            h.el("h1") { h in
+                h.text(t("案卷列表", "Cases"))
+                if user.opensCases { h.el("a", ["class": "button primary aside", "href": "/cases/new"], text: t("新建案卷", "New case")) }
+            }
             h.el("form", ["method": "get", "action": "/cases", "class": "filters", "role": "search"]) { h in
                 h.el("div", ["class": "field wide"]) { h in
                     h.el("label", ["for": "q"], text: t("搜索", "Search"))
@@ -250,7 +253,7 @@ enum Pages {
             why(&h, ["state"])
 
             h.el("section", ["class": "card", "id": "term"]) { h in
-                h.el("h2", text: t("任期", "Term"))
+                heading(&h, t("任期与基本情况", "Term and basic facts"), edit: "basic")
                 h.el("dl") { h in
                     h.el("dt", text: t("任职决定", "Decided")); h.el("dd", text: s.term.decided.description)
                     h.el("dt", text: t("本届任期", "This term")); h.el("dd", text: "\(s.term.start) – \(s.term.end)（\(t("第", "no. "))\(s.term.number)\(t("届", ""))）")
@@ -307,7 +310,9 @@ enum Pages {
             }
 
             h.el("section", ["class": "card", "id": "handover"]) { h in
-                h.el("h2", text: t("交接清单", "Handover checklist"))
+                heading(&h, t("交接清单", "Handover checklist"), edit: "handover")
+                let parties = HandoverForm.parties.compactMap { key, label in c.handover?.parties[key].map { label.text(lang) + t("：", ": ") + $0 } }
+                h.el("p", text: parties.isEmpty ? t("交接各方：未写明", "Parties: not named") : parties.joined(separator: t("；", "; ")))
                 h.el("p", text: t("已完成 \(s.checklist.done)/\(s.checklist.total)", "Done \(s.checklist.done)/\(s.checklist.total)"))
                 h.el("table") { h in
                     thead(&h, [t("类别", "Area"), t("事项", "Items"), t("已完成", "Done")], numeric: [1, 2])

@@ -42,8 +42,9 @@ extension Desk {
     func isCurrentSigningTime(_ time: String, now: Date = Date()) -> Bool {
         guard SignoffTime.isValid(time) else { return false }
         let earliest = signingTime(now.addingTimeInterval(-Self.signingWindow)), latest = signingTime(now.addingTimeInterval(60))
-        // Mapped onto a past reference date, the window may wrap around midnight.
-        return earliest <= latest ? (earliest...latest).contains(time) : (time >= earliest || time <= latest)
+        if earliest <= latest { return (earliest...latest).contains(time) }
+        // Pinned to a past reference date, the window wraps around midnight: that date, late or early in the day.
+        return time.hasPrefix(asOf.description + "T") && (time >= earliest || time <= latest)
     }
 
     /// What the sign-off and verification pages show of one case.

@@ -36,6 +36,14 @@ enum Style {
     form.filters .field.check label { font-size: 1rem; padding-bottom: .45rem; }
     form.filters .field.check input { min-width: 0; }
     form.filters .field.buttons { display: flex; gap: .75rem; align-items: center; }
+    h1 a.button.aside { float: right; font-size: 1rem; font-weight: 600; }
+    .record { max-width: 40rem; }
+    .record .field { margin-bottom: .9rem; }
+    .record .field label { display: block; font-weight: 600; margin-bottom: .25rem; }
+    .record .field input, .record .field select { width: 100%; }
+    .record .field.invalid input, .record .field.invalid select { border: 2px solid var(--hold); background: #fff7f7; }
+    section[id^=area-] table.edit { table-layout: fixed; width: 100%; }
+    section[id^=area-] table.edit th:first-child { width: 22%; }
     a.quiet { color: inherit; text-decoration: none; border-bottom: 1px dotted #94a3b8; }
     td.late { color: var(--hold); font-weight: 600; }
     form.filters button { padding: .45rem 1rem; border: 1px solid #b8c2cc; border-radius: 4px; background: #fff; cursor: pointer; }

@@ -71,68 +71,8 @@ public struct WebApp: Sendable {
             return Replies.html(Pages.casePage(lang: context.lang, user: user, view: view, library: desk.library, policy: desk.policy, asOf: desk.asOf))
         }
 
-        router.get("/cases/{id}/edit/audit") { request, context in
-            guard let user = context.user else { return signInFirst(request) }
-            let id = try context.parameters.require("id")
-            guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.caseView(id) }),
-                  let (value, revision) = try await desk.blocking({ [desk] in try desk.section(id, "audit") }) else {
-                return try await unseen(user, id, request, context)
-            }
-            guard user.edits(id) else { return try await forbidden(request, context, user) }
-            return Replies.html(Pages.auditForm(lang: context.lang, user: user, caseID: id, heading: try await caseHeading(id), summary: view.status.audit,
-                                                team: view.status.auditCase.team.map(\.name), library: desk.library,
-                                                values: AuditForm.values(value), revision: revision))
-        }
-        router.post("/cases/{id}/edit/audit") { request, context in
-            guard let user = context.user else { return signInFirst(request) }
-            let id = try context.parameters.require("id")
-            guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.caseView(id) }) else {
-                return try await unseen(user, id, request, context)
-            }
-            guard user.edits(id) else { return try await forbidden(request, context, user) }
-            guard let program = view.status.audit.program else {
-                return Replies.error(request, context, status: .unprocessableContent, code: "no-program", message: "案卷没有适用的审计事项清单 (no audit program applies)")
-            }
-            var request = request
-            let form = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
-            guard let base = form["_revision"].flatMap(Int.init), case let baseValue?? = try await desk.blocking({ [desk] in try desk.section(id, "audit", at: base) }) else {
-                return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
-            }
-            let departments = view.status.audit.departments.map(\.department)
-            var tree = AuditForm.tree(form, base: baseValue, program: program, departments: departments)
-            if baseValue == nil, case .map(var pairs) = tree, !pairs.contains(where: { $0.0 == "program" }) {
-                pairs.insert(("program", .text(program.id)), at: 0)   // the program in force, written out with the first items
-                tree = .map(pairs)
-            }
-            let void = form["_void_signatures"] == "true", value = tree
-            let result = try await desk.blocking { [desk] in
-                try desk.writeSection(caseID: id, name: "audit", value: value, base: base, author: user.username, voidSignatures: void)
-            }
-            let heading = try await caseHeading(id)
-            func again(_ values: [String: String], revision: Int, errors: [FieldError] = [], conflict: [String] = [], signed: [String] = []) -> Response {
-                Replies.html(Pages.auditForm(lang: context.lang, user: user, caseID: id, heading: heading, summary: view.status.audit,
-                                             team: view.status.auditCase.team.map(\.name), library: desk.library, values: values,
-                                             revision: revision, errors: errors, conflict: conflict, signed: signed))
-            }
-            let posted = form.filter { $0.key.hasPrefix("audit.") }
-            switch result {
-            case .written:
-                return Replies.redirect("/cases/\(Paths.segment(id))#audit")
-            case .invalid(let errors):
-                return again(posted, revision: base, errors: errors)
-            case .signed(let lines):
-                return again(posted, revision: base, signed: lines)
-            case .conflict(let lines):
-                guard let (current, revision) = try await desk.blocking({ [desk] in try desk.section(id, "audit") }) else { return notFound(request, context) }
-                // The latest values, with each field this person changed set to their value.
-                var values = AuditForm.values(current)
-                let was = AuditForm.values(baseValue)
-                for key in Set(posted.keys).union(was.keys) where (posted[key] ?? "") != (was[key] ?? "") { values[key] = posted[key] ?? "" }
-                return again(values, revision: revision, conflict: lines)
-            case .unknownRevision:
-                return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
-            }
-        }
+        // The keyed forms first: their paths are more specific than the list forms' `{section}`.
+        for form in KeyedForms.all { addKeyedForm(form, to: router) }
         router.get("/cases/{id}/edit/{section}") { request, context in
             guard let user = context.user else { return signInFirst(request) }
             let id = try context.parameters.require("id"), name = try context.parameters.require("section")
@@ -413,6 +353,7 @@ public struct WebApp: Sendable {
             return try sectionAnswer(result, request, context, id: id, name: name)
         }
         addSigning(to: router)
+        addNewCase(to: router)
         return router
     }
 

@@ -421,9 +421,56 @@ def journey_signers_sign(b):
     b.sign_out()
 
 
+def journey_clerk_opens_case(b):
+    """The organization department's clerk opens a new case from the list: a missing field comes back under its
+    input with what was typed kept; then the case page shows the new case, preparing (组建审计组)."""
+    d = b.driver
+    b.sign_in("admin")
+    b.go("/cases")
+    b.follow(d.find_element(By.LINK_TEXT, "新建案卷"))
+    expect(d.find_element(By.ID, "f-id").get_attribute("value") == "2024-036", "the form does not suggest the next case id")
+    for field, value in [("f-official-name", "周明"), ("f-post-unit", "青山县水务局"), ("f-post-title", "副局长"), ("f-post-level", "副科级")]:
+        d.find_element(By.ID, field).send_keys(value)
+    Select(d.find_element(By.ID, "f-post-rank")).select_by_value("deputy")
+    Select(d.find_element(By.ID, "f-trigger")).select_by_value("transfer")
+    Select(d.find_element(By.ID, "f-folder")).select_by_value("县直部门")
+    b.page("new-case")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.record button.primary"))
+    error = d.find_element(By.ID, "f-post-decided-error").text
+    expect("请填写任职决定时间" in error, f"a missing date is not named under its field: {error!r}")
+    expect(d.find_element(By.ID, "f-official-name").get_attribute("value") == "周明", "what was typed was lost")
+    b.page("new-case-error")
+    d.execute_script("arguments[0].value = '2021-03-01'", d.find_element(By.ID, "f-post-decided"))
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.record button.primary"))
+    expect(d.current_url.endswith("/cases/2024-036"), f"creating did not lead to the new case: {d.current_url} {b.text()[:300]}")
+    h1 = d.find_element(By.TAG_NAME, "h1").text
+    expect("周明" in h1 and "组建审计组" in h1, f"the new case's heading: {h1!r}")
+    b.page("case-new")
+    # The clerk names the team leader and the handover's parties.
+    b.follow(d.find_element(By.CSS_SELECTOR, "#team h2 a.edit"))
+    d.find_element(By.ID, "f-team-0-name").send_keys("许文涛")
+    Select(d.find_element(By.ID, "f-team-0-department")).select_by_value("audit")
+    d.find_element(By.ID, "f-team-0-unit").send_keys("青山县审计局")
+    d.find_element(By.ID, "f-team-0-leader").click()
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("许文涛" in d.find_element(By.ID, "team").text, f"the team does not show the leader: {b.text()[:300]}")
+    b.follow(d.find_element(By.CSS_SELECTOR, "#handover h2 a.edit"))
+    expect(d.find_element(By.ID, "f-handover-parties-outgoing").get_attribute("value") in ("", "周明"), "the outgoing party is prefilled wrongly")
+    d.find_element(By.ID, "f-handover-parties-outgoing").clear()
+    d.find_element(By.ID, "f-handover-parties-outgoing").send_keys("周明")
+    d.find_element(By.ID, "f-handover-parties-incoming").send_keys("蔡明")
+    d.find_element(By.ID, "f-handover-parties-supervisor").send_keys("高远")
+    b.page("edit-handover")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    handover = d.find_element(By.ID, "handover").text
+    expect("接交人：蔡明" in handover and "监交人：高远" in handover, f"the case does not show the parties: {handover[:300]}")
+    b.page("case-new-parties")
+    b.sign_out()
+
+
 JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_member_concludes_audit, journey_leader_adds_indicator,
             journey_leader_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook,
-            journey_signers_sign]
+            journey_signers_sign, journey_clerk_opens_case]
 
 
 def main():

@@ -341,3 +341,99 @@ struct AuditFormTests {
         }
     }
 }
+
+@Suite("Web application: the handover and basic-facts forms")
+struct KeyedFormTests {
+    static func post(_ client: some TestClientProtocol, _ s: Signed, _ uri: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .post, headers: [.cookie: s.cookie, .contentType: "application/x-www-form-urlencoded"],
+                                 body: ByteBuffer(string: SectionFormTests.encode(fields)))
+    }
+
+    /// The inputs of a form page with their values (text inputs, selected options), and the hidden revision.
+    static func inputs(_ html: String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for m in html.matches(of: /<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/) where m.1 != "_csrf" { out.append((String(m.1), String(m.2))) }
+        for m in html.matches(of: /<select[^>]*name="([^"]+)"[^>]*>(.*?)<\/select>/) {
+            let chosen = String(m.2).firstMatch(of: /<option value="([^"]*)" selected>/).map { String($0.1) } ?? ""
+            out.append((String(m.1), chosen))
+        }
+        return out
+    }
+
+    @Test("the handover form names the parties and dates and hands items over; a conflict of parties and a due date before the notice come back under their inputs")
+    func handover() async throws {
+        let f = try Fixture.make()
+        let password = f.password("admin")
+        try await f.test { client in
+            let s = try await client.signIn("admin", password)
+            let page = String(buffer: try await client.get("/cases/2024-013/edit/handover", s).body)
+            #expect(page.contains(#"<label for="f-handover-parties-incoming">接交人</label>"#))
+            #expect(page.contains(#"<label for="f-handover-due">交接期限</label>"#))
+            var fields = Self.inputs(page)
+            #expect(fields.contains { $0 == ("handover.parties.outgoing", "徐慧敏") })
+            #expect(fields.contains { $0 == ("handover.items.duties.status", "done") })
+            func set(_ key: String, _ value: String) {
+                if let i = fields.firstIndex(where: { $0.0 == key }) { fields[i].1 = value } else { fields.append((key, value)) }
+            }
+            // The incoming party is the outgoing official, and the due date is before the notice: nothing saved.
+            set("handover.parties.incoming", "徐慧敏")
+            set("handover.notified", "2024-12-10")
+            set("handover.due", "2024-12-01")
+            set("handover.items.archives.status", "done")
+            let bad = String(buffer: try await Self.post(client, s, "/cases/2024-013/edit/handover", [("_csrf", s.csrf)] + fields).body)
+            #expect(bad.contains(#"id="f-handover-parties-incoming-error""#))
+            #expect(bad.contains(#"id="f-handover-due-error""#))
+            #expect(bad.contains(#"value="徐慧敏""#))
+            let before = try json(try await client.get("/api/v1/cases/2024-013", s))["revision"] as? Int
+            set("handover.parties.incoming", "蔡明")
+            set("handover.parties.supervisor", "高远")
+            set("handover.due", "2024-12-20")
+            let ok = try await Self.post(client, s, "/cases/2024-013/edit/handover", [("_csrf", s.csrf)] + fields)
+            #expect(ok.status == .seeOther, "\(String(buffer: ok.body).prefix(0))")
+            #expect(try json(try await client.get("/api/v1/cases/2024-013", s))["revision"] as? Int == before.map { $0 + 1 })
+            let section = String(buffer: try await client.get("/api/v1/cases/2024-013/sections/handover", s).body)
+            #expect(section.contains(#""incoming": "蔡明""#))
+            #expect(section.contains(#""supervisor": "高远""#))
+            #expect(section.contains(#""archives": "done""#), "an item with only a status is written as a bare status")
+            #expect(section.contains(#""due": "2024-12-20""#))
+            #expect(!section.contains("work-plans"), "an item left pending with nothing else is left out")
+            let casePage = String(buffer: try await client.get("/cases/2024-013", s).body)
+            #expect(casePage.contains("接交人：蔡明"))
+        }
+    }
+
+    @Test("the basic-facts form changes the official, the post and the trigger in one revision; a bad date and a bad identity number come back under their inputs")
+    func basic() async throws {
+        let f = try Fixture.make()
+        let password = f.password("admin")
+        try await f.test { client in
+            let s = try await client.signIn("admin", password)
+            let page = String(buffer: try await client.get("/cases/2024-013/edit/basic", s).body)
+            #expect(page.contains(#"<label for="f-post-decided">任职决定时间 *</label>"#))
+            var fields = Self.inputs(page)
+            #expect(fields.contains { $0 == ("official.national_id", "990101197705140349") })
+            func set(_ key: String, _ value: String) {
+                if let i = fields.firstIndex(where: { $0.0 == key }) { fields[i].1 = value } else { fields.append((key, value)) }
+            }
+            set("post.decided", "2021-02-30")
+            set("official.national_id", "12345")
+            let bad = String(buffer: try await Self.post(client, s, "/cases/2024-013/edit/basic", [("_csrf", s.csrf)] + fields).body)
+            #expect(bad.contains(#"id="f-post-decided-error""#))
+            #expect(bad.contains(#"id="f-official-national_id-error""#))
+            let before = try json(try await client.get("/api/v1/cases/2024-013", s))["revision"] as! Int
+            set("post.decided", "2020-03-01")
+            set("official.national_id", "990101197705140349")
+            set("post.title", "主任（主持工作）")
+            set("trigger", "promotion")
+            #expect(try await Self.post(client, s, "/cases/2024-013/edit/basic", [("_csrf", s.csrf)] + fields).status == .seeOther)
+            let after = try json(try await client.get("/api/v1/cases/2024-013", s))
+            #expect(after["revision"] as? Int == before + 1)
+            let post = String(buffer: try await client.get("/api/v1/cases/2024-013/sections/post", s).body)
+            #expect(post.contains(#""title": "主任（主持工作）""#) && post.contains(#""decided": "2020-03-01""#))
+            #expect(String(buffer: try await client.get("/api/v1/cases/2024-013/sections/trigger", s).body) == #""promotion""#)
+            // The identity number stays a quoted string in the file (an unquoted number is refused by the loader).
+            let official = String(buffer: try await client.get("/api/v1/cases/2024-013/sections/official", s).body)
+            #expect(official.contains(#""national_id": "990101197705140349""#))
+        }
+    }
+}

@@ -113,7 +113,7 @@ struct OpenAPITests {
         let password = f.password("admin")
         try await f.test { client in
             let api = try OpenAPIChecker()
-            #expect(api.operations.count == 15)
+            #expect(api.operations.count == 16)
             // The checker is not blind: a list item without its fields, a wrong state and a string for a number are caught.
             #expect(api.check(["id": "x", "revision": "1", "state": "lost"], ["$ref": "#/components/schemas/CaseListItem"], at: "$").count == 7)
             var called = Set<String>()
@@ -151,6 +151,10 @@ struct OpenAPITests {
             _ = try await call("/api/v1/cases/{id}/sections/{section}", "put", uri: "/api/v1/cases/2024-007/sections/indicators", headers: put,
                                body: ByteBuffer(string: #"[{"id": "x"}]"#))
             write[.contentType] = "application/json"
+            _ = try await call("/api/v1/cases", "post", uri: "/api/v1/cases", headers: write,
+                               body: ByteBuffer(string: #"{"id": "2025-001", "official": "周明", "unit": "青山县水务局", "title": "局长", "rank": "principal", "level": "正科级", "decided": "2021-03-01", "trigger": "term_end"}"#))
+            _ = try await call("/api/v1/cases", "post", uri: "/api/v1/cases", headers: write,
+                               body: ByteBuffer(string: #"{"id": "2025-002", "official": "", "unit": "青山县水务局"}"#))
             // Signing 2024-010 as its team leader, as the browser does it.
             _ = try await call("/api/v1/cases/{id}/signoffs", "get", uri: "/api/v1/cases/2024-010/signoffs", headers: read)
             let key = try SigningKey.read(Fixture.samples.appendingPathComponent("keys/lu-jia.key"))

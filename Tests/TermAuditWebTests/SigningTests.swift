@@ -202,6 +202,14 @@ struct SigningTests {
             #expect(!desk.isCurrentSigningTime(desk.signingTime(now.addingTimeInterval(-1200)), now: now))
             #expect(!desk.isCurrentSigningTime(desk.signingTime(now.addingTimeInterval(300)), now: now))
             #expect(!desk.isCurrentSigningTime("2024-12-31 08:00", now: now))
+            // Around midnight the pinned window wraps; another day is never inside it.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let midnight = calendar.startOfDay(for: now).addingTimeInterval(5 * 60)
+            #expect(desk.isCurrentSigningTime("2024-12-31T23:55:00Z", now: midnight))
+            #expect(desk.isCurrentSigningTime("2024-12-31T00:04:00Z", now: midnight))
+            #expect(!desk.isCurrentSigningTime("2024-12-01T08:00:00Z", now: midnight))
+            #expect(!desk.isCurrentSigningTime("2024-12-31T12:00:00Z", now: midnight))
         }
     }
 }
