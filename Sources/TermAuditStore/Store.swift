@@ -205,6 +205,8 @@ public final class Store: Sendable {
             }
         }
         public var state: String?
+        /// Any of these states (the published ones).
+        public var states: [String]?
         /// The unit, exactly.
         public var unit: String?
         /// Part of the official's name, the unit or the case id.
@@ -336,6 +338,13 @@ public final class Store: Sendable {
 
     static func filter(_ q: inout SQLQueryString, _ query: CaseQuery) {
         if let state = query.state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
+        if let states = query.states {
+            if states.isEmpty { q.appendInterpolation(unsafeRaw: " AND 1 = 0") } else {
+                q.appendInterpolation(unsafeRaw: " AND state IN (")
+                q.appendInterpolation(binds: states)
+                q.appendLiteral(")")
+            }
+        }
         if let unit = query.unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             // LIKE's wildcards in what was typed are matched as themselves.

@@ -37,10 +37,13 @@ struct Layout {
             h.el("body") { h in
                 h.el("header", ["class": "bar"]) { h in
                     h.el("a", ["class": "brand", "href": "/"], text: t("经济责任审计与离任交接", "Term-end audit and handover"))
-                    if user != nil {
+                    if let user {
                         h.el("nav") { h in
-                            h.el("a", ["href": "/"], text: t("工作台", "Desk"))
-                            h.el("a", ["href": "/cases"], text: t("案卷列表", "Cases"))
+                            if user.readsInternal {
+                                h.el("a", ["href": "/"], text: t("工作台", "Desk"))
+                                h.el("a", ["href": "/cases"], text: t("案卷列表", "Cases"))
+                            }
+                            h.el("a", ["href": "/public"], text: t("公开", "Published"))
                             h.el("a", ["href": "/workbooks"], text: t("工作簿", "Workbooks"))
                         }
                     }

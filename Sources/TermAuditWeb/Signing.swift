@@ -98,37 +98,6 @@ struct PreparedJSON: Encodable {
     var revision: Int
 }
 
-/// One record's verification, as `verify --format json --explain` gives it.
-struct CheckJSON: Encodable {
-    var index: Int
-    var role: String
-    var name: String
-    var post: String
-    var time: String
-    var result: String
-    var changed_sections: [String]
-    var signed_case: String?
-    var detail: Label
-    var message: String
-    var digest: String
-    var public_key: String
-
-    init(_ k: RecordCheck, caseID: String) {
-        index = k.index
-        role = k.record.role
-        name = k.record.name
-        post = k.record.post
-        time = k.record.time
-        result = k.result.rawValue
-        changed_sections = k.changedSections
-        signed_case = k.signedCase
-        detail = k.detail
-        message = SignedMessage.text(k.record, caseID: k.signedCase ?? caseID)
-        digest = k.record.digest
-        public_key = k.record.publicKey
-    }
-}
-
 /// A case's sign-off as the API shows it.
 struct SignoffJSON: Encodable {
     struct Role: Encodable {
@@ -143,7 +112,7 @@ struct SignoffJSON: Encodable {
     var state: String
     var digest: String
     var roles: [Role]
-    var signatures: [CheckJSON]
+    var signatures: [SignatureCheckJSON]
 
     init(_ v: Desk.SignoffView, caseID: String) {
         `case` = caseID
@@ -154,7 +123,7 @@ struct SignoffJSON: Encodable {
             Role(role: e.role.id, label: e.role.label, required: e.role.required, named: e.person?.description,
                  verdict: v.status.signatures[e.role.id]?.rawValue)
         }
-        signatures = v.checks.map { CheckJSON($0, caseID: caseID) }
+        signatures = v.checks.map { SignatureCheckJSON($0, caseID: caseID, explain: true) }
     }
 }
 
@@ -203,11 +172,7 @@ extension WebApp {
                 return Replies.error(request, context, status: .badRequest, code: "bad-request",
                                      message: "expected {\"role\": \"team_leader\" | …, \"public_key\": \"<base64 of the 32-byte Ed25519 public key>\"}")
             }
-            guard let key = PublicKey.decode(body.public_key) else {
-                return Replies.error(request, context, status: .unprocessableContent, code: "bad-key",
-                                     message: "public_key 不是 32 字节 Ed25519 公钥的 base64 (public_key is not base64 of a 32-byte Ed25519 public key)",
-                                     fields: [FieldError(path: "public_key", message: "base64 of 32 bytes, 44 characters ending in '='")])
-            }
+            guard let key = PublicKey.decode(body.public_key) else { return badKey(request, context) }
             let time = desk.signingTime(), role = body.role
             let outcome: Result<(SignoffWorkspace.Prepared, Int), SignoffError> = try await desk.blocking { [desk] in
                 guard let ws = try desk.signoffWorkspace(id, author: user.username),
@@ -237,11 +202,7 @@ extension WebApp {
                 return Replies.error(request, context, status: .badRequest, code: "bad-request",
                                      message: "expected {\"role\", \"public_key\", \"time\", \"signature\", \"revision\"} as prepared by POST …/signoffs/prepare")
             }
-            guard let key = PublicKey.decode(body.public_key) else {
-                return Replies.error(request, context, status: .unprocessableContent, code: "bad-key",
-                                     message: "public_key 不是 32 字节 Ed25519 公钥的 base64 (public_key is not base64 of a 32-byte Ed25519 public key)",
-                                     fields: [FieldError(path: "public_key", message: "base64 of 32 bytes")])
-            }
+            guard let key = PublicKey.decode(body.public_key) else { return badKey(request, context) }
             guard let signature = Data(base64Encoded: body.signature), signature.count == 64 else {
                 return Replies.error(request, context, status: .unprocessableContent, code: "bad-signature",
                                      message: "signature 应为 64 字节 Ed25519 签名的 base64 (signature should be base64 of a 64-byte Ed25519 signature)",
@@ -273,6 +234,12 @@ extension WebApp {
                 return refusal(e, request, context)
             }
         }
+    }
+
+    func badKey(_ request: Request, _ context: WebContext) -> Response {
+        Replies.error(request, context, status: .unprocessableContent, code: "bad-key",
+                      message: "public_key 不是 32 字节 Ed25519 公钥的 base64 (public_key is not base64 of a 32-byte Ed25519 public key)",
+                      fields: [FieldError(path: "public_key", message: "base64 of 32 bytes, 44 characters ending in '='")])
     }
 
     /// A refused signature: 409 when the case changed meanwhile, else 422, with `sign`'s reason in both languages.

@@ -28,6 +28,7 @@ public struct WebApp: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: SessionMiddleware(desk: desk, settings: sessions))
+        router.add(middleware: ReaderScopeMiddleware(desk: desk))
 
         router.get("/static/app.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
@@ -52,6 +53,7 @@ public struct WebApp: Sendable {
         }
         router.get("/") { request, context in
             guard let user = context.user else { return signInFirst(request) }
+            if !user.readsInternal { return Replies.redirect("/public") }
             let counts = try await desk.blocking { [desk] in
                 try desk.store.countByState(visibleTo: user.seesEveryCase ? nil : user.username)
             }
@@ -354,6 +356,7 @@ public struct WebApp: Sendable {
         }
         addSigning(to: router)
         addNewCase(to: router)
+        addPublic(to: router)
         return router
     }
 

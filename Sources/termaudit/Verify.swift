@@ -40,7 +40,7 @@ struct Verify: ParsableCommand {
             let report = VerifyJSON(ok: problems == 0, signatures: all.count, problems: problems, signersFile: ws.hasSigners,
                                     cases: signed.map { c, checks in
                                         VerifyJSON.Case(id: c.id, file: c.location.file, digest: CaseDigest(c).digest,
-                                                        signatures: checks.map { VerifyJSON.Record($0, caseID: c.id, explain: explain) })
+                                                        signatures: checks.map { SignatureCheckJSON($0, caseID: c.id, explain: explain) })
                                     })
             print(try JSONOutput.string(report))
         case .text:
@@ -109,45 +109,11 @@ extension Signoff {
 
 /// The JSON form of `verify`.
 struct VerifyJSON: Encodable {
-    struct Record: Encodable {
-        var index: Int
-        var role: String
-        var name: String
-        var post: String
-        var time: String
-        var result: SignatureResult
-        var changedSections: [String]
-        var signedCase: String?
-        var detail: Label
-        var message: String?
-        var digest: String
-        var publicKey: String
-
-        enum CodingKeys: String, CodingKey {
-            case index, role, name, post, time, result, changedSections = "changed_sections", signedCase = "signed_case",
-                 detail, message, digest, publicKey = "public_key"
-        }
-
-        init(_ k: RecordCheck, caseID: String, explain: Bool) {
-            index = k.index
-            role = k.record.role
-            name = k.record.name
-            post = k.record.post
-            time = k.record.time
-            result = k.result
-            changedSections = k.changedSections
-            signedCase = k.signedCase
-            detail = k.detail
-            message = explain ? SignedMessage.text(k.record, caseID: k.signedCase ?? caseID) : nil
-            digest = k.record.digest
-            publicKey = k.record.publicKey
-        }
-    }
     struct Case: Encodable {
         var id: String
         var file: String
         var digest: String
-        var signatures: [Record]
+        var signatures: [SignatureCheckJSON]
     }
     var ok: Bool
     var signatures: Int

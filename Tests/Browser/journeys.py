@@ -468,9 +468,27 @@ def journey_clerk_opens_case(b):
     b.sign_out()
 
 
+def journey_reader_reads_published(b):
+    """A reader (查阅) lands on the published results, opens one, and cannot reach the internal record."""
+    d = b.driver
+    b.sign_in("reader")
+    expect(d.current_url.endswith("/public"), f"the reader did not land on the published results: {d.current_url}")
+    expect(not d.find_elements(By.LINK_TEXT, "案卷列表"), "the reader's menu offers the internal list")
+    b.page("public")
+    b.follow(d.find_element(By.CSS_SELECTOR, "table.list tbody tr a"))
+    body = b.text()
+    expect("任期目标完成情况" in body and not d.find_elements(By.ID, "signoff"), f"the published case page: {body[:300]}")
+    b.page("public-case")
+    b.go("/cases/2024-010")
+    expect("查阅账号只能查看公开的审计结果" in b.text(), "the reader reached an internal case page")
+    d.get_log("browser")   # the 403 just asked for is logged by Chromium; it is the point here
+    b.sign_out()
+
+
 JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_member_concludes_audit, journey_leader_adds_indicator,
             journey_leader_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook,
-            journey_signers_sign, journey_clerk_opens_case]
+            journey_signers_sign, journey_clerk_opens_case,
+            journey_reader_reads_published]
 
 
 def main():
