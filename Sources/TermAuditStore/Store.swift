@@ -315,16 +315,14 @@ public final class Store: Sendable {
         return try db.sql.raw(q).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
     }
 
-    /// How many current cases are in each state (those `visibleTo` an account, when given), and how many have
-    /// something overdue (under the key `overdue`).
+    /// How many current cases are in each state (those `visibleTo` an account, when given).
     public func countByState(visibleTo: String? = nil) throws -> [String: Int] {
-        var q = SQLQueryString("SELECT state, count(*) AS n, sum(CASE WHEN overdue > 0 THEN 1 ELSE 0 END) AS late FROM cases WHERE withdrawn = 0")
+        var q = SQLQueryString("SELECT state, count(*) AS n FROM cases WHERE withdrawn = 0")
         Self.filter(&q, CaseQuery(visibleTo: visibleTo))
         q.appendLiteral(" GROUP BY state")
         var out: [String: Int] = [:]
         for r in try db.sql.raw(q).all().wait() {
             out[try r.decode(column: "state", as: String.self)] = try r.decode(column: "n", as: Int.self)
-            out["overdue", default: 0] += try r.decode(column: "late", as: Int?.self) ?? 0
         }
         return out
     }

@@ -31,14 +31,28 @@ enum Pages {
     }
 
     /// 工作台: the counts by state of the cases this person may see, each a link to the list.
-    static func desk(lang: Language, user: SignedIn, counts: [String: Int], asOf: Day) -> String {
+    static func desk(lang: Language, user: SignedIn, counts: [String: Int], todo: [DeskTodo], asOf: Day) -> String {
         var page = Layout(title: L("工作台", "Desk"), lang: lang, user: user, path: "/")
         let t = page.t
         page.main { h in
             h.el("h1", text: t("工作台", "Desk"))
             h.el("p", ["class": "muted"], text: t("评估基准日 ", "Evaluated as of ") + asOf.description)
+            h.el("section", ["class": "card", "id": "todo"]) { h in
+                h.el("h2", text: t("我的待办", "Waiting for me"))
+                h.el("ul", ["class": "todo"]) { h in
+                    for item in todo {
+                        h.el("li", ["class": item.count > 0 ? nil : "muted"]) { h in
+                            h.el("a", ["href": item.link]) { h in
+                                h.el("span", ["class": "n"], text: String(item.count))
+                                h.text(" " + item.label.text(lang))
+                            }
+                        }
+                    }
+                }
+                if user.opensCases { h.el("p") { h in h.el("a", ["class": "button primary", "href": "/cases/new"], text: t("新建案卷", "New case")) } }
+            }
             h.el("section", ["class": "card"]) { h in
-                h.el("h2", text: t("我可见的案卷", "Cases I can see"))
+                h.el("h2", text: t("我可见的案卷（按状态）", "Cases I can see, by state"))
                 h.el("ul", ["class": "tiles"]) { h in
                     for state in CaseState.allCases {
                         h.el("li", ["class": "tile state-\(state.rawValue)"]) { h in
@@ -53,15 +67,6 @@ enum Pages {
                             h.el("span", ["class": "n"], text: String(CaseState.allCases.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }))
                             h.el("span", ["class": "what"], text: t("全部", "all"))
                         }
-                    }
-                }
-                let late = counts["overdue"] ?? 0
-                h.el("p", ["class": late > 0 ? "warn" : "muted"]) { h in
-                    if late > 0 {
-                        h.text(t("有逾期事项（交接逾期或整改逾期）的案卷 ", "Cases with something overdue (handover or rectification): "))
-                        h.el("a", ["href": "/cases?overdue=1"], text: t("\(late) 件", "\(late)"))
-                    } else {
-                        h.text(t("没有逾期事项。", "Nothing is overdue."))
                     }
                 }
             }

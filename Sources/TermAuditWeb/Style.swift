@@ -44,6 +44,9 @@ enum Style {
     .record .field.invalid input, .record .field.invalid select { border: 2px solid var(--hold); background: #fff7f7; }
     section[id^=area-] table.edit { table-layout: fixed; width: 100%; }
     section[id^=area-] table.edit th:first-child { width: 22%; }
+    ul.todo { list-style: none; padding: 0; margin: 0; display: grid; gap: .4rem; }
+    ul.todo .n { display: inline-block; min-width: 2.5rem; font-weight: 700; font-size: 1.15rem; text-align: right; }
+    ul.todo li.muted a { color: var(--muted); }
     a.quiet { color: inherit; text-decoration: none; border-bottom: 1px dotted #94a3b8; }
     td.late { color: var(--hold); font-weight: 600; }
     form.filters button { padding: .45rem 1rem; border: 1px solid #b8c2cc; border-radius: 4px; background: #fff; cursor: pointer; }

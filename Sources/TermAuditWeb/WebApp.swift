@@ -54,10 +54,10 @@ public struct WebApp: Sendable {
         router.get("/") { request, context in
             guard let user = context.user else { return signInFirst(request) }
             if !user.readsInternal { return Replies.redirect("/public") }
-            let counts = try await desk.blocking { [desk] in
-                try desk.store.countByState(visibleTo: user.seesEveryCase ? nil : user.username)
+            let (counts, todo) = try await desk.blocking { [desk] in
+                (try desk.store.countByState(visibleTo: user.seesEveryCase ? nil : user.username), try DeskTodo.list(for: user, desk: desk))
             }
-            return Replies.html(Pages.desk(lang: context.lang, user: user, counts: counts, asOf: desk.asOf))
+            return Replies.html(Pages.desk(lang: context.lang, user: user, counts: counts, todo: todo, asOf: desk.asOf))
         }
         router.get("/cases") { request, context in
             guard let user = context.user else { return signInFirst(request) }

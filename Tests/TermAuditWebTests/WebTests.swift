@@ -312,7 +312,30 @@ struct CaseListTests {
             #expect(html.contains(#"<td class="num late">\#(late[0].overdue)</td>"#))
             #expect(html.contains("href=\"/cases?overdue=1&amp;sort=term_end&amp;after=\(late[0].termEnd)%7C\(late[0].caseID)\""))
             let desk = String(buffer: try await client.get("/", s).body)
-            #expect(desk.contains(#"<a href="/cases?overdue=1">\#(late.count) 件</a>"#))
+            #expect(desk.contains(#"<a href="/cases?overdue=1"><span class="n">\#(late.count)</span>"#))
+        }
+    }
+
+    @Test("the desk lists what waits for each of the account's roles, counted from the index and linked to the list filtered to it")
+    func deskTodo() async throws {
+        let f = try Fixture.make()
+        let (member, admin) = (f.password("shenji"), f.password("admin"))
+        let auditPending = try f.store.count(Store.CaseQuery(state: "auditing", pendingDepartment: "audit"))
+        let preparing = try f.store.count(Store.CaseQuery(state: "preparing"))
+        let late = try f.store.count(Store.CaseQuery(overdueOnly: true))
+        #expect(auditPending > 0 && preparing > 0 && late > 0)
+        try await f.test { client in
+            let m = String(buffer: try await client.get("/", try await client.signIn("shenji", member)).body)
+            #expect(m.contains(#"<a href="/cases?state=auditing&amp;department=audit"><span class="n">\#(auditPending)</span> 待审计审查事项、给出结论</a>"#))
+            #expect(m.contains(#"<a href="/cases?overdue=1"><span class="n">\#(late)</span>"#))
+            #expect(!m.contains("组建审计组、写明交接各方"), "a member is not asked to name teams")
+            let a = String(buffer: try await client.get("/", try await client.signIn("admin", admin)).body)
+            #expect(a.contains(#"<a href="/cases?state=preparing"><span class="n">\#(preparing)</span> 组建审计组、写明交接各方</a>"#))
+            #expect(a.contains(#"href="/cases/new""#))
+            // The link leads to exactly those cases.
+            let s = try await client.signIn("shenji", member)
+            let listed = try json(try await client.get("/api/v1/cases?state=auditing&department=audit&limit=500", s))["total"] as? Int
+            #expect(listed == auditPending)
         }
     }
 }
