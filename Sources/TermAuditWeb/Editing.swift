@@ -15,8 +15,9 @@ extension Desk {
         case written(revision: Int)
         /// The new text has errors; nothing was written.
         case invalid([FieldError])
-        /// Someone changed the same fields since the revision this write is based on; nothing was written.
-        case conflict([String])
+        /// Someone changed the same fields since the revision this write is based on; nothing was written. `theirs`:
+        /// each conflicting field's path (as the forms name their inputs) and the value it has now.
+        case conflict([String], theirs: [String: String])
         /// The case is signed: writing would make its signatures stale; nothing was written.
         case signed([String])
         /// No such revision of this case.
@@ -48,14 +49,15 @@ extension Desk {
         guard let based = revisions.first(where: { $0.revision == base }), let basedText = based.body else {
             return .unknownRevision
         }
-        guard let head = revisions.last, let headText = head.body else { return .conflict(["the case was withdrawn"]) }
+        guard let head = revisions.last, let headText = head.body else { return .conflict(["the case was withdrawn"], theirs: [:]) }
         // Written since: merged with the current revision field by field (the section's values, not its lines).
         var sections = sections
         if head.revision != base {
-            var lines: [String] = []
+            var lines: [String] = [], theirs: [String: String] = [:]
             for (i, (name, value)) in sections.enumerated() {
                 let (merged, conflicts) = SectionMerge.merge(base: CaseTree.section(name, of: basedText), mine: value,
                                                              theirs: CaseTree.section(name, of: headText), path: name)
+                for c in conflicts { theirs[c.path] = SectionMerge.show(c.theirs) }
                 lines += conflicts.map { c in
                     "conflict 冲突 \(c.path): this write 本次「\(SectionMerge.show(c.mine))」, since 此前已被改为「\(SectionMerge.show(c.theirs))」"
                 }
@@ -63,7 +65,7 @@ extension Desk {
             }
             if !lines.isEmpty {
                 lines += (try? workspace.changes(of: caseID, sinceText: based.bodySHA256)) ?? []
-                return .conflict(lines)
+                return .conflict(lines, theirs: theirs)
             }
         }
         let old = head, oldText = headText
@@ -91,9 +93,9 @@ extension Desk {
             _ = try workspace.writer(author: author, today: asOf).replace([edit], note: "网页编辑 \(name)")
             return .written(revision: try store.caseBodies([caseID])[caseID]?.revision ?? base)
         } catch let e as CaseTextChanged {
-            return .conflict(e.since)
+            return .conflict(e.since, theirs: [:])
         } catch let e as StoreError where e.code == "invalid" {
-            return .conflict([e.message])
+            return .conflict([e.message], theirs: [:])
         }
     }
 }

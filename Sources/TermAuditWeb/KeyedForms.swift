@@ -32,6 +32,8 @@ struct KeyedFormPage {
     var lang: Language
     var values: [String: String]
     var byPath: [String: [FieldError]]
+    /// A conflict's fields: the value each has now (the other person's).
+    var theirs: [String: String] = [:]
     var view: Desk.CaseView
     var library: Library
 
@@ -47,12 +49,15 @@ struct KeyedFormPage {
             Pages.field(&h, SectionSpec.Field(key: path, label: L(label, label), kind: kind), name: path, id: id, label: label,
                         value: values[path] ?? "", lang: lang, invalid: !errs.isEmpty)
             for e in errs { h.el("p", ["class": "field-error", "id": id + "-error"], text: e.message) }
+            // A bare status changed on both sides conflicts at the item itself.
+            if let other = theirs[path] ?? (path.hasSuffix(".status") ? theirs[String(path.dropLast(7))] : nil) { Pages.conflictNote(&h, t, other) }
         }
     }
 
     /// A labelled field above its input (for forms that are not tables).
     func field(_ h: inout HTML, _ f: SectionSpec.Field, suggestions: [String]? = nil) {
         Pages.recordField(&h, f, value: values[f.key] ?? "", errors: byPath[f.key] ?? [], suggestions: suggestions, lang: lang)
+        if let other = theirs[f.key] { Pages.conflictNote(&h, t, other) }
     }
 }
 
@@ -170,9 +175,11 @@ extension WebApp {
             }
             let heading = try await caseHeading(id)
             let mine = posted.filter { form.owns($0.key) }
-            func again(_ values: [String: String], revision: Int, errors: [FieldError] = [], conflict: [String] = [], signed: [String] = []) -> Response {
+            func again(_ values: [String: String], revision: Int, errors: [FieldError] = [], conflict: [String] = [], signed: [String] = [],
+                       theirs: [String: String] = [:]) -> Response {
                 var p = page(view, values, errors)
                 p.lang = context.lang
+                p.theirs = theirs
                 return Replies.html(Pages.keyedForm(lang: context.lang, user: user, caseID: id, heading: heading, form: form, page: p,
                                                     revision: revision, errors: errors, conflict: conflict, signed: signed))
             }
@@ -183,13 +190,13 @@ extension WebApp {
                 return again(mine, revision: base, errors: errors)
             case .signed(let lines):
                 return again(mine, revision: base, signed: lines)
-            case .conflict(let lines):
+            case .conflict(let lines, let theirs):
                 guard let (current, revision) = try await sections(id, at: nil) else { return notFound(request, context) }
                 // The latest values, with each field this person changed set to their value.
                 var values = form.values(current)
                 let was = form.values(baseValues)
                 for key in Set(mine.keys).union(was.keys) where (mine[key] ?? "") != (was[key] ?? "") { values[key] = mine[key] ?? "" }
-                return again(values, revision: revision, conflict: lines)
+                return again(values, revision: revision, conflict: lines, theirs: theirs)
             case .unknownRevision:
                 return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
             }

@@ -173,7 +173,8 @@ struct SectionSpec: Sendable {
 extension Pages {
     /// A list section's form: the rows, a blank row to add one, each error under its input and listed at the top.
     static func sectionForm(lang: Language, user: SignedIn, caseID: String, heading: String, spec: SectionSpec, rows: [SectionSpec.Row],
-                            revision: Int, errors: [FieldError] = [], conflict: [String] = [], signed: [String] = []) -> String {
+                            revision: Int, errors: [FieldError] = [], conflict: [String] = [], signed: [String] = [],
+                            theirs: [String: String] = [:]) -> String {
         var page = Layout(title: L("编辑\(spec.title.zh) · \(caseID)", "Edit \(spec.title.en) · \(caseID)"), lang: lang, user: user,
                           path: "/cases/\(Paths.segment(caseID))/edit/\(spec.name)")
         let t = page.t
@@ -211,6 +212,7 @@ extension Pages {
                                             field(&h, f, name: path, id: inputID(i, f.key), label: label, value: row.values[f.key] ?? "", lang: lang,
                                                   invalid: !errs.isEmpty)
                                             for e in errs { h.el("p", ["class": "field-error", "id": inputID(i, f.key) + "-error"], text: e.message) }
+                                            if let other = theirs[path] { conflictNote(&h, t, other) }
                                         }
                                     }
                                     h.el("td") { h in
@@ -265,6 +267,11 @@ extension Pages {
                 h.el("ul") { h in for line in signed { h.el("li", text: line) } }
             }
         }
+    }
+
+    /// Under an input whose field the other person changed too: their value; what the input holds is what saving keeps.
+    static func conflictNote(_ h: inout HTML, _ t: (String, String) -> String, _ other: String) {
+        h.el("p", ["class": "field-conflict"], text: t("对方已改为「\(other)」；保存时以框中的值为准", "Changed meanwhile to “\(other)”; saving keeps what the box holds"))
     }
 
     /// The end of an edit form: the confirmation a signed case needs, Save and Cancel.

@@ -104,6 +104,7 @@ enum Style {
     table.edit td.invalid input, table.edit td.invalid select { border: 2px solid var(--hold); background: #fff7f7; }
     table.edit tr.new-row td { background: #f8fafc; }
     .field-error { color: var(--hold); font-size: .85rem; margin: .2rem 0 0; }
+    .field-conflict { color: var(--prep); font-size: .85rem; margin: .2rem 0 0; font-weight: 600; }
     label.confirm { font-weight: 600; color: var(--hold); }
     label.confirm input { width: auto; }
     p.actions { display: flex; gap: 1rem; align-items: center; }

@@ -117,12 +117,12 @@ public struct WebApp: Sendable {
             case .signed(let lines):
                 return Replies.html(Pages.sectionForm(lang: context.lang, user: user, caseID: id, heading: heading, spec: spec, rows: rows,
                                                       revision: base, signed: lines))
-            case .conflict(let lines):
+            case .conflict(let lines, let theirs):
                 // Settled field by field: the latest version, with this person's changes on top, based on the latest revision.
                 guard let (current, revision) = try await desk.blocking({ [desk] in try desk.section(id, name) }) else { return notFound(request, context) }
                 let settled = Self.settle(base: spec.rows(baseValue), mine: rows, theirs: spec.rows(current))
                 return Replies.html(Pages.sectionForm(lang: context.lang, user: user, caseID: id, heading: heading, spec: spec, rows: settled,
-                                                      revision: revision, conflict: lines))
+                                                      revision: revision, conflict: lines, theirs: theirs))
             case .unknownRevision:
                 return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
             }
@@ -494,7 +494,7 @@ public struct WebApp: Sendable {
         case .invalid(let fields):
             return Replies.error(request, context, status: .unprocessableContent, code: "invalid",
                                  message: "\(fields.count) 个错误，未保存 (\(fields.count) errors; nothing was saved)", fields: fields)
-        case .conflict(let since):
+        case .conflict(let since, _):
             return Replies.error(request, context, status: .conflict, code: "conflict",
                                  message: "案卷在此期间已被他人修改，同一字段改法不同，未保存 (the case changed since; nothing was saved)", since: since)
         case .signed(let signatures):

@@ -281,6 +281,9 @@ struct SectionFormTests {
             #expect(again.contains { $0 == ("_revision", "2") })
             #expect(again.contains { $0 == ("indicators[0].actual", "6.0") })
             #expect(again.contains { $0 == ("indicators[1].actual", "2") })
+            // Under the conflicting input: the other person's value; the field b alone changed has no note.
+            #expect(html.contains(#"<p class="field-conflict">对方已改为「4.1」；保存时以框中的值为准</p>"#))
+            #expect(html.components(separatedBy: "field-conflict").count == 2)
             let settled = try await post(b, again.map { $0.0 == "indicators[0].actual" ? ($0.0, "4.1") : $0 })
             #expect(settled.status == .seeOther)
         }
@@ -434,6 +437,38 @@ struct KeyedFormTests {
             // The identity number stays a quoted string in the file (an unquoted number is refused by the loader).
             let official = String(buffer: try await client.get("/api/v1/cases/2024-013/sections/official", s).body)
             #expect(official.contains(#""national_id": "990101197705140349""#))
+        }
+    }
+
+    @Test("two people naming the incoming party at once: the second gets the first's value under the input, keeps the field only they changed, and settles by saving")
+    func conflictUnderTheInput() async throws {
+        let f = try Fixture.make()
+        let (pa, pb) = (f.password("admin"), f.password("leader"))
+        try await f.test { client in
+            let a = try await client.signIn("admin", pa), b = try await client.signIn("leader", pb)
+            let uri = "/cases/2024-013/edit/handover"
+            var formA = Self.inputs(String(buffer: try await client.get(uri, a).body))
+            var formB = Self.inputs(String(buffer: try await client.get(uri, b).body))
+            func set(_ form: inout [(String, String)], _ key: String, _ value: String) {
+                if let i = form.firstIndex(where: { $0.0 == key }) { form[i].1 = value } else { form.append((key, value)) }
+            }
+            set(&formA, "handover.parties.incoming", "蔡明")
+            #expect(try await Self.post(client, a, uri, [("_csrf", a.csrf)] + formA).status == .seeOther)
+            set(&formB, "handover.parties.incoming", "葛宇")
+            set(&formB, "handover.notified", "2024-12-02")
+            let answer = try await Self.post(client, b, uri, [("_csrf", b.csrf)] + formB)
+            #expect(answer.status == .ok)
+            let html = String(buffer: answer.body)
+            #expect(html.contains("他人在此期间修改了同一字段"))
+            #expect(html.contains(#"id="f-handover-parties-incoming" name="handover.parties.incoming" value="葛宇""#))
+            #expect(html.contains(#"<p class="field-conflict">对方已改为「蔡明」；保存时以框中的值为准</p>"#))
+            #expect(html.components(separatedBy: "field-conflict").count == 2, "only the conflicting field has a note")
+            var again = Self.inputs(html)
+            #expect(again.contains { $0 == ("handover.notified", "2024-12-02") })
+            set(&again, "handover.parties.incoming", "蔡明")
+            #expect(try await Self.post(client, b, uri, [("_csrf", b.csrf)] + again).status == .seeOther)
+            let section = String(buffer: try await client.get("/api/v1/cases/2024-013/sections/handover", b).body)
+            #expect(section.contains(#""incoming": "蔡明""#) && section.contains(#""notified": "2024-12-02""#))
         }
     }
 }
