@@ -280,8 +280,12 @@ public final class Store: Sendable {
                 q.appendInterpolation(bind: after)
             } else {
                 // The key, then the case id: everything before the last `|` is the key.
-                let cut = after.lastIndex(of: "|") ?? after.startIndex
-                let key = String(after[..<cut]), id = String(after[after.index(cut, offsetBy: cut < after.endIndex ? 1 : 0)...])
+                let key: String, id: String
+                if let cut = after.lastIndex(of: "|") {
+                    (key, id) = (String(after[..<cut]), String(after[after.index(after: cut)...]))
+                } else {
+                    (key, id) = (after, "")   // a bare key: the cases after it
+                }
                 q.appendInterpolation(unsafeRaw: " AND (\(column) > ")
                 q.appendInterpolation(bind: key)
                 q.appendInterpolation(unsafeRaw: " OR (\(column) = ")
