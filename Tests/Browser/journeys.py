@@ -485,10 +485,47 @@ def journey_reader_reads_published(b):
     b.sign_out()
 
 
+def journey_team_completes_audit(b):
+    """Case 2024-023 waits for one handover reason and every department's audit items and conclusion. The clerk gives
+    the reason; each department's member examines their items and concludes; the team leader then sees the case
+    ready for sign-off (待签字)."""
+    d = b.driver
+    b.sign_in("admin")
+    b.go("/cases/2024-023/edit/handover")
+    d.find_element(By.ID, "f-handover-items-lawsuits-reason").send_keys("无未结诉讼、仲裁案件")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("/cases/2024-023" in d.current_url and "/edit/" not in d.current_url, f"the handover was not saved: {b.text()[:300]}")
+    b.sign_out()
+    members = [("jijian", "discipline", "严刚"), ("zuzhi", "organization", "钟玲"), ("renshi", "personnel", "范琳"), ("shenji", "audit", "陆佳")]
+    for account, department, examiner in members:
+        b.sign_in(account)
+        b.go("/cases/2024-023/edit/audit")
+        section = d.find_element(By.ID, f"dept-{department}")
+        for status in section.find_elements(By.CSS_SELECTOR, "select[name$='.status']"):
+            if Select(status).first_selected_option.get_attribute("value") in ("", "pending"):
+                Select(status).select_by_value("no_problem")
+                Select(d.find_element(By.NAME, status.get_attribute("name").replace(".status", ".examiner"))).select_by_value(examiner)
+        Select(d.find_element(By.NAME, f"audit.conclusions.{department}.result")).select_by_value("未发现问题")
+        Select(d.find_element(By.NAME, f"audit.conclusions.{department}.by")).select_by_value(examiner)
+        d.find_element(By.NAME, f"audit.conclusions.{department}.date").send_keys("2024-12-20")
+        if department == "discipline":
+            b.page("edit-audit-discipline")
+        b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+        expect("/edit/" not in d.current_url, f"{account}'s conclusion was not saved: {b.text()[:400]}")
+        b.sign_out()
+    b.sign_in("leader")
+    b.go("/cases/2024-023")
+    h1 = d.find_element(By.TAG_NAME, "h1").text
+    expect("待签字" in h1, f"after every department concluded the case is not ready for sign-off: {h1!r} {d.find_element(By.ID, 'audit').text[:300]}")
+    expect(d.find_elements(By.CSS_SELECTOR, "#signoff a.button"), "the ready case offers no 签字 button")
+    b.page("case-ready")
+    b.sign_out()
+
+
 JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_member_concludes_audit, journey_leader_adds_indicator,
             journey_leader_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook,
             journey_signers_sign, journey_clerk_opens_case,
-            journey_reader_reads_published]
+            journey_reader_reads_published, journey_team_completes_audit]
 
 
 def main():
