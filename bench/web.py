@@ -120,6 +120,13 @@ def main():
     measure("历史 history `/cases/{id}/history`", admin, lambda i: ("GET", f"/cases/{pick(i)}/history", None))
     measure("编辑 form `/cases/{id}/edit/indicators`", admin, lambda i: ("GET", f"/cases/{pick(i)}/edit/indicators", None))
     measure("API case `GET /api/v1/cases/{id}`", admin, lambda i: ("GET", f"/api/v1/cases/{pick(i)}", None))
+    measure("工作交接 form `/cases/{id}/edit/handover`", admin, lambda i: ("GET", f"/cases/{pick(i)}/edit/handover", None))
+    measure("基本情况 form `/cases/{id}/edit/basic`", admin, lambda i: ("GET", f"/cases/{pick(i)}/edit/basic", None))
+    measure("新建案卷 form `/cases/new` (next id suggested)", admin, lambda i: ("GET", "/cases/new", None))
+    if published:
+        measure("签字 page `/cases/{id}/sign`", admin, lambda i: ("GET", f"/cases/{published[i % len(published)]}/sign", None))
+        measure("核验 page `/cases/{id}/verify`", admin, lambda i: ("GET", f"/cases/{published[i % len(published)]}/verify", None))
+    measure("工作簿 page `/workbooks`", admin, lambda i: ("GET", "/workbooks", None))
 
     # A save: the post's title changed back and forth on one case, each a new revision.
     target = ids[len(ids) // 3]
