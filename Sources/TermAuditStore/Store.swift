@@ -338,6 +338,16 @@ public final class Store: Sendable {
             """).first().wait().map { try $0.decode(column: "n", as: Int.self) } ?? 0
     }
 
+    /// Text for a LIKE pattern (with `ESCAPE '\'`): its wildcards and the escape character match themselves.
+    static func likeEscaped(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            if ch == "%" || ch == "_" || ch == "\\" { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+
     static func filter(_ q: inout SQLQueryString, _ query: CaseQuery) {
         if let state = query.state { q.appendInterpolation(unsafeRaw: " AND state = "); q.appendInterpolation(bind: state) }
         if let states = query.states {
@@ -349,24 +359,17 @@ public final class Store: Sendable {
         }
         if let unit = query.unit { q.appendInterpolation(unsafeRaw: " AND unit = "); q.appendInterpolation(bind: unit) }
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            // LIKE's wildcards in what was typed are matched as themselves.
-            var escaped = ""
-            for ch in search {
-                if ch == "%" || ch == "_" || ch == "\\" { escaped.append("\\") }
-                escaped.append(ch)
+            let pattern = "%" + likeEscaped(search) + "%"
+            for (i, column) in ["official", "unit", "case_id"].enumerated() {
+                q.appendInterpolation(unsafeRaw: i == 0 ? " AND (\(column) LIKE " : " OR \(column) LIKE ")
+                q.appendInterpolation(bind: pattern)
+                q.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
             }
-            let pattern = "%" + escaped + "%"
-            q.appendInterpolation(unsafeRaw: " AND (official LIKE ")
-            q.appendInterpolation(bind: pattern)
-            q.appendInterpolation(unsafeRaw: " ESCAPE '\\' OR unit LIKE ")
-            q.appendInterpolation(bind: pattern)
-            q.appendInterpolation(unsafeRaw: " ESCAPE '\\' OR case_id LIKE ")
-            q.appendInterpolation(bind: pattern)
-            q.appendInterpolation(unsafeRaw: " ESCAPE '\\')")
+            q.appendLiteral(")")
         }
         if let d = query.pendingDepartment {
             q.appendInterpolation(unsafeRaw: " AND pending LIKE ")
-            q.appendInterpolation(bind: "%," + d.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "\\_") + ",%")
+            q.appendInterpolation(bind: "%," + likeEscaped(d) + ",%")
             q.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
         }
         if let from = query.termEndFrom { q.appendInterpolation(unsafeRaw: " AND term_end >= "); q.appendInterpolation(bind: from) }

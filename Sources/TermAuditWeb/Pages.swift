@@ -128,24 +128,18 @@ enum Pages {
                     h.void("input", ["id": "q", "name": "q", "type": "search", "value": query.search ?? "",
                                      "placeholder": t("姓名、单位或案卷编号", "name, unit or case id")])
                 }
-                h.el("div", ["class": "field"]) { h in
-                    h.el("label", ["for": "state"], text: t("状态", "State"))
-                    h.el("select", ["id": "state", "name": "state"]) { h in
-                        h.el("option", ["value": "", "selected": query.state == nil ? "" : nil], text: t("全部", "all"))
-                        for s in CaseState.allCases {
-                            h.el("option", ["value": s.rawValue, "selected": query.state == s.rawValue ? "" : nil], text: s.label.text(lang))
+                func choice(_ id: StaticString, _ label: String, any: String, _ options: [(String, Label)], _ chosen: String?) {
+                    h.el("div", ["class": "field"]) { h in
+                        h.el("label", ["for": "\(id)"], text: label)
+                        h.el("select", ["id": "\(id)", "name": "\(id)"]) { h in
+                            h.el("option", ["value": "", "selected": chosen == nil ? "" : nil], text: any)
+                            for (v, l) in options { h.el("option", ["value": v, "selected": chosen == v ? "" : nil], text: l.text(lang)) }
                         }
                     }
                 }
-                h.el("div", ["class": "field"]) { h in
-                    h.el("label", ["for": "department"], text: t("未给结论的部门", "Department yet to conclude"))
-                    h.el("select", ["id": "department", "name": "department"]) { h in
-                        h.el("option", ["value": "", "selected": query.pendingDepartment == nil ? "" : nil], text: t("不限", "any"))
-                        for d in library.departments {
-                            h.el("option", ["value": d.id, "selected": query.pendingDepartment == d.id ? "" : nil], text: d.label.text(lang))
-                        }
-                    }
-                }
+                choice("state", t("状态", "State"), any: t("全部", "all"), CaseState.allCases.map { ($0.rawValue, $0.label) }, query.state)
+                choice("department", t("未给结论的部门", "Department yet to conclude"), any: t("不限", "any"),
+                       library.departments.map { ($0.id, $0.label) }, query.pendingDepartment)
                 h.el("div", ["class": "field"]) { h in
                     h.el("label", ["for": "term_from"], text: t("任期届满 自", "Term ends from"))
                     h.void("input", ["id": "term_from", "name": "term_from", "type": "date", "value": query.termEndFrom ?? ""])
