@@ -1,7 +1,32 @@
 import Crypto
 import Foundation
 import SQLKit
+import TermAudit
 import _CryptoExtras
+
+/// The roles an account can be granted (docs/security.md: who may do what).
+public enum Role: String, Sendable, CaseIterable {
+    /// 组织部门管理员: opens cases, names teams, parties and signers, manages accounts, exports, publishes.
+    case admin
+    /// 审计组长: on the cases whose team they lead.
+    case leader
+    /// 审计组成员 of a department, on the cases of their team.
+    case member
+    /// 签字人 (移交人, 接交人, 监交人): on the case they sign.
+    case signer
+    /// 查阅: what the public edition publishes.
+    case reader
+
+    public var label: Label {
+        switch self {
+        case .admin: Label(zh: "组织部门管理员", en: "organization administrator")
+        case .leader: Label(zh: "审计组长", en: "team leader")
+        case .member: Label(zh: "审计组成员", en: "team member")
+        case .signer: Label(zh: "签字人", en: "signer")
+        case .reader: Label(zh: "查阅", en: "reader")
+        }
+    }
+}
 
 /// A person who signs in: an account name, the name shown, and the name the cases use for them (`person`, empty
 /// when the account is nobody named in a case, e.g. an administrator).
@@ -34,7 +59,7 @@ public struct Account: Sendable, Equatable {
 }
 
 /// What an account may do: a role, on every case (`caseID` empty) or one, for a department (empty for none).
-public struct Grant: Sendable, Hashable {
+public struct Grant: Sendable, Hashable, CustomStringConvertible {
     public var role: String
     public var caseID: String
     public var department: String
@@ -43,6 +68,50 @@ public struct Grant: Sendable, Hashable {
         self.role = role
         self.caseID = caseID
         self.department = department
+    }
+
+    /// `member (audit) on 2024-001`, `admin on every case`: for messages and the audit log (no personal data).
+    public var description: String {
+        role + (department.isEmpty ? "" : " (\(department))") + (caseID.isEmpty ? " on every case" : " on \(caseID)")
+    }
+
+    /// Why this grant cannot be given, or nil: the role must be known; administrators and readers hold for every
+    /// case and no department; a department belongs to a member's grant only.
+    public var problem: String? {
+        guard let role = Role(rawValue: role) else {
+            return "'\(self.role)' is not a role (one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
+        }
+        switch role {
+        case .admin, .reader:
+            if !caseID.isEmpty { return "a\(role == .admin ? "n" : "") \(role.rawValue) grant holds for every case: give no case" }
+            if !department.isEmpty { return "a department belongs to a member's grant only" }
+        case .leader, .signer:
+            if !department.isEmpty { return "a department belongs to a member's grant only" }
+        case .member:
+            if !caseID.isEmpty && department.isEmpty { return "a member's grant on one case needs the department they audit for" }
+        }
+        return nil
+    }
+}
+
+/// What a password must be: at least 10 characters (and at most 1024), not the account name.
+public enum PasswordPolicy {
+    public static let minimumLength = 10
+    public static let maximumLength = 1024
+
+    /// Refuses a password the policy does not allow, saying what would be right.
+    public static func check(_ password: String, username: String) throws {
+        if password.count < minimumLength {
+            throw StoreError("weak-password", "the password has \(password.count) characters; it needs at least \(minimumLength)",
+                             hint: "a passphrase of several words is easy to remember and hard to guess")
+        }
+        if password.count > maximumLength {
+            throw StoreError("weak-password", "the password has more than \(maximumLength) characters")
+        }
+        if password.lowercased() == username.lowercased() || Set(password).count == 1 {
+            throw StoreError("weak-password", "the password is the account name or one character repeated",
+                             hint: "choose something nobody could guess from the account")
+        }
     }
 }
 
@@ -100,23 +169,134 @@ extension Store {
                 changedAt: try r.decode(column: "changed_at", as: String.self))
     }
 
-    /// Adds an account; refuses a name that is taken or not a valid account name.
-    public func addAccount(_ a: Account) throws {
+    // MARK: Managing accounts (each change in one transaction with its audit-log entry)
+
+    /// Adds an account with its grants, logged as `account-add` by `by` from `address`.
+    public func addAccount(_ a: Account, grants: [Grant], by: String, address: String) throws {
         guard Account.isValidName(a.username) else {
             throw StoreError("bad-account", "'\(a.username)' is not an account name",
                              hint: "2 to 32 of a–z, 0–9, '.', '_' and '-', starting with a letter")
         }
+        for g in grants { if let problem = g.problem { throw StoreError("bad-grant", problem) } }
         let now = StoreClock.now()
         try db.write { sql in
             if try sql.raw("SELECT 1 AS x FROM accounts WHERE username = \(bind: a.username)").first().wait() != nil {
                 throw StoreError("account-exists", "an account named '\(a.username)' exists already")
+            }
+            if !a.person.isEmpty, let other = try Self.boundAccount(sql, person: a.person, except: a.username) {
+                throw StoreError("person-bound", "the account '\(other)' is bound to that person already",
+                                 hint: "one account per person: bind the other account to nobody first")
             }
             try sql.raw("""
                 INSERT INTO accounts (\(unsafeRaw: Self.accountColumns))
                 VALUES (\(bind: a.username), \(bind: a.displayName), \(bind: a.person), \(bind: a.passwordHash), \(bind: a.disabled ? 1 : 0),
                         \(bind: now), \(bind: now))
                 """).run().wait()
+            for g in grants { try Self.insertGrant(sql, a.username, g, by: by, at: now) }
+            try Self.appendAudit(sql, actor: by, action: "account-add", subject: a.username, address: address,
+                                 outcome: grants.isEmpty ? "ok" : grants.map(\.description).joined(separator: "; "))
         }
+    }
+
+    /// Disables (or enables again) an account; disabling ends its sessions at once.
+    public func setDisabled(_ username: String, _ disabled: Bool, by: String, address: String) throws {
+        try changeAccount(username, action: disabled ? "account-disable" : "account-enable", by: by, address: address) { sql, now in
+            try sql.raw("UPDATE accounts SET disabled = \(bind: disabled ? 1 : 0), changed_at = \(bind: now) WHERE username = \(bind: username)")
+                .run().wait()
+            if disabled { try sql.raw("DELETE FROM sessions WHERE username = \(bind: username)").run().wait() }
+            return "ok"
+        }
+    }
+
+    /// Gives an account a new password hash and ends its sessions.
+    public func setPassword(_ username: String, hash: String, by: String, address: String) throws {
+        try changeAccount(username, action: "account-password", by: by, address: address) { sql, now in
+            try sql.raw("UPDATE accounts SET password_hash = \(bind: hash), changed_at = \(bind: now) WHERE username = \(bind: username)")
+                .run().wait()
+            try sql.raw("DELETE FROM sessions WHERE username = \(bind: username)").run().wait()
+            return "ok"
+        }
+    }
+
+    /// Binds an account to the person the cases name (empty: to nobody). One account per person.
+    public func bind(_ username: String, person: String, by: String, address: String) throws {
+        try changeAccount(username, action: "account-bind", by: by, address: address) { sql, now in
+            if !person.isEmpty, let other = try Self.boundAccount(sql, person: person, except: username) {
+                throw StoreError("person-bound", "the account '\(other)' is bound to that person already",
+                                 hint: "one account per person: bind the other account to nobody first")
+            }
+            try sql.raw("UPDATE accounts SET person = \(bind: person), changed_at = \(bind: now) WHERE username = \(bind: username)")
+                .run().wait()
+            return person.isEmpty ? "unbound" : "bound"   // never the name itself: the log holds no personal data
+        }
+    }
+
+    /// Gives an account a grant, logged; refuses a grant that is not well formed.
+    public func grant(_ username: String, _ g: Grant, by: String, address: String) throws {
+        if let problem = g.problem { throw StoreError("bad-grant", problem) }
+        try changeAccount(username, action: "account-grant", by: by, address: address) { sql, now in
+            try Self.insertGrant(sql, username, g, by: by, at: now)
+            return g.description
+        }
+    }
+
+    /// Takes a grant away (and with it what it let the account do, from its next request on).
+    public func revoke(_ username: String, _ g: Grant, by: String, address: String) throws {
+        try changeAccount(username, action: "account-revoke", by: by, address: address) { sql, now in
+            let had = try sql.raw("""
+                SELECT 1 AS x FROM grants WHERE username = \(bind: username) AND role = \(bind: g.role) AND case_id = \(bind: g.caseID)
+                AND department = \(bind: g.department)
+                """).first().wait() != nil
+            guard had else {
+                throw StoreError("no-grant", "'\(username)' has no grant \(g.description)", hint: "`termaudit user list` shows each account's grants")
+            }
+            try sql.raw("""
+                DELETE FROM grants WHERE username = \(bind: username) AND role = \(bind: g.role) AND case_id = \(bind: g.caseID)
+                AND department = \(bind: g.department)
+                """).run().wait()
+            try sql.raw("UPDATE accounts SET changed_at = \(bind: now) WHERE username = \(bind: username)").run().wait()
+            return g.description
+        }
+    }
+
+    /// Ends every session of an account (sign out everywhere), logged.
+    public func endSessions(of username: String, by: String, address: String) throws {
+        try changeAccount(username, action: "sign-out-everywhere", by: by, address: address) { sql, _ in
+            try sql.raw("DELETE FROM sessions WHERE username = \(bind: username)").run().wait()
+            return "ok"
+        }
+    }
+
+    /// Runs one change to an existing account and logs it (the body's answer is the entry's outcome).
+    func changeAccount(_ username: String, action: String, by: String, address: String,
+                       _ body: @escaping (any SQLDatabase, String) throws -> String) throws {
+        let now = StoreClock.now()
+        try db.write { sql in
+            guard try sql.raw("SELECT 1 AS x FROM accounts WHERE username = \(bind: username)").first().wait() != nil else {
+                throw StoreError("no-account", "there is no account named '\(username)'", hint: "`termaudit user list` lists the accounts")
+            }
+            let outcome = try body(sql, now)
+            try Self.appendAudit(sql, actor: by, action: action, subject: username, address: address, outcome: outcome)
+        }
+    }
+
+    static func insertGrant(_ sql: any SQLDatabase, _ username: String, _ g: Grant, by: String, at: String) throws {
+        try sql.raw("""
+            INSERT INTO grants (username, role, case_id, department, granted_by, granted_at)
+            VALUES (\(bind: username), \(bind: g.role), \(bind: g.caseID), \(bind: g.department), \(bind: by), \(bind: at))
+            ON CONFLICT DO NOTHING
+            """).run().wait()
+    }
+
+    static func boundAccount(_ sql: any SQLDatabase, person: String, except username: String) throws -> String? {
+        try sql.raw("SELECT username FROM accounts WHERE person = \(bind: person) AND username <> \(bind: username)").first().wait()
+            .map { try $0.decode(column: "username", as: String.self) }
+    }
+
+    /// The sessions an account has open now.
+    public func sessionCount(of username: String) throws -> Int {
+        try db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE username = \(bind: username)").first().wait()
+            .map { try $0.decode(column: "n", as: Int.self) } ?? 0
     }
 
     /// The account named `username`, if there is one.
@@ -128,20 +308,6 @@ extension Store {
     /// Every account, by name.
     public func accounts() throws -> [Account] {
         try db.sql.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts ORDER BY username").all().wait().map(Self.account)
-    }
-
-    /// Gives `username` a grant (nothing happens when it has it already).
-    public func grant(_ username: String, _ g: Grant, by: String) throws {
-        try db.write { sql in
-            guard try sql.raw("SELECT 1 AS x FROM accounts WHERE username = \(bind: username)").first().wait() != nil else {
-                throw StoreError("no-account", "there is no account named '\(username)'")
-            }
-            try sql.raw("""
-                INSERT INTO grants (username, role, case_id, department, granted_by, granted_at)
-                VALUES (\(bind: username), \(bind: g.role), \(bind: g.caseID), \(bind: g.department), \(bind: by), \(bind: StoreClock.now()))
-                ON CONFLICT DO NOTHING
-                """).run().wait()
-        }
     }
 
     /// The grants of `username`.

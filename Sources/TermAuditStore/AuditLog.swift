@@ -28,21 +28,26 @@ extension Store {
     /// Appends an entry to the audit log (its own transaction), chained to the one before.
     @discardableResult
     public func audit(actor: String, action: String, subject: String, address: String, outcome: String) throws -> AuditEvent {
-        let at = StoreClock.now()
-        return try db.write { sql in
-            let last = try sql.raw("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first().wait()
-            let seq = (try last.map { try $0.decode(column: "seq", as: Int.self) } ?? 0) + 1
-            let previous = try last.map { try $0.decode(column: "hash", as: String.self) } ?? ""
-            var e = AuditEvent(seq: seq, at: at, actor: actor, action: action, subject: subject, address: address, outcome: outcome,
-                               previousHash: previous, hash: "")
-            e.hash = Self.hash(e)
-            try sql.raw("""
-                INSERT INTO audit_log (seq, at, actor, action, subject, address, outcome, previous_hash, hash)
-                VALUES (\(bind: e.seq), \(bind: e.at), \(bind: e.actor), \(bind: e.action), \(bind: e.subject), \(bind: e.address),
-                        \(bind: e.outcome), \(bind: e.previousHash), \(bind: e.hash))
-                """).run().wait()
-            return e
+        try db.write { sql in
+            try Self.appendAudit(sql, actor: actor, action: action, subject: subject, address: address, outcome: outcome)
         }
+    }
+
+    /// Appends an entry inside a transaction that is open already (with the change it records).
+    @discardableResult
+    static func appendAudit(_ sql: any SQLDatabase, actor: String, action: String, subject: String, address: String, outcome: String) throws -> AuditEvent {
+        let last = try sql.raw("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first().wait()
+        let seq = (try last.map { try $0.decode(column: "seq", as: Int.self) } ?? 0) + 1
+        let previous = try last.map { try $0.decode(column: "hash", as: String.self) } ?? ""
+        var e = AuditEvent(seq: seq, at: StoreClock.now(), actor: actor, action: action, subject: subject, address: address, outcome: outcome,
+                           previousHash: previous, hash: "")
+        e.hash = hash(e)
+        try sql.raw("""
+            INSERT INTO audit_log (seq, at, actor, action, subject, address, outcome, previous_hash, hash)
+            VALUES (\(bind: e.seq), \(bind: e.at), \(bind: e.actor), \(bind: e.action), \(bind: e.subject), \(bind: e.address),
+                    \(bind: e.outcome), \(bind: e.previousHash), \(bind: e.hash))
+            """).run().wait()
+        return e
     }
 
     /// Audit log entries after `seq`, oldest first.

@@ -30,9 +30,8 @@ public enum Demo {
         var out: [DemoAccount] = []
         for p in people {
             let password = readablePassword()
-            try store.addAccount(Account(username: p.username, displayName: p.zh, passwordHash: try PasswordHash.make(password, logN: logN)))
-            try store.grant(p.username, p.grant, by: "demo")
-            try store.audit(actor: "demo", action: "account-add", subject: p.username, address: "cli", outcome: "ok")
+            try store.addAccount(Account(username: p.username, displayName: p.zh, passwordHash: try PasswordHash.make(password, logN: logN)),
+                                 grants: [p.grant], by: "demo", address: "cli")
             out.append(DemoAccount(username: p.username, displayName: p.zh, password: password, grant: p.grant))
         }
         return out

@@ -13,7 +13,7 @@ struct TermAuditCommand: ParsableCommand {
         PATH defaults to the current folder; a single case file works too.
         """,
         version: "termaudit \(TermAuditVersion.string) (libxlsxwriter \(String(cString: lxw_version())))",
-        subcommands: [Validate.self, Status.self, TermCommand.self, RankCommand.self, Export.self, Import.self, Keygen.self, Sign.self, Verify.self, New.self, Sample.self, Db.self, Serve.self]
+        subcommands: [Validate.self, Status.self, TermCommand.self, RankCommand.self, Export.self, Import.self, Keygen.self, Sign.self, Verify.self, New.self, Sample.self, Db.self, Serve.self, User.self]
     )
 }
 

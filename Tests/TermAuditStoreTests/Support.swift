@@ -91,15 +91,20 @@ enum S {
     static let today = Day(year: 2024, month: 12, day: 31)!
 
     /// Runs a program and returns its standard output, standard error and status.
-    static func run(_ args: [String], cwd: URL? = nil) throws -> (out: Data, err: String, status: Int32) {
+    /// `stdin`: what standard input reads (else nothing).
+    static func run(_ args: [String], cwd: URL? = nil, stdin: String? = nil, env: [String: String] = [:]) throws -> (out: Data, err: String, status: Int32) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = args
         if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
+        if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
+        let out = Pipe(), err = Pipe(), input = Pipe()
         p.standardOutput = out
         p.standardError = err
+        p.standardInput = input
         try p.run()
+        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+        try input.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

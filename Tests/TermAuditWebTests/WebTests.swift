@@ -195,8 +195,8 @@ struct CasePagesTests {
     func visibility() async throws {
         let f = try Fixture.make()
         let ids = try f.store.caseList().map(\.caseID)
-        try f.store.addAccount(Account(username: "one", displayName: "一件", passwordHash: try PasswordHash.make("only-one-case", logN: 10)))
-        try f.store.grant("one", Grant(role: Role.signer.rawValue, caseID: ids[1]), by: "test")
+        try f.store.addAccount(Account(username: "one", displayName: "一件", passwordHash: try PasswordHash.make("only-one-case", logN: 10)),
+                               grants: [Grant(role: Role.signer.rawValue, caseID: ids[1])], by: "test", address: "test")
         let store = f.store
         try await f.test { client in
             let s = try await client.signIn("one", "only-one-case")
