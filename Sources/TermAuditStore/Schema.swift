@@ -135,6 +135,21 @@ enum Schema {
             // Lists sort by code point on both engines (SQLite's BINARY), whatever the PostgreSQL database's locale.
             postgres: ["case_id", "official", "unit", "term_end"].map { "ALTER TABLE cases ALTER COLUMN \($0) TYPE TEXT COLLATE \"C\"" }
         ),
+        Migration(
+            version: 5,
+            description: "access index: the people each case names and their parts (team leader, members by department, handover parties); one account per person",
+            common: [
+                """
+                CREATE TABLE case_people (
+                    case_id TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, part TEXT NOT NULL, department TEXT NOT NULL,
+                    PRIMARY KEY (case_id, person, role, part, department))
+                """,
+                "CREATE INDEX case_people_by_person ON case_people (person, case_id)",
+                "CREATE UNIQUE INDEX accounts_one_per_person ON accounts (person) WHERE person <> ''",
+                // Filled by the next refresh (`db refresh`, or `serve` when it opens the store).
+                "UPDATE cases SET derived_as_of = ''",
+            ]
+        ),
     ]
 
     /// The tables in the database.

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import TermAudit
 import TermAuditSignoff
 
 /// The current revision of one workspace document (settings, unit registry, signer roster, a checklist file).
@@ -376,9 +377,18 @@ public final class Store: Sendable {
         if let to = query.termEndTo { q.appendInterpolation(unsafeRaw: " AND term_end <= "); q.appendInterpolation(bind: to) }
         if query.overdueOnly { q.appendInterpolation(unsafeRaw: " AND overdue > 0") }
         if let visibleTo = query.visibleTo {
+            // The rights table (docs/security.md) as SQL: a grant on this case (any role but reader); an administrator's
+            // grant; or a leader, member or signer grant without a case, where the case names the account's person in
+            // that part (and, for a member grant with a department, in that department). AccessTests checks it agrees
+            // with `CaseRights` for every account and case.
             q.appendInterpolation(unsafeRaw: " AND EXISTS (SELECT 1 FROM grants g WHERE g.username = ")
             q.appendInterpolation(bind: visibleTo)
-            q.appendInterpolation(unsafeRaw: " AND g.case_id IN ('', cases.case_id))")
+            q.appendInterpolation(unsafeRaw: """
+                 AND g.role <> 'reader' AND (g.case_id = cases.case_id OR (g.case_id = '' AND (g.role = 'admin' OR EXISTS (
+                SELECT 1 FROM accounts a JOIN case_people p ON p.person = a.person
+                WHERE a.username = g.username AND a.person <> '' AND p.case_id = cases.case_id AND p.role = g.role
+                AND (g.department = '' OR g.department = p.department))))))
+                """)
         }
     }
 
@@ -511,6 +521,7 @@ public final class Store: Sendable {
                 term_end = excluded.term_end, derived_as_of = excluded.derived_as_of, derived_policy = excluded.derived_policy,
                 pending = excluded.pending, overdue = excluded.overdue
             """).run().wait()
+        try writePeople(sql, caseID: new.caseID, withdrawn ? [] : d.people)
         return CaseHead(caseID: new.caseID, revision: revision, path: new.path, digest: new.digest, sectionDigests: new.sectionDigests,
                         bodySHA256: bodySHA, hash: hash, withdrawn: withdrawn, state: d.state, unit: d.unit, official: d.official, termEnd: d.termEnd)
     }
@@ -525,6 +536,7 @@ extension Store {
                 overdue = \(bind: d.overdue)
             WHERE case_id = \(bind: caseID)
             """).run().wait()
+        try writePeople(sql, caseID: caseID, d.people)
     }
 }
 
@@ -542,8 +554,69 @@ public struct DerivedState: Sendable, Equatable {
     /// How many handover items and findings are overdue.
     public var overdue = 0
 
+    /// The people the case names and their parts (team leader and members, handover parties): the access index.
+    public var people: [CasePerson] = []
+
     /// `pending` as stored: `,a,b,` (empty when none), so one department is found with LIKE '%,a,%'.
     var pendingColumn: String { pending.isEmpty ? "" : "," + pending.joined(separator: ",") + "," }
+}
+
+/// One part a person plays in a case, as the case names them: the grant role it answers to (`leader`, `member`,
+/// `signer`), the part itself (`leader`, `member`, `outgoing`, `incoming`, `supervisor`) and, for team members,
+/// their department. An account bound to the person (`Account.person`) holds its role's grant on the case.
+public struct CasePerson: Sendable, Hashable {
+    public var caseID: String
+    public var person: String
+    public var role: String
+    public var part: String
+    public var department: String
+
+    public init(caseID: String, person: String, role: String, part: String, department: String = "") {
+        self.caseID = caseID
+        self.person = person
+        self.role = role
+        self.part = part
+        self.department = department
+    }
+
+    /// The parts `c` names: the team's leader (also a member of their department), each member, and the handover
+    /// parties by their role id.
+    public static func named(in c: AuditCase) -> [CasePerson] {
+        var out: [CasePerson] = []
+        for m in c.team where !m.name.isEmpty {
+            if m.leader { out.append(CasePerson(caseID: c.id, person: m.name, role: "leader", part: "leader", department: m.department)) }
+            out.append(CasePerson(caseID: c.id, person: m.name, role: "member", part: "member", department: m.department))
+        }
+        for (part, name) in (c.handover?.parties ?? [:]).sorted(by: { $0.key < $1.key }) where !name.isEmpty {
+            out.append(CasePerson(caseID: c.id, person: name, role: "signer", part: part))
+        }
+        return Array(Set(out)).sorted { ($0.person, $0.role, $0.part, $0.department) < ($1.person, $1.role, $1.part, $1.department) }
+    }
+}
+
+extension Store {
+    /// Replaces a case's rows of the access index.
+    static func writePeople(_ sql: any SQLDatabase, caseID: String, _ people: [CasePerson]) throws {
+        try sql.raw("DELETE FROM case_people WHERE case_id = \(bind: caseID)").run().wait()
+        for p in people {
+            try sql.raw("""
+                INSERT INTO case_people (case_id, person, role, part, department)
+                VALUES (\(bind: caseID), \(bind: p.person), \(bind: p.role), \(bind: p.part), \(bind: p.department))
+                """).run().wait()
+        }
+    }
+
+    /// Every part `person` plays in the current cases (nothing for an empty name).
+    public func parts(of person: String) throws -> [CasePerson] {
+        guard !person.isEmpty else { return [] }
+        return try db.sql.raw("""
+            SELECT p.case_id, p.role, p.part, p.department FROM case_people p JOIN cases c ON c.case_id = p.case_id
+            WHERE p.person = \(bind: person) AND c.withdrawn = 0 ORDER BY p.case_id, p.role, p.part
+            """).all().wait().map {
+            CasePerson(caseID: try $0.decode(column: "case_id", as: String.self), person: person, role: try $0.decode(column: "role", as: String.self),
+                       part: try $0.decode(column: "part", as: String.self), department: try $0.decode(column: "department", as: String.self))
+        }
+    }
 }
 
 /// Section digests as stored: `name=sha256` joined by `;`, names sorted.

@@ -129,7 +129,7 @@ struct Deriver: Sendable {
         return DerivedState(state: s.state.rawValue, unit: c.post.unit, official: c.official.name, termEnd: s.term.end.description,
                             asOf: evaluator.asOf.description, policy: policyID,
                             pending: s.audit.departments.filter { !$0.concluded }.map(\.department),
-                            overdue: s.checklist.overdue.count + s.overdueFindings.count)
+                            overdue: s.checklist.overdue.count + s.overdueFindings.count, people: CasePerson.named(in: c))
     }
 
     /// The section digests a revision records: the canonical sections, and the sign-off records.

@@ -86,7 +86,12 @@ extension AuditForm {
         for d in summary.departments {
             let dept = p.library.department(d.department).text(lang)
             h.el("section", ["class": "card", "id": "dept-\(d.department)"]) { h in
-                h.el("h2", text: dept)
+                h.el("h2") { h in
+                    h.text(dept)
+                    if !p.editable("audit.conclusions.\(d.department).result") {
+                        h.el("span", ["class": "muted"], text: t(" · 只读（其他部门的审计事项）", " · read only (another department's items)"))
+                    }
+                }
                 h.el("div", ["class": "scroll"]) { h in
                     h.el("table", ["class": "edit"]) { h in
                         thead(&h, [t("审计事项", "Item"), t("状态", "Status"), t("审查人", "Examiner"), t("关联问题", "Findings"),

@@ -25,24 +25,20 @@ public struct WebContext: RequestContext, RemoteAddressRequestContext {
     var address: String { remoteAddress?.ipAddress ?? "-" }
 }
 
-/// A signed-in account, with its grants and its session's CSRF token.
+/// A signed-in account, with its grants, the parts its person plays in the cases (both read at every request, so
+/// a change takes effect at once) and its session's CSRF token. What it may do on a case: `rights(_:)` (Access.swift).
 public struct SignedIn: Sendable {
     public var account: Account
     public var grants: [Grant]
+    public var parts: [CasePerson]
     let sessionHash: String
     let csrfToken: String
 
     public var username: String { account.username }
-    /// Whether a grant covers every case.
-    public var seesEveryCase: Bool { grants.contains { $0.caseID.isEmpty } }
-    public func sees(_ caseID: String) -> Bool { grants.contains { $0.caseID.isEmpty || $0.caseID == caseID } }
-    /// Whether the account may export the internal and fill-in editions (everyone may export the public one).
+    /// Whether the account may export the internal and fill-in editions (of the cases it sees; everyone may export
+    /// the public one).
     public var exportsInternal: Bool {
         grants.contains { Role.editing.contains($0.role) }
-    }
-    /// Whether a grant on `caseID` lets the account change the case (issue 17 narrows members to their department).
-    public func edits(_ caseID: String) -> Bool {
-        grants.contains { ($0.caseID.isEmpty || $0.caseID == caseID) && Role.editing.contains($0.role) }
     }
 }
 
@@ -112,8 +108,8 @@ extension Desk {
         }
         guard let account = try store.account(s.username), !account.disabled else { return nil }
         if now.timeIntervalSince(last) > 60 { try store.touchSession(idSHA256: hash) }
-        return SignedIn(account: account, grants: try store.grants(of: account.username), sessionHash: hash,
-                        csrfToken: Tokens.csrf(forSession: id))
+        return SignedIn(account: account, grants: try store.grants(of: account.username), parts: try store.parts(of: account.person),
+                        sessionHash: hash, csrfToken: Tokens.csrf(forSession: id))
     }
 
     /// A password hash that matches nothing, verified for unknown accounts so that they take as long as known ones.
@@ -134,7 +130,8 @@ extension Desk {
         try store.createSession(idSHA256: Tokens.sha256(id), username: account.username, csrfSHA256: Tokens.sha256(csrf),
                                 expiresAt: StoreClock.string(Date().addingTimeInterval(settings.absolute)))
         try store.audit(actor: account.username, action: "sign-in", subject: account.username, address: address, outcome: "ok")
-        let user = SignedIn(account: account, grants: try store.grants(of: account.username), sessionHash: Tokens.sha256(id), csrfToken: csrf)
+        let user = SignedIn(account: account, grants: try store.grants(of: account.username), parts: try store.parts(of: account.person),
+                            sessionHash: Tokens.sha256(id), csrfToken: csrf)
         return (id, user)
     }
 

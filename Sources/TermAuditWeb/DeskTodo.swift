@@ -2,8 +2,7 @@ import TermAudit
 import TermAuditStore
 
 /// 我的待办 on the desk: for each of the account's roles, the cases that wait for it, counted from the case index
-/// (one indexed count each) and linked to the list filtered to them. Issue 17 binds accounts to the persons named
-/// in cases; until then a role's work is counted over the cases the account may see.
+/// (one indexed count each, over the cases the account sees) and linked to the list filtered to them.
 struct DeskTodo: Sendable {
     var label: Label
     var count: Int
@@ -16,10 +15,16 @@ struct DeskTodo: Sendable {
         if roles.contains(Role.admin.rawValue) {
             out.append((L("组建审计组、写明交接各方", "Teams and parties to name"), [("state", "preparing")], Store.CaseQuery(state: "preparing")))
         }
-        for g in user.grants where g.role == Role.member.rawValue && !g.department.isEmpty {
-            let d = library.department(g.department)
+        // The departments the account's person audits for: a member grant's own, else each the cases give them.
+        var departments = Set<String>()
+        for g in user.grants where g.role == Role.member.rawValue {
+            if !g.department.isEmpty { departments.insert(g.department) }
+            else { for p in user.parts where p.role == Role.member.rawValue { departments.insert(p.department) } }
+        }
+        for department in departments.sorted() {
+            let d = library.department(department)
             out.append((Label(zh: "待\(d.zh)审查事项、给出结论", en: "Items to examine and conclusions to give (\(d.en))"),
-                        [("state", "auditing"), ("department", g.department)], Store.CaseQuery(state: "auditing", pendingDepartment: g.department)))
+                        [("state", "auditing"), ("department", department)], Store.CaseQuery(state: "auditing", pendingDepartment: department)))
         }
         if roles.contains(Role.leader.rawValue) {
             out.append((L("审计中，待各部门办结", "Being audited"), [("state", "auditing")], Store.CaseQuery(state: "auditing")))

@@ -36,6 +36,8 @@ struct KeyedFormPage {
     var theirs: [String: String] = [:]
     var view: Desk.CaseView
     var library: Library
+    /// Whether the account may change the value at a path (others are shown as text and sent back unchanged).
+    var editable: (String) -> Bool = { _ in true }
 
     func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 
@@ -47,7 +49,7 @@ struct KeyedFormPage {
         let id = "f-" + path.replacingOccurrences(of: ".", with: "-")
         h.el("td", ["class": errs.isEmpty ? nil : "invalid"]) { h in
             Pages.field(&h, SectionSpec.Field(key: path, label: L(label, label), kind: kind), name: path, id: id, label: label,
-                        value: values[path] ?? "", lang: lang, invalid: !errs.isEmpty)
+                        value: values[path] ?? "", lang: lang, invalid: !errs.isEmpty, readOnly: !editable(path))
             for e in errs { h.el("p", ["class": "field-error", "id": id + "-error"], text: e.message) }
             // A bare status changed on both sides conflicts at the item itself.
             if let other = theirs[path] ?? (path.hasSuffix(".status") ? theirs[String(path.dropLast(7))] : nil) { Pages.conflictNote(&h, t, other) }
@@ -56,7 +58,8 @@ struct KeyedFormPage {
 
     /// A labelled field above its input (for forms that are not tables).
     func field(_ h: inout HTML, _ f: SectionSpec.Field, suggestions: [String]? = nil) {
-        Pages.recordField(&h, f, value: values[f.key] ?? "", errors: byPath[f.key] ?? [], suggestions: suggestions, lang: lang)
+        Pages.recordField(&h, f, value: values[f.key] ?? "", errors: byPath[f.key] ?? [], suggestions: suggestions, lang: lang,
+                          readOnly: !editable(f.key))
         if let other = theirs[f.key] { Pages.conflictNote(&h, t, other) }
     }
 }
@@ -140,8 +143,10 @@ extension WebApp {
                 return (out, rev)
             }
         }
-        @Sendable func page(_ view: Desk.CaseView, _ values: [String: String], _ errors: [FieldError] = []) -> KeyedFormPage {
-            KeyedFormPage(lang: .zh, values: values, byPath: Dictionary(grouping: errors, by: \.path), view: view, library: desk.library)
+        @Sendable func page(_ view: Desk.CaseView, _ user: SignedIn, _ values: [String: String], _ errors: [FieldError] = []) -> KeyedFormPage {
+            let rights = user.rights(view.status.auditCase.id), departments = Desk.itemDepartments(view)
+            return KeyedFormPage(lang: .zh, values: values, byPath: Dictionary(grouping: errors, by: \.path), view: view, library: desk.library,
+                                 editable: { rights.mayChange(CaseRights.normalized($0), department: { departments[$0] }) })
         }
         router.get(path) { request, context in
             guard let user = context.user else { return signInFirst(request) }
@@ -150,8 +155,8 @@ extension WebApp {
                   let (current, revision) = try await sections(id, at: nil) else {
                 return try await unseen(user, id, request, context)
             }
-            guard user.edits(id) else { return try await forbidden(request, context, user) }
-            var p = page(view, form.values(current))
+            guard form.sections.contains(where: { user.rights(id).mayEdit(section: $0) }) else { return try await forbidden(request, context, user) }
+            var p = page(view, user, form.values(current))
             p.lang = context.lang
             return Replies.html(Pages.keyedForm(lang: context.lang, user: user, caseID: id, heading: try await caseHeading(id), form: form, page: p,
                                                 revision: revision))
@@ -162,13 +167,14 @@ extension WebApp {
             guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.caseView(id) }) else {
                 return try await unseen(user, id, request, context)
             }
-            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            guard form.sections.contains(where: { user.rights(id).mayEdit(section: $0) }) else { return try await forbidden(request, context, user) }
             var request = request
             let posted = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
             guard let base = posted["_revision"].flatMap(Int.init), let (baseValues, _) = try await sections(id, at: base) else {
                 return Replies.error(request, context, status: .preconditionFailed, code: "unknown-revision", message: "案卷 \(id) 没有这个版本 (no such revision)")
             }
             let trees = form.tree(posted, base: baseValues, view: view, library: desk.library)
+            if let refused = try await outsideRights(user, view, old: baseValues, new: trees, request, context) { return refused }
             let void = posted["_void_signatures"] == "true"
             let result = try await desk.blocking { [desk] in
                 try desk.writeSections(caseID: id, trees, base: base, author: user.username, voidSignatures: void)
@@ -177,7 +183,7 @@ extension WebApp {
             let mine = posted.filter { form.owns($0.key) }
             func again(_ values: [String: String], revision: Int, errors: [FieldError] = [], conflict: [String] = [], signed: [String] = [],
                        theirs: [String: String] = [:]) -> Response {
-                var p = page(view, values, errors)
+                var p = page(view, user, values, errors)
                 p.lang = context.lang
                 p.theirs = theirs
                 return Replies.html(Pages.keyedForm(lang: context.lang, user: user, caseID: id, heading: heading, form: form, page: p,

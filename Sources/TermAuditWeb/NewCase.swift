@@ -167,11 +167,17 @@ extension Pages {
     }
 
     /// One field of a record form: its label above the input, the errors below, suggestions as a datalist.
-    static func recordField(_ h: inout HTML, _ f: SectionSpec.Field, value: String, errors: [FieldError], suggestions: [String]?, lang: Language) {
+    static func recordField(_ h: inout HTML, _ f: SectionSpec.Field, value: String, errors: [FieldError], suggestions: [String]?, lang: Language,
+                            readOnly: Bool = false) {
         let id = "f-" + f.key.replacingOccurrences(of: ".", with: "-")
         let described = errors.isEmpty ? nil : id + "-error"
         h.el("div", ["class": errors.isEmpty ? "field" : "field invalid"]) { h in
             h.el("label", ["for": id], text: f.label.text(lang) + (f.required ? " *" : ""))
+            if readOnly {
+                Pages.readOnly(&h, f, name: f.key, id: id, value: value, lang: lang)
+                for e in errors { h.el("p", ["class": "field-error", "id": id + "-error"], text: e.message) }
+                return
+            }
             switch f.kind {
             case .choice(let options):
                 h.el("select", ["id": id, "name": f.key, "aria-invalid": errors.isEmpty ? nil : "true", "aria-describedby": described]) { h in

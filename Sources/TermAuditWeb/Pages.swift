@@ -228,11 +228,11 @@ enum Pages {
                 }
             }
         }
-        let editable = user.edits(c.id)
+        let rights = user.rights(c.id)
         func heading(_ h: inout HTML, _ title: String, edit section: String) {
             h.el("h2") { h in
                 h.text(title)
-                if editable {
+                if rights.mayEdit(section: section == "basic" ? "official" : section) {
                     h.el("a", ["class": "edit", "href": "/cases/\(Paths.segment(c.id))/edit/\(section)"], text: t("编辑", "Edit"))
                 }
             }

@@ -242,16 +242,16 @@ extension WebApp {
             query.state = nil
             query.pendingDepartment = nil
             query.overdueOnly = false
-            let (rows, total) = try await listing(user, query)
+            let (rows, total) = try await listing(user, query, everyone: true)   // published: every account reads them
             return Replies.html(Pages.publicList(lang: context.lang, user: user, rows: Array(rows.prefix(query.limit)), total: total, query: query,
                                                  more: rows.count > query.limit))
         }
         router.get("/public/{id}") { request, context in
             guard let user = context.user else { return signInFirst(request) }
             let id = try context.parameters.require("id")
-            guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.caseView(id) }),
+            guard let view = try await desk.blocking({ [desk] in try desk.caseView(id) }),
                   Publication.publishes(view.status.state, in: .public, policy: desk.policy) else {
-                return try await unseen(user, id, request, context)
+                return notFound(request, context)
             }
             return Replies.html(Pages.publicCase(lang: context.lang, user: user, status: view.status, library: desk.library, policy: desk.policy))
         }

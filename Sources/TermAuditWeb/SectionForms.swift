@@ -288,8 +288,10 @@ extension Pages {
         }
     }
 
-    static func field(_ h: inout HTML, _ f: SectionSpec.Field, name: String, id: String, label: String, value: String, lang: Language, invalid: Bool) {
+    static func field(_ h: inout HTML, _ f: SectionSpec.Field, name: String, id: String, label: String, value: String, lang: Language, invalid: Bool,
+                      readOnly: Bool = false) {
         let described = invalid ? id + "-error" : nil
+        if readOnly { return Self.readOnly(&h, f, name: name, id: id, value: value, lang: lang) }
         switch f.kind {
         case .choice(let options):
             h.el("select", ["id": id, "name": name, "aria-label": label, "aria-invalid": invalid ? "true" : nil, "aria-describedby": described]) { h in
@@ -315,5 +317,14 @@ extension Pages {
             h.void("input", ["id": id, "name": name, "value": value, "aria-label": label,
                              "aria-invalid": invalid ? "true" : nil, "aria-describedby": described])
         }
+    }
+
+    /// A value the account sees but may not change: shown as text, sent back unchanged (a hidden input), so the
+    /// form's other fields save as before and a changed copy is refused by the rights check.
+    static func readOnly(_ h: inout HTML, _ f: SectionSpec.Field, name: String, id: String, value: String, lang: Language) {
+        var shown = value
+        if case .choice(let options) = f.kind, let o = options.first(where: { $0.0 == value || $0.1.zh == value }) { shown = o.1.text(lang) }
+        h.void("input", ["type": "hidden", "name": name, "value": value])
+        h.el("span", ["class": "ro", "id": id, "title": lang == .zh ? "不是您的职责范围" : "not yours to change"], text: shown.isEmpty ? "—" : shown)
     }
 }

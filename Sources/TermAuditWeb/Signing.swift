@@ -71,18 +71,6 @@ extension Desk {
     }
 }
 
-extension Role {
-    /// The roles that may carry a signature to the server (the key decides whose signature it is).
-    static let signing: Set<String> = [Role.admin.rawValue, Role.leader.rawValue, Role.signer.rawValue]
-}
-
-extension SignedIn {
-    /// Whether the account may sign on `caseID` (with a key registered for the role; issue 17 binds signers to cases).
-    public func signs(_ caseID: String) -> Bool {
-        grants.contains { ($0.caseID.isEmpty || $0.caseID == caseID) && Role.signing.contains($0.role) }
-    }
-}
-
 /// The record and message prepared for a signer's key.
 struct PreparedJSON: Encodable {
     var `case`: String
@@ -173,6 +161,7 @@ extension WebApp {
                                      message: "expected {\"role\": \"team_leader\" | …, \"public_key\": \"<base64 of the 32-byte Ed25519 public key>\"}")
             }
             guard let key = PublicKey.decode(body.public_key) else { return badKey(request, context) }
+            if let refused = try await notYourRole(user, id, body.role, request, context) { return refused }
             let time = desk.signingTime(), role = body.role
             let outcome: Result<(SignoffWorkspace.Prepared, Int), SignoffError> = try await desk.blocking { [desk] in
                 guard let ws = try desk.signoffWorkspace(id, author: user.username),
@@ -183,6 +172,11 @@ extension WebApp {
             switch outcome {
             case .success(let (p, revision)):
                 let r = p.record
+                // The key's holder (the roster's name) must be the account's person: one person, one signature.
+                guard r.name == user.account.person else {
+                    return try await forbidden(request, context, user, outcome: "not-your-key",
+                                               message: "这把密钥登记在「\(r.name)」名下，不是您的账号所绑定的人 (the key is registered to another person than your account's)")
+                }
                 return try Replies.json(PreparedJSON(case: id, role: r.role, name: r.name, post: r.post, time: r.time, digest: r.digest,
                                                      public_key: r.publicKey, message: p.message,
                                                      message_base64: p.messageBytes.base64EncodedString(), revision: revision))
@@ -203,6 +197,7 @@ extension WebApp {
                                      message: "expected {\"role\", \"public_key\", \"time\", \"signature\", \"revision\"} as prepared by POST …/signoffs/prepare")
             }
             guard let key = PublicKey.decode(body.public_key) else { return badKey(request, context) }
+            if let refused = try await notYourRole(user, id, body.role, request, context) { return refused }
             guard let signature = Data(base64Encoded: body.signature), signature.count == 64 else {
                 return Replies.error(request, context, status: .unprocessableContent, code: "bad-signature",
                                      message: "signature 应为 64 字节 Ed25519 签名的 base64 (signature should be base64 of a 64-byte Ed25519 signature)",
@@ -217,10 +212,17 @@ extension WebApp {
                                      message: "签字时间 \(body.time) 不是刚才准备的时间（准备后 \(Int(Desk.signingWindow / 60)) 分钟内有效），请重新准备 (the time is not one just prepared; prepare again)",
                                      fields: [FieldError(path: "time", message: "the time given by …/signoffs/prepare, within \(Int(Desk.signingWindow / 60)) minutes")])
             }
-            let role = body.role, time = body.time
+            let role = body.role, time = body.time, person = user.account.person
             let outcome: Result<Signoff, SignoffError> = try await desk.blocking { [desk] in
                 guard let ws = try desk.signoffWorkspace(id, author: user.username) else { return .failure(.unknownCase(id)) }
-                do { return .success(try ws.sign(caseID: id, role: role, publicKey: key, time: time, signature: signature).record) }
+                do {
+                    // The key's holder must be the account's person (checked before anything is written).
+                    let prepared = try ws.prepare(caseID: id, role: role, publicKey: key, time: time)
+                    guard prepared.record.name == person else { return .failure(.message(Label(
+                        zh: "这把密钥登记在「\(prepared.record.name)」名下，不是您的账号所绑定的人",
+                        en: "the key is registered to another person than your account's"))) }
+                    return .success(try ws.sign(caseID: id, role: role, publicKey: key, time: time, signature: signature).record)
+                }
                 catch let e as SignoffError { return .failure(e) }
             }
             switch outcome {
@@ -234,6 +236,13 @@ extension WebApp {
                 return refusal(e, request, context)
             }
         }
+    }
+
+    /// Refuses a role the account does not hold on the case (403, logged); nil when it holds it.
+    func notYourRole(_ user: SignedIn, _ id: String, _ role: String, _ request: Request, _ context: WebContext) async throws -> Response? {
+        guard !user.rights(id).signingRoles.contains(role) else { return nil }
+        return try await forbidden(request, context, user, outcome: "not-your-role",
+                                   message: "您在本案不是「\(RoleName(role, in: desk.policy).label.zh)」的签字人 (you do not sign this case as \(role))")
     }
 
     func badKey(_ request: Request, _ context: WebContext) -> Response {

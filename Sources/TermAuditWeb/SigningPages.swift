@@ -75,11 +75,17 @@ extension Pages {
                              "The case is \(state.label.en); only a case ready for sign-off can be signed. The case page says why."))
                 return
             }
-            guard user.signs(caseID) else {
-                h.el("p", ["class": "muted"], text: t("您的账号没有签字权限。", "Your account does not sign cases."))
+            let mine = user.rights(caseID).signingRoles
+            guard !mine.isEmpty else {
+                h.el("p", ["class": "muted"], text: t("本案没有由您签字的角色（签字人须是案卷写明的审计组长或交接当事人）。",
+                                                      "You sign in no role of this case (a signer is the team leader or a handover party the case names)."))
                 return
             }
-            let open = view.expected.filter { view.status.signatures[$0.role.id] != .valid }
+            let open = view.expected.filter { view.status.signatures[$0.role.id] != .valid && mine.contains($0.role.id) }
+            guard !open.isEmpty else {
+                h.el("p", ["class": "ok", "role": "status"], text: t("您在本案的签字均已有效。", "Your signatures on this case are all valid."))
+                return
+            }
             let next = open.first { $0.role.required } ?? open.first
             h.el("section", ["class": "card", "id": "sign"]) { h in
                 h.el("h2", text: t("用本人私钥签字", "Sign with your private key"))

@@ -82,7 +82,7 @@ public struct WebApp: Sendable {
             guard user.sees(id), let (value, revision) = try await desk.blocking({ [desk] in try desk.section(id, name) }) else {
                 return try await unseen(user, id, request, context)
             }
-            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            guard user.rights(id).mayEdit(section: name) else { return try await forbidden(request, context, user) }
             let heading = try await caseHeading(id)
             return Replies.html(Pages.sectionForm(lang: context.lang, user: user, caseID: id, heading: heading, spec: spec, rows: spec.rows(value),
                                                   revision: revision))
@@ -94,7 +94,7 @@ public struct WebApp: Sendable {
             guard user.sees(id), try await desk.blocking({ [desk] in try desk.store.caseBodies([id])[id] != nil }) else {
                 return try await unseen(user, id, request, context)
             }
-            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            guard user.rights(id).mayEdit(section: name) else { return try await forbidden(request, context, user) }
             var request = request
             let form = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
             guard let base = form["_revision"].flatMap(Int.init), case let baseValue?? = try await desk.blocking({ [desk] in try desk.section(id, name, at: base) }) else {
@@ -332,7 +332,7 @@ public struct WebApp: Sendable {
             guard user.sees(id), try await desk.blocking({ [desk] in try desk.store.caseBodies([id])[id] != nil }) else {
                 return try await unseen(user, id, request, context)
             }
-            guard user.edits(id) else { return try await forbidden(request, context, user) }
+            guard user.rights(id).mayEdit(section: name) else { return try await forbidden(request, context, user) }
             guard let ifMatch = request.headers[.ifMatch] else {
                 return Replies.error(request, context, status: .preconditionRequired, code: "if-match-required",
                                      message: "send If-Match: <revision> (the revision the change is based on; GET gives it as the ETag)")
@@ -347,6 +347,11 @@ public struct WebApp: Sendable {
                 value = try OrderedJSON.parse(Array(buffer: body))
             } catch let e as OrderedJSON.Failure {
                 return Replies.error(request, context, status: .badRequest, code: "bad-json", message: e.description)
+            }
+            if case let old? = try await desk.blocking({ [desk] in try desk.section(id, name, at: base) }),
+               let view = try await desk.blocking({ [desk] in try desk.caseView(id) }),
+               let refused = try await outsideRights(user, view, old: old.map { [name: $0] } ?? [String: CaseTree](), new: [(name, value)], request, context) {
+                return refused
             }
             let void = request.uri.queryParameters["void_signatures"] == "true"
             let result = try await desk.blocking { [desk] in
@@ -391,18 +396,23 @@ public struct WebApp: Sendable {
         let desk = self.desk, exports = self.exports, frozen = request
         return try await desk.blocking { () -> Result<ExportJobs.Job, Refusal> in
             let request = frozen
-            var ids = asked
-            if ids.isEmpty && !user.seesEveryCase { ids = try desk.store.list(visibleTo: user.username).map(\.caseID) }
-            if !ids.isEmpty {
+            // The public edition is everyone's (it carries only what is published); the others, the cases one sees.
+            let everything = user.seesEveryCase || request.kind == .public
+            var ids: [String]? = asked.isEmpty ? nil : asked
+            if ids == nil && !everything { ids = try desk.store.list(visibleTo: user.username).map(\.caseID) }
+            if let ids, !ids.isEmpty {
                 let known = Set(try desk.store.caseList().map(\.caseID))
-                let unknown = ids.filter { !known.contains($0) || !user.sees($0) }
+                let unknown = ids.filter { !known.contains($0) || !(everything || user.sees($0)) }
                 if !unknown.isEmpty {
                     return .failure(Refusal(status: .unprocessableContent, code: "unknown-case",
                                             message: "没有这些案卷，或您无权查看 (no such case, or not yours to see): \(unknown.joined(separator: ", "))"))
                 }
             }
+            if ids?.isEmpty == true {   // never "every case" for an account that sees none
+                return .failure(Refusal(status: .unprocessableContent, code: "no-cases", message: "没有可导出的案卷 (no case of yours to export)"))
+            }
             do {
-                let job = try exports.start(desk: desk, owner: user.username, request: request, caseIDs: ids.isEmpty ? nil : ids)
+                let job = try exports.start(desk: desk, owner: user.username, request: request, caseIDs: ids)
                 try desk.store.audit(actor: user.username, action: "export", subject: "\(kind.rawValue) \(job.total) cases", address: context.address,
                                      outcome: "started")
                 return .success(job)
@@ -437,9 +447,26 @@ public struct WebApp: Sendable {
                 try desk.store.audit(actor: user.username, action: "import", subject: "\(problems.count) problems", address: context.address, outcome: "refused")
                 return .failure(problems)
             case .success(let plan):
-                let denied = Set(plan.files.map(\.caseID)).filter { !user.edits($0) }.sorted()
+                // Each changed value must be the account's to change, as in the forms.
+                var denied: [ImportProblem] = []
+                for f in plan.files {
+                    guard user.sees(f.caseID), let view = try desk.caseView(f.caseID) else {
+                        denied.append(ImportProblem(sheet: name, cell: "", message: "案卷 \(f.caseID) 不在您的职责范围内 (case \(f.caseID) is not yours to change)"))
+                        continue
+                    }
+                    var old: [String: CaseTree] = [:], new: [(name: String, value: CaseTree)] = []
+                    for s in Desk.editableSections {
+                        if let v = CaseTree.section(s, of: f.oldText) { old[s] = v }
+                        new.append((s, CaseTree.section(s, of: f.newText) ?? .null))
+                    }
+                    let refused = user.refusedChanges(view, old: old, new: new)
+                    if !refused.isEmpty {
+                        denied.append(ImportProblem(sheet: name, cell: "", message: "案卷 \(f.caseID)：您的职责不含修改 \(refused.joined(separator: ", ")) (not yours to change)"))
+                    }
+                }
                 if !denied.isEmpty {
-                    return .failure(denied.map { ImportProblem(sheet: name, cell: "", message: "案卷 \($0) 不在您的职责范围内 (case \($0) is not yours to change)") })
+                    try desk.store.audit(actor: user.username, action: "denied", subject: "import", address: context.address, outcome: "not-yours")
+                    return .failure(denied)
                 }
                 let preview = ImportPlans.Preview(id: String(Tokens.random().prefix(20)).lowercased().filter { $0.isLetter || $0.isNumber },
                                                   owner: user.username, fileName: name, plan: plan)
@@ -512,11 +539,25 @@ public struct WebApp: Sendable {
                       message: "'\(name)' is not a section that can be edited; one of: \(Desk.editableSections.joined(separator: ", "))")
     }
 
-    func forbidden(_ request: Request, _ context: WebContext, _ user: SignedIn) async throws -> Response {
+    func forbidden(_ request: Request, _ context: WebContext, _ user: SignedIn, outcome: String = "role",
+                   message: String = "您的职责不含此操作 (your role does not allow this)", fields: [FieldError] = []) async throws -> Response {
         try await desk.blocking { [desk] in
-            try desk.store.audit(actor: user.username, action: "denied", subject: request.uri.path, address: context.address, outcome: "role")
+            try desk.store.audit(actor: user.username, action: "denied", subject: request.uri.path, address: context.address, outcome: outcome)
         }
-        return Replies.error(request, context, status: .forbidden, code: "forbidden", message: "您的职责不含此操作 (your role does not allow this)")
+        return Replies.error(request, context, status: .forbidden, code: "forbidden", message: message, fields: fields)
+    }
+
+    /// Refuses a change that touches a value the account may not change (another department's audit items, the
+    /// basic facts for a team member …): 403 naming each path, logged; nil when every changed value is the
+    /// account's. Nothing is written either way.
+    func outsideRights(_ user: SignedIn, _ view: Desk.CaseView, old: [String: CaseTree], new: [(name: String, value: CaseTree)],
+                       _ request: Request, _ context: WebContext) async throws -> Response? {
+        let refused = user.refusedChanges(view, old: old, new: new)
+        guard !refused.isEmpty else { return nil }
+        return try await forbidden(request, context, user, outcome: "not-yours",
+                                   message: "您的职责不含修改以下内容，未保存任何改动 (these are not yours to change; nothing was saved): "
+                                       + refused.joined(separator: ", "),
+                                   fields: refused.map { FieldError(path: $0, message: "不是您的职责范围 (not yours to change)") })
     }
 
     // MARK: Pieces
@@ -582,10 +623,11 @@ public struct WebApp: Sendable {
     }
 
     /// One page of the cases `user` may see (and one more row, to tell whether there is a next page), and the count.
-    func listing(_ user: SignedIn, _ query: Pages.ListQuery) async throws -> ([Store.Listing], Int) {
+    /// One page of the cases `user` sees (`everyone`: of all cases, for the published list every account reads).
+    func listing(_ user: SignedIn, _ query: Pages.ListQuery, everyone: Bool = false) async throws -> ([Store.Listing], Int) {
         try await desk.blocking { [desk] in
             var q = query.store
-            q.visibleTo = user.seesEveryCase ? nil : user.username
+            q.visibleTo = user.seesEveryCase || everyone ? nil : user.username
             q.limit = query.limit + 1
             let rows = try desk.store.list(q)
             let total = try desk.store.count(q)

@@ -215,12 +215,12 @@ def journey_clerk_follows_cases(b):
 
 
 def journey_member_records_findings(b):
-    """The audit department's member records a finding's rectification: a wrong date is shown next to its field and
-    nothing is saved; the corrected form is saved and the case shows it."""
+    """The audit department's member (方敏, on 2024-009's team) records a finding's rectification: a wrong date is
+    shown next to its field and nothing is saved; the corrected form is saved and the case shows it."""
     d = b.driver
     b.sign_in("shenji")
-    b.go("/cases/2024-007")
-    b.page("case-2024-007")
+    b.go("/cases/2024-009")
+    b.page("case-2024-009")
     b.follow(d.find_element(By.CSS_SELECTOR, "#findings h2 a.edit"))
     expect("编辑审计发现问题" in b.text(), "the findings form has no heading")
     b.page("edit-findings")
@@ -238,7 +238,7 @@ def journey_member_records_findings(b):
     due.clear()
     due.send_keys("2025-03-31")
     b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
-    expect("/cases/2024-007" in d.current_url, f"saving did not lead back to the case: {d.current_url}")
+    expect("/cases/2024-009" in d.current_url, f"saving did not lead back to the case: {d.current_url}")
     findings = d.find_element(By.ID, "findings").text
     expect("已整改" in findings and "2025-03-31" in findings, "the case does not show the saved finding")
     b.page("case-after-findings")
@@ -246,10 +246,10 @@ def journey_member_records_findings(b):
 
 
 def journey_leader_adds_indicator(b):
-    """The team leader adds an indicator's actual value in the indicators form; the completion changes."""
+    """The team leader (陆佳, who leads 2024-027) adds an indicator's actual value in the indicators form."""
     d = b.driver
     b.sign_in("leader")
-    b.go("/cases/2024-003/edit/indicators")
+    b.go("/cases/2024-027/edit/indicators")
     b.page("edit-indicators")
     rows = d.find_elements(By.CSS_SELECTOR, "table.edit tbody tr")
     expect(len(rows) >= 2, "the indicators form has no rows")
@@ -263,23 +263,23 @@ def journey_leader_adds_indicator(b):
             break
     expect(before is not None, "no unreported quantitative indicator to fill in")
     b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
-    expect("/cases/2024-003" in d.current_url, f"saving did not lead back to the case: {d.current_url}")
+    expect("/cases/2024-027" in d.current_url, f"saving did not lead back to the case: {d.current_url}")
     b.page("case-after-indicators")
     b.sign_out()
 
 
-def journey_leader_reads_history(b):
-    """The team leader reads who changed the finding (the member's journey before): the revision, the account, the
-    field's old and new values, and the chain check."""
+def journey_clerk_reads_history(b):
+    """The organization department's clerk reads who changed the finding (the member's journey before): the
+    revision, the account, the field's old and new values, and the chain check."""
     d = b.driver
-    b.sign_in("leader")
-    b.go("/cases/2024-007")
+    b.sign_in("admin")
+    b.go("/cases/2024-009")
     b.follow(d.find_element(By.PARTIAL_LINK_TEXT, "历史"))
     text = b.text()
     expect("哈希链完整" in text, "the history does not say the chain holds")
     latest = d.find_element(By.CSS_SELECTOR, "section.revision")
     expect("shenji" in latest.text and "resolved" in latest.text, f"the latest revision does not show the member's change: {latest.text[:200]}")
-    b.page("history-2024-007")
+    b.page("history-2024-009")
     b.sign_out()
 
 
@@ -318,13 +318,13 @@ def download(b, link):
 
 
 def journey_member_fills_in_workbook(b):
-    """The personnel department's member downloads their department's fill-in workbook for a case, writes a note on
+    """The personnel department's member (范琳, on 2024-004's team) downloads their department's fill-in workbook for a case, writes a note on
     one of their audit items as in Excel (openpyxl), uploads it, reads the preview and applies it; the case's
     history shows the change under their name."""
     import openpyxl
     d = b.driver
     b.sign_in("renshi")
-    b.go("/workbooks?case=2024-003")
+    b.go("/workbooks?case=2024-004")
     d.find_element(By.CSS_SELECTOR, "input[name=edition][value=fill-in]").click()
     Select(d.find_element(By.ID, "department")).select_by_value("personnel")
     b.submit(d.find_element(By.CSS_SELECTOR, "form.stack button.primary"))
@@ -333,7 +333,7 @@ def journey_member_fills_in_workbook(b):
     wb = openpyxl.load_workbook(path)
     ws = wb["审计事项"]
     cols = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "2024-003" and ws.cell(r, 2).value == "staffing")
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "2024-004" and ws.cell(r, 2).value == "staffing")
     ws.cell(row, cols["备注"]).value = "已核对编制台账"
     filled = path.replace(".xlsx", "-filled.xlsx")
     wb.save(filled)
@@ -341,10 +341,10 @@ def journey_member_fills_in_workbook(b):
     d.find_element(By.ID, "workbook").send_keys(filled)
     b.submit(d.find_element(By.CSS_SELECTOR, "form[action='/workbooks/import'] button.primary"))
     text = b.text()
-    expect("导入预览" in text and "2024-003" in text and "已核对编制台账" in text, f"the preview does not show the change: {text[:300]}")
+    expect("导入预览" in text and "2024-004" in text and "已核对编制台账" in text, f"the preview does not show the change: {text[:300]}")
     b.page("import-preview")
     b.submit(d.find_element(By.CSS_SELECTOR, "form[action$='/apply'] button.primary"))
-    expect("/cases/2024-003/history" in d.current_url, f"applying did not lead to the history: {d.current_url}")
+    expect("/cases/2024-004/history" in d.current_url, f"applying did not lead to the history: {d.current_url}")
     latest = d.find_element(By.CSS_SELECTOR, "section.revision").text
     expect("renshi" in latest and "已核对编制台账" in latest, f"the history does not show the import: {latest[:200]}")
     b.page("history-after-import")
@@ -383,7 +383,7 @@ def journey_signers_sign(b):
     exact message before signing; the case becomes 已签字 and the verification page shows every signature valid."""
     d = b.driver
     keys = os.path.join(b.server.repo, "samples", "keys")
-    b.sign_in("signer")
+    b.sign_in("leader")
     b.go("/cases/2024-010")
     b.follow(d.find_element(By.CSS_SELECTOR, "#signoff a.button"))
     expect("/cases/2024-010/sign" in d.current_url, f"the case's 签字 link did not lead to the sign page: {d.current_url}")
@@ -400,9 +400,15 @@ def journey_signers_sign(b):
     status = d.find_element(By.ID, "sign-status").text
     expect("只登记为移交人" in status, f"a key of another role was not refused with the reason: {status!r}")
     b.page("sign-refused", expected_console=["signoffs/prepare - Failed to load resource: the server responded with a status of 422"])
-    for role, key, name in [("team_leader", "lu-jia.key", "陆佳"), ("outgoing", "lin-jing.key", "林静"),
-                            ("incoming", "ge-yu.key", "葛宇"), ("supervisor", "su-qing.key", "苏晴")]:
+    for role, key, name, account in [("team_leader", "lu-jia.key", "陆佳", "leader"), ("outgoing", "lin-jing.key", "林静", "signer"),
+                                     ("incoming", "ge-yu.key", "葛宇", "geyu"), ("supervisor", "su-qing.key", "苏晴", "suqing")]:
+        # Each signs with their own account, which offers their own role only.
+        if account != "leader":
+            b.sign_out()
+            b.sign_in(account)
         b.go("/cases/2024-010/sign")
+        offered = [o.get_attribute("value") for o in Select(d.find_element(By.ID, "sign-role")).options]
+        expect(offered == [role], f"{account}'s sign page offers {offered}, not their role {role} alone")
         chosen = Select(d.find_element(By.ID, "sign-role")).first_selected_option.get_attribute("value")
         expect(chosen == role, f"the sign page offers {chosen} first, not {role}")
         prepare(key)
@@ -496,7 +502,8 @@ def journey_team_completes_audit(b):
     b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
     expect("/cases/2024-023" in d.current_url and "/edit/" not in d.current_url, f"the handover was not saved: {b.text()[:300]}")
     b.sign_out()
-    members = [("jijian", "discipline", "严刚"), ("zuzhi", "organization", "钟玲"), ("renshi", "personnel", "范琳"), ("shenji", "audit", "陆佳")]
+    # Each department's member; the audit department's is the team leader herself.
+    members = [("jijian", "discipline", "严刚"), ("zuzhi", "organization", "钟玲"), ("renshi", "personnel", "范琳"), ("leader", "audit", "陆佳")]
     for account, department, examiner in members:
         b.sign_in(account)
         b.go("/cases/2024-023/edit/audit")
@@ -523,7 +530,7 @@ def journey_team_completes_audit(b):
 
 
 JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_member_concludes_audit, journey_leader_adds_indicator,
-            journey_leader_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook,
+            journey_clerk_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook,
             journey_signers_sign, journey_clerk_opens_case,
             journey_reader_reads_published, journey_team_completes_audit]
 

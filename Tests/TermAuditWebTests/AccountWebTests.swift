@@ -31,7 +31,7 @@ import TermAudit
 
             // renshi's only grant is taken away: the next request is refused the internal view.
             #expect(try await client.get("/api/v1/cases", r).status == .ok)
-            let revoked = try Fixture.run([Fixture.termaudit, "user", "revoke", "renshi", "--role", "member", "--department", "personnel",
+            let revoked = try Fixture.run([Fixture.termaudit, "user", "revoke", "renshi", "--role", "member",
                                            "--database", db], stderr: true)
             #expect(revoked.status == 0, "\(revoked.err)")
             #expect(try await client.get("/api/v1/cases", r).status == .forbidden)

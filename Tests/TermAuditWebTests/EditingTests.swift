@@ -443,9 +443,12 @@ struct KeyedFormTests {
     @Test("two people naming the incoming party at once: the second gets the first's value under the input, keeps the field only they changed, and settles by saving")
     func conflictUnderTheInput() async throws {
         let f = try Fixture.make()
-        let (pa, pb) = (f.password("admin"), f.password("leader"))
+        // The parties are the organization department's to name: two of its administrators.
+        try f.store.addAccount(Account(username: "admin2", displayName: "组织部 二", passwordHash: try PasswordHash.make("second-admin-pass", logN: 10)),
+                               grants: [Grant(role: "admin")], by: "test", address: "test")
+        let (pa, pb) = (f.password("admin"), "second-admin-pass")
         try await f.test { client in
-            let a = try await client.signIn("admin", pa), b = try await client.signIn("leader", pb)
+            let a = try await client.signIn("admin", pa), b = try await client.signIn("admin2", pb)
             let uri = "/cases/2024-013/edit/handover"
             var formA = Self.inputs(String(buffer: try await client.get(uri, a).body))
             var formB = Self.inputs(String(buffer: try await client.get(uri, b).body))

@@ -110,7 +110,7 @@ struct OpenAPITests {
     @Test("every documented route answers as documented, signed in and signed out")
     func everyRoute() async throws {
         let f = try Fixture.make()
-        let password = f.password("admin")
+        let (password, leaderPassword) = (f.password("admin"), f.password("leader"))
         try await f.test { client in
             let api = try OpenAPIChecker()
             #expect(api.operations.count == 16)
@@ -155,15 +155,18 @@ struct OpenAPITests {
                                body: ByteBuffer(string: #"{"id": "2025-001", "official": "周明", "unit": "青山县水务局", "title": "局长", "rank": "principal", "level": "正科级", "decided": "2021-03-01", "trigger": "term_end"}"#))
             _ = try await call("/api/v1/cases", "post", uri: "/api/v1/cases", headers: write,
                                body: ByteBuffer(string: #"{"id": "2025-002", "official": "", "unit": "青山县水务局"}"#))
-            // Signing 2024-010 as its team leader, as the browser does it.
+            // Signing 2024-010 as its team leader (陆佳's account), as the browser does it.
             _ = try await call("/api/v1/cases/{id}/signoffs", "get", uri: "/api/v1/cases/2024-010/signoffs", headers: read)
+            let leader = try await client.signIn("leader", leaderPassword)
+            var leaderWrite = leader.writeHeaders
+            leaderWrite[.contentType] = "application/json"
             let key = try SigningKey.read(Fixture.samples.appendingPathComponent("keys/lu-jia.key"))
-            let prepared = try await call("/api/v1/cases/{id}/signoffs/prepare", "post", uri: "/api/v1/cases/2024-010/signoffs/prepare", headers: write,
+            let prepared = try await call("/api/v1/cases/{id}/signoffs/prepare", "post", uri: "/api/v1/cases/2024-010/signoffs/prepare", headers: leaderWrite,
                                           body: ByteBuffer(string: #"{"role": "team_leader", "public_key": "\#(key.publicKeyBase64)"}"#))
             let p = try json(prepared)
             let message = try #require(Data(base64Encoded: p["message_base64"] as? String ?? ""))
             let signature = try key.privateKey.signature(for: message).base64EncodedString()
-            let signed = try await call("/api/v1/cases/{id}/signoffs", "post", uri: "/api/v1/cases/2024-010/signoffs", headers: write,
+            let signed = try await call("/api/v1/cases/{id}/signoffs", "post", uri: "/api/v1/cases/2024-010/signoffs", headers: leaderWrite,
                                         body: ByteBuffer(string: #"{"role": "team_leader", "public_key": "\#(key.publicKeyBase64)", "time": "\#(p["time"] as? String ?? "")", "signature": "\#(signature)", "revision": \#(p["revision"] as? Int ?? 0)}"#))
             #expect(signed.status == .created)
             let started = try await call("/api/v1/exports", "post", uri: "/api/v1/exports", headers: write,

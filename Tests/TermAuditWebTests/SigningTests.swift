@@ -35,19 +35,22 @@ extension TestClientProtocol {
 
 @Suite("Web application: signing and verifying")
 struct SigningTests {
-    static let order = [("team_leader", "lu-jia.key", "陆佳"), ("outgoing", "lin-jing.key", "林静"), ("incoming", "ge-yu.key", "葛宇"),
-                        ("supervisor", "su-qing.key", "苏晴")]
+    /// 2024-010's signers in order: the role, the sample key, the person, and the demonstration account bound to them.
+    static let order = [("team_leader", "lu-jia.key", "陆佳", "leader"), ("outgoing", "lin-jing.key", "林静", "signer"),
+                        ("incoming", "ge-yu.key", "葛宇", "geyu"), ("supervisor", "su-qing.key", "苏晴", "suqing")]
 
-    @Test("the four signers sign 2024-010 in order through the API; the case becomes signed off and the command line verifies the store")
+    @Test("the four signers sign 2024-010 in order through the API, each with their own account; the case becomes signed off and the command line verifies the store")
     func signsInOrder() async throws {
         let f = try Fixture.make()
-        let password = f.password("signer")
+        let passwords = Dictionary(uniqueKeysWithValues: Self.order.map { ($0.3, f.password($0.3)) })
         let database = "sqlite:" + f.dir.appendingPathComponent("store.db").path
         try await f.test { client in
-            let s = try await client.signIn("signer", password)
+            var sessions: [String: Signed] = [:]
+            for (account, password) in passwords { sessions[account] = try await client.signIn(account, password) }
+            let s = sessions["signer"]!
             var revision = try #require(try json(try await client.get("/api/v1/cases/2024-010/signoffs", s))["revision"] as? Int)
-            for (i, (role, keyFile, name)) in Self.order.enumerated() {
-                let (prepared, signed) = try await client.sign("2024-010", role: role, keyFile: keyFile, s)
+            for (i, (role, keyFile, name, account)) in Self.order.enumerated() {
+                let (prepared, signed) = try await client.sign("2024-010", role: role, keyFile: keyFile, sessions[account]!)
                 #expect(prepared.status == .ok, "\(String(buffer: prepared.body))")
                 let p = try json(prepared)
                 // The message is the one `termaudit sign` signs, for the named signer and the case's digest now.
@@ -72,7 +75,7 @@ struct SigningTests {
             #expect(checks.suffix(4).map { $0["name"] as? String } == Self.order.map(\.2))
             // The history names the account that carried each signature.
             let history = try json(try await client.get("/api/v1/cases/2024-010/history", s))
-            #expect((history["revisions"] as? [[String: Any]])?.suffix(4).allSatisfy { $0["author"] as? String == "signer" } == true)
+            #expect((history["revisions"] as? [[String: Any]])?.suffix(4).map { $0["author"] as? String } == Self.order.map(\.3))
             // The case page shows the state; the verification page shows every signature valid.
             let page = String(buffer: try await client.get("/cases/2024-010/verify", s).body)
             #expect(page.contains("共 8 个签字，逐一按当前案卷内容和签字人名册核验，全部有效。"))
@@ -87,14 +90,16 @@ struct SigningTests {
     @Test("refusals: out of order, a key of another role, an unregistered key, a forged signature, a stale preparation, an old time, a case not ready; nothing is written")
     func refusals() async throws {
         let f = try Fixture.make()
-        let (signerPassword, memberPassword, readerPassword) = (f.password("signer"), f.password("shenji"), f.password("reader"))
+        let (signerPassword, leaderPassword, memberPassword, readerPassword) = (f.password("signer"), f.password("leader"), f.password("jijian"),
+                                                                                 f.password("reader"))
         try await f.test { client in
-            let s = try await client.signIn("signer", signerPassword)
+            let signer = try await client.signIn("signer", signerPassword)
+            let s = try await client.signIn("leader", leaderPassword)
             func code(_ r: TestResponse) throws -> String? { try errorObject(r)["code"] as? String }
             let start = try json(try await client.get("/api/v1/cases/2024-010/signoffs", s))
             let before = try #require(start["revision"] as? Int), records = try #require(start["signatures"] as? [Any]).count
 
-            let early = try await client.sign("2024-010", role: "outgoing", keyFile: "lin-jing.key", s)
+            let early = try await client.sign("2024-010", role: "outgoing", keyFile: "lin-jing.key", signer)
             #expect(early.prepared.status == .unprocessableContent)
             #expect(try code(early.prepared) == "out-of-order")
             #expect((try errorObject(early.prepared)["message"] as? String)?.contains("须按顺序签字") == true)
@@ -132,15 +137,18 @@ struct SigningTests {
             #expect(try json(try await client.get("/api/v1/cases/2024-010/signoffs", s))["revision"] as? Int == before)
             #expect((try json(try await client.get("/api/v1/cases/2024-010/signoffs", s))["signatures"] as? [Any])?.count == records)
 
-            let notReady = try await client.sign("2024-003", role: "team_leader", keyFile: "lu-jia.key", s)
+            let notReady = try await client.sign("2024-023", role: "team_leader", keyFile: "lu-jia.key", s)
             #expect(try code(notReady.prepared) == "not-ready")
 
-            // Accounts that do not sign: refused before anything is checked.
-            for (user, password) in [("shenji", memberPassword), ("reader", readerPassword)] {
+            // Accounts that do not sign 2024-010 as team leader — a member of its team, a reader, its outgoing party
+            // (holding the leader's key) — are refused before anything is checked, and the refusal is logged.
+            for (user, password) in [("jijian", memberPassword), ("reader", readerPassword), ("signer", signerPassword)] {
                 let other = try await client.signIn(user, password)
                 let r = try await client.sign("2024-010", role: "team_leader", keyFile: "lu-jia.key", other)
                 #expect(r.prepared.status == .forbidden, "\(user)")
             }
+            // A signer of another case does not see this one.
+            #expect(try await client.sign("2024-001", role: "outgoing", keyFile: "chen-guohua.key", signer).prepared.status == .notFound)
             // Without the CSRF token: refused.
             let noToken = try await client.execute(uri: "/api/v1/cases/2024-010/signoffs/prepare", method: .post,
                                                    headers: [.cookie: s.cookie, .contentType: "application/json"],
@@ -152,9 +160,10 @@ struct SigningTests {
     @Test("the sign page offers the next role and the key file with labels, only to accounts that sign; the verify page names a stale signature's changed section")
     func pages() async throws {
         let f = try Fixture.make()
-        let (signerPassword, memberPassword, leaderPassword) = (f.password("signer"), f.password("shenji"), f.password("leader"))
+        let (signerPassword, memberPassword, leaderPassword) = (f.password("signer"), f.password("jijian"), f.password("leader"))
         try await f.test { client in
-            let s = try await client.signIn("signer", signerPassword)
+            let leader = try await client.signIn("leader", leaderPassword)
+            let s = leader
             let page = String(buffer: try await client.get("/cases/2024-010/sign", s).body)
             #expect(page.contains(#"<label for="sign-role">签字角色</label>"#))
             #expect(page.contains(#"<label for="sign-key">私钥文件</label>"#))
@@ -165,19 +174,24 @@ struct SigningTests {
             #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
             #expect(String(buffer: script.body).contains("crypto.subtle.sign"))
 
-            let member = try await client.signIn("shenji", memberPassword)
+            // The outgoing party is offered their own role only.
+            let signer = try await client.signIn("signer", signerPassword)
+            let signerPage = String(buffer: try await client.get("/cases/2024-010/sign", signer).body)
+            #expect(signerPage.contains(#"<option value="outgoing" selected>移交人 · 林静"#))
+            #expect(!signerPage.contains(#"<option value="team_leader""#))
+
+            let member = try await client.signIn("jijian", memberPassword)
             let memberPage = String(buffer: try await client.get("/cases/2024-010/sign", member).body)
-            #expect(memberPage.contains("您的账号没有签字权限"))
+            #expect(memberPage.contains("本案没有由您签字的角色"))
             #expect(!memberPage.contains("sign-form"))
 
-            let notReady = String(buffer: try await client.get("/cases/2024-003/sign", s).body)
+            let notReady = String(buffer: try await client.get("/cases/2024-023/sign", s).body)
             #expect(notReady.contains("只有「待签字」的案卷才能签字"))
             #expect(!notReady.contains("sign-form"))
 
             // 2024-001 is signed; the leader changes an indicator (voiding the signatures on purpose).
             let verified = String(buffer: try await client.get("/cases/2024-001/verify", s).body)
             #expect(verified.contains("共 4 个签字，逐一按当前案卷内容和签字人名册核验，全部有效。"))
-            let leader = try await client.signIn("leader", leaderPassword)
             let got = try await client.get("/api/v1/cases/2024-001/sections/indicators", leader)
             let revision = Int(got.headers[.eTag]!.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))!
             let changed = try #require(String(buffer: got.body).replacingFirst(#""actual": "#, with: #""actual": 1"#))

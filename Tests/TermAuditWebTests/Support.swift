@@ -18,12 +18,21 @@ struct Fixture {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let samples = repo.appendingPathComponent("samples")
 
-    static func make(sessions: SessionSettings = SessionSettings()) throws -> Fixture {
+    /// Grants on one case each, beyond the demonstration's bindings, for the tests written around the annotated
+    /// sample 2024-007 and the signed 2024-001 (whose teams name none of the demonstration's people): the leader
+    /// leads them, the audit member audits 2024-007. The rights tests make their fixture without them.
+    static let classic: [(String, Grant)] = [
+        ("leader", Grant(role: "leader", caseID: "2024-007")), ("leader", Grant(role: "leader", caseID: "2024-001")),
+        ("shenji", Grant(role: "member", caseID: "2024-007", department: "audit")),
+    ]
+
+    static func make(sessions: SessionSettings = SessionSettings(), grants: [(String, Grant)] = classic) throws -> Fixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("termaudit-web-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try Store.open(.sqlite(path: dir.appendingPathComponent("store.db").path), create: true)
         // A low scrypt cost keeps the tests quick; the cost is recorded in each hash, so verifying is the same code.
         let accounts = try Demo.prepare(store, samples: samples.path, logN: 10, today: Day(year: 2024, month: 12, day: 31)!)
+        for (name, g) in grants { try store.grant(name, g, by: "test", address: "test") }
         let desk = try Desk.open(store)
         return Fixture(store: store, desk: desk, web: WebApp(desk: desk, sessions: sessions), accounts: accounts, dir: dir)
     }

@@ -320,10 +320,12 @@ struct CaseListTests {
     func deskTodo() async throws {
         let f = try Fixture.make()
         let (member, admin) = (f.password("shenji"), f.password("admin"))
-        let auditPending = try f.store.count(Store.CaseQuery(state: "auditing", pendingDepartment: "audit"))
+        // A member's work is counted over the cases they see (those naming 方敏, and 2024-007 granted).
+        let auditPending = try f.store.count(Store.CaseQuery(state: "auditing", pendingDepartment: "audit", visibleTo: "shenji"))
         let preparing = try f.store.count(Store.CaseQuery(state: "preparing"))
-        let late = try f.store.count(Store.CaseQuery(overdueOnly: true))
-        #expect(auditPending > 0 && preparing > 0 && late > 0)
+        let late = try f.store.count(Store.CaseQuery(overdueOnly: true, visibleTo: "shenji"))
+        #expect(auditPending > 0 && preparing > 0)
+        #expect(auditPending < (try f.store.count(Store.CaseQuery(state: "auditing", pendingDepartment: "audit"))))
         try await f.test { client in
             let m = String(buffer: try await client.get("/", try await client.signIn("shenji", member)).body)
             #expect(m.contains(#"<a href="/cases?state=auditing&amp;department=audit"><span class="n">\#(auditPending)</span> 待审计审查事项、给出结论</a>"#))
