@@ -361,3 +361,60 @@ extension Store {
         try db.write { sql in try sql.raw("DELETE FROM sessions WHERE username = \(bind: username)").run().wait() }
     }
 }
+
+/// Failed sign-ins under one key (an account name's hash, or an address): how many in a row, the last, and the time
+/// before which no further try is checked.
+public struct SignInFailures: Sendable, Equatable {
+    public var key: String
+    public var failures: Int
+    public var lastFailure: Date
+    public var notBefore: Date
+
+    public init(key: String, failures: Int, lastFailure: Date, notBefore: Date) {
+        self.key = key
+        self.failures = failures
+        self.lastFailure = lastFailure
+        self.notBefore = notBefore
+    }
+}
+
+extension Store {
+    // MARK: Sign-in throttling (the policy is the web application's; the store keeps the counts, shared by every server)
+
+    /// The failures recorded under these keys.
+    public func signInFailures(_ keys: [String]) throws -> [SignInFailures] {
+        guard !keys.isEmpty else { return [] }
+        return try db.sql.raw("SELECT key, failures, last_failure, not_before FROM sign_in_failures WHERE key IN (\(binds: keys))")
+            .all().wait().map {
+                SignInFailures(key: try $0.decode(column: "key", as: String.self), failures: try $0.decode(column: "failures", as: Int.self),
+                               lastFailure: StoreClock.date(try $0.decode(column: "last_failure", as: String.self)) ?? .distantPast,
+                               notBefore: StoreClock.date(try $0.decode(column: "not_before", as: String.self)) ?? .distantPast)
+            }
+    }
+
+    /// Records one more failure under each key, in one transaction: `next` turns the count so far (nil: none, or
+    /// forgotten) into the new record.
+    public func recordSignInFailure(_ keys: [String], next: @escaping (String, SignInFailures?) -> SignInFailures) throws {
+        try db.write { sql in
+            for key in keys {
+                let old = try sql.raw("SELECT key, failures, last_failure, not_before FROM sign_in_failures WHERE key = \(bind: key)")
+                    .first().wait().map {
+                        SignInFailures(key: key, failures: try $0.decode(column: "failures", as: Int.self),
+                                       lastFailure: StoreClock.date(try $0.decode(column: "last_failure", as: String.self)) ?? .distantPast,
+                                       notBefore: StoreClock.date(try $0.decode(column: "not_before", as: String.self)) ?? .distantPast)
+                    }
+                let n = next(key, old)
+                try sql.raw("""
+                    INSERT INTO sign_in_failures (key, failures, last_failure, not_before)
+                    VALUES (\(bind: key), \(bind: n.failures), \(bind: StoreClock.string(n.lastFailure)), \(bind: StoreClock.string(n.notBefore)))
+                    ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, not_before = excluded.not_before
+                    """).run().wait()
+            }
+        }
+    }
+
+    /// Forgets the failures under a key (a successful sign-in; an administrator's unlock).
+    public func clearSignInFailures(_ key: String) throws {
+        try db.write { sql in try sql.raw("DELETE FROM sign_in_failures WHERE key = \(bind: key)").run().wait() }
+    }
+}

@@ -150,6 +150,16 @@ enum Schema {
                 "UPDATE cases SET derived_as_of = ''",
             ]
         ),
+        Migration(
+            version: 6,
+            description: "sign-in throttling: failed sign-ins per account name (hashed) and per address, with when the next try may come",
+            common: [
+                """
+                CREATE TABLE sign_in_failures (
+                    key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure TEXT NOT NULL, not_before TEXT NOT NULL)
+                """,
+            ]
+        ),
     ]
 
     /// The tables in the database.

@@ -50,11 +50,15 @@ public struct SessionSettings: Sendable {
     public var absolute: TimeInterval = 12 * 3600
     /// `Secure` on the cookies: when served over TLS (or behind a proxy that is).
     public var secureCookies = false
+    /// How failed sign-ins are slowed down.
+    public var throttle = ThrottleSettings()
 
-    public init(idle: TimeInterval = 2 * 3600, absolute: TimeInterval = 12 * 3600, secureCookies: Bool = false) {
+    public init(idle: TimeInterval = 2 * 3600, absolute: TimeInterval = 12 * 3600, secureCookies: Bool = false,
+                throttle: ThrottleSettings = ThrottleSettings()) {
         self.idle = idle
         self.absolute = absolute
         self.secureCookies = secureCookies
+        self.throttle = throttle
     }
 }
 
@@ -115,24 +119,43 @@ extension Desk {
     /// A password hash that matches nothing, verified for unknown accounts so that they take as long as known ones.
     static let decoyHash = (try? PasswordHash.make(Tokens.random())) ?? ""
 
-    /// Checks a password and opens a session: the new session's id (for the cookie) and who signed in, or nil —
-    /// the same nil for an unknown account, a disabled one and a wrong password. Logged either way. Blocks.
-    func signIn(username: String, password: String, address: String, settings: SessionSettings) throws -> (id: String, user: SignedIn)? {
+    /// What a sign-in came to.
+    enum SignInOutcome {
+        case signedIn(id: String, user: SignedIn)
+        /// The same for an unknown account, a disabled one and a wrong password.
+        case refused
+        /// Too many failures for this account name or from this address: no password was checked; try again after
+        /// this many seconds.
+        case throttled(seconds: Int)
+    }
+
+    /// Checks a password and opens a session (the new session's id, for the cookie, and who signed in). Failures
+    /// are counted per account name and per address, and slow further tries (`ThrottleSettings`); a success clears
+    /// the account name's count. Logged either way. Blocks.
+    func signIn(username: String, password: String, address: String, settings: SessionSettings, now: Date = Date()) throws -> SignInOutcome {
+        let named = Account.isValidName(username) ? username : "-"
+        let keys = Throttle.keys(username: username, address: address)
+        if let wait = Throttle.wait(try store.signInFailures(keys), now: now) {
+            try store.audit(actor: "-", action: "sign-in-throttled", subject: named, address: address, outcome: "refused")
+            return .throttled(seconds: max(1, Int(wait.rounded(.up))))
+        }
         let account = Account.isValidName(username) ? try store.account(username) : nil
         let ok = PasswordHash.verify(password, against: account?.passwordHash ?? Self.decoyHash)
         guard ok, let account, !account.disabled else {
-            try store.audit(actor: account?.username ?? "-", action: "sign-in-failed", subject: Account.isValidName(username) ? username : "-",
-                            address: address, outcome: "refused")
-            return nil
+            let throttle = settings.throttle
+            try store.recordSignInFailure(keys) { key, old in Throttle.next(key, old, now: now, settings: throttle) }
+            try store.audit(actor: account?.username ?? "-", action: "sign-in-failed", subject: named, address: address, outcome: "refused")
+            return .refused
         }
+        try store.clearSignInFailures(keys[0])
         let id = Tokens.random()
         let csrf = Tokens.csrf(forSession: id)
         try store.createSession(idSHA256: Tokens.sha256(id), username: account.username, csrfSHA256: Tokens.sha256(csrf),
-                                expiresAt: StoreClock.string(Date().addingTimeInterval(settings.absolute)))
+                                expiresAt: StoreClock.string(now.addingTimeInterval(settings.absolute)))
         try store.audit(actor: account.username, action: "sign-in", subject: account.username, address: address, outcome: "ok")
         let user = SignedIn(account: account, grants: try store.grants(of: account.username), parts: try store.parts(of: account.person),
                             sessionHash: Tokens.sha256(id), csrfToken: csrf)
-        return (id, user)
+        return .signedIn(id: id, user: user)
     }
 
     /// Ends the session. Blocks.

@@ -45,13 +45,14 @@ struct Layout {
                             }
                             h.el("a", ["href": "/public"], text: t("公开", "Published"))
                             h.el("a", ["href": "/workbooks"], text: t("工作簿", "Workbooks"))
+                            if user.managesAccounts { h.el("a", ["href": "/admin/accounts"], text: t("账号管理", "Accounts")) }
                         }
                     }
                     h.el("div", ["class": "who"]) { h in
                         h.el("a", ["href": "\(path)\(path.contains("?") ? "&" : "?")lang=\(lang == .zh ? "en" : "zh")", "lang": lang == .zh ? "en" : "zh-Hans"],
                              text: lang == .zh ? "English" : "中文")
                         if let user {
-                            h.el("span", ["class": "user"], text: user.account.displayName)
+                            h.el("a", ["class": "user", "href": "/account"], text: user.account.displayName)
                             h.el("form", ["method": "post", "action": "/logout", "class": "inline"]) { h in
                                 h.void("input", ["type": "hidden", "name": "_csrf", "value": user.csrfToken])
                                 h.el("button", ["type": "submit"], text: t("退出", "Sign out"))

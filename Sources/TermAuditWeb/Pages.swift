@@ -6,13 +6,20 @@ import TermAuditStore
 
 /// The pages: each a function of what the desk read and who asks; nothing here decides what the rules decide.
 enum Pages {
-    static func login(lang: Language, username: String = "", failed: Bool = false, next: String = "/") -> String {
+    static func login(lang: Language, username: String = "", failed: Bool = false, throttled: Int? = nil, changed: Bool = false,
+                      next: String = "/") -> String {
         var page = Layout(title: L("登录", "Sign in"), lang: lang, user: nil, path: "/login")
         let t = page.t
         page.main { h in
             h.el("section", ["class": "card narrow"]) { h in
                 h.el("h1", text: t("登录", "Sign in"))
-                if failed {
+                if changed {
+                    h.el("p", ["class": "ok", "role": "status"], text: t("密码已修改，请用新密码登录。", "The password was changed: sign in with the new one."))
+                }
+                if let throttled {
+                    h.el("p", ["class": "error", "role": "alert"],
+                         text: t("登录失败次数过多，请 \(throttled) 秒后再试。", "Too many failed sign-ins: try again in \(throttled) seconds."))
+                } else if failed {
                     h.el("p", ["class": "error", "role": "alert"], text: t("账号或密码不正确。", "Wrong account name or password."))
                 }
                 h.el("form", ["method": "post", "action": "/login"]) { h in

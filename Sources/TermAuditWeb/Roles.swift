@@ -11,7 +11,13 @@ enum Roles {
     static func describe(_ g: Grant, lang: Language) -> String {
         var s = Role(rawValue: g.role)?.label.text(lang) ?? g.role
         if !g.department.isEmpty { s += lang == .zh ? "（\(g.department)）" : " (\(g.department))" }
-        s += g.caseID.isEmpty ? (lang == .zh ? " · 全部案卷" : " · every case") : (lang == .zh ? " · 案卷 \(g.caseID)" : " · case \(g.caseID)")
+        if !g.caseID.isEmpty {
+            s += lang == .zh ? " · 案卷 \(g.caseID)" : " · case \(g.caseID)"
+        } else if g.role == Role.admin.rawValue || g.role == Role.reader.rawValue {
+            s += lang == .zh ? " · 全部案卷" : " · every case"
+        } else {
+            s += lang == .zh ? " · 案卷写明本人的案卷" : " · the cases naming the person"
+        }
         return s
     }
 

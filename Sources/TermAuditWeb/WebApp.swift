@@ -40,7 +40,8 @@ public struct WebApp: Sendable {
         }
         router.get("/login") { request, context in
             if context.user != nil { return Replies.redirect("/") }
-            return Replies.html(Pages.login(lang: context.lang, next: Paths.localNext(request.uri.queryParameters["next"].map(String.init))))
+            return Replies.html(Pages.login(lang: context.lang, changed: request.uri.queryParameters["changed"] == "1",
+                                            next: Paths.localNext(request.uri.queryParameters["next"].map(String.init))))
         }
         router.post("/login") { request, context in try await signInForm(request, context) }
         router.post("/logout") { request, context in
@@ -263,8 +264,13 @@ public struct WebApp: Sendable {
                 return Replies.error(request, context, status: .badRequest, code: "bad-request",
                                      message: "expected a JSON object {\"username\": …, \"password\": …}")
             }
-            guard let (id, user) = try await signIn(body.username, body.password, context) else {
+            let id: String, user: SignedIn
+            switch try await signIn(body.username, body.password, context) {
+            case .signedIn(let i, let u): (id, user) = (i, u)
+            case .refused:
                 return Replies.error(request, context, status: .unauthorized, code: "sign-in-failed", message: "账号或密码不正确 (wrong account name or password)")
+            case .throttled(let seconds):
+                return throttled(request, context, seconds: seconds)
             }
             struct Answer: Encodable { var username: String; var display_name: String; var csrf_token: String; var roles: [String] }
             var r = try Replies.json(Answer(username: user.username, display_name: user.account.displayName, csrf_token: user.csrfToken,
@@ -362,6 +368,7 @@ public struct WebApp: Sendable {
         addSigning(to: router)
         addNewCase(to: router)
         addPublic(to: router)
+        addAccounts(to: router)
         return router
     }
 
@@ -570,24 +577,42 @@ public struct WebApp: Sendable {
         Cookie(name: Tokens.sessionCookie, value: "", maxAge: 0, path: "/", secure: sessions.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    func signIn(_ username: String, _ password: String, _ context: WebContext) async throws -> (String, SignedIn)? {
-        let settings = sessions
+    /// Signs in; a session the browser already had ends (a sign-in always makes a new session id: no fixation).
+    func signIn(_ username: String, _ password: String, _ context: WebContext) async throws -> Desk.SignInOutcome {
+        let settings = sessions, previous = context.user
         return try await desk.blocking { [desk] in
-            try desk.signIn(username: username, password: password, address: context.address, settings: settings)
+            let outcome = try desk.signIn(username: username, password: password, address: context.address, settings: settings)
+            if case .signedIn = outcome, let previous { try desk.store.deleteSession(idSHA256: previous.sessionHash) }
+            return outcome
         }
+    }
+
+    /// 429 with `Retry-After`: too many failed sign-ins.
+    func throttled(_ request: Request, _ context: WebContext, seconds: Int) -> Response {
+        var r = Replies.error(request, context, status: .tooManyRequests, code: "throttled",
+                              message: "登录失败次数过多，请 \(seconds) 秒后再试 (too many failed sign-ins; try again in \(seconds) s)")
+        r.headers[.retryAfter] = String(seconds)
+        return r
     }
 
     func signInForm(_ request: Request, _ context: WebContext) async throws -> Response {
         var request = request
         let form = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
         let username = form["username"] ?? "", next = Paths.localNext(form["next"])
-        guard let (id, _) = try await signIn(username, form["password"] ?? "", context) else {
+        switch try await signIn(username, form["password"] ?? "", context) {
+        case .signedIn(let id, _):
+            var r = Replies.redirect(next)
+            r.setCookie(sessionCookie(id))
+            return r
+        case .refused:
             // 200, not 401: a form that says what went wrong (401 needs an HTTP authentication scheme, which this is not).
             return Replies.html(Pages.login(lang: context.lang, username: username, failed: true, next: next))
+        case .throttled(let seconds):
+            var r = Replies.html(Pages.login(lang: context.lang, username: username, failed: true, throttled: seconds, next: next),
+                                 status: .tooManyRequests)
+            r.headers[.retryAfter] = String(seconds)
+            return r
         }
-        var r = Replies.redirect(next)
-        r.setCookie(sessionCookie(id))
-        return r
     }
 
     func signInFirst(_ request: Request) -> Response {

@@ -529,10 +529,51 @@ def journey_team_completes_audit(b):
     b.sign_out()
 
 
+def journey_clerk_manages_accounts(b):
+    """The organization department's administrator adds an account for 秦雪 (纪检监察 member of several teams) in
+    账号管理; she signs in and sees exactly the cases naming her; the administrator disables the account and her
+    session ends at once."""
+    d = b.driver
+    b.sign_in("admin")
+    b.follow(d.find_element(By.LINK_TEXT, "账号管理"))
+    b.page("accounts")
+    for field, value in [("username", "qin.xue"), ("display_name", "纪检监察 秦雪"), ("person", "秦雪"),
+                         ("password", "秦雪的初始密码请修改"), ("again", "秦雪的初始密码请修改")]:
+        d.find_element(By.ID, field).send_keys(value)
+    Select(d.find_element(By.ID, "role")).select_by_value("member")
+    b.submit(d.find_element(By.CSS_SELECTOR, "#add button.primary"))
+    expect(d.current_url.endswith("/admin/accounts/qin.xue"), f"adding did not lead to the account: {d.current_url} {b.text()[:300]}")
+    expect("审计组成员" in d.find_element(By.ID, "grants").text, "the new account's role is not shown")
+    b.page("account-added")
+    b.sign_out()
+    b.sign_in("qin.xue", "秦雪的初始密码请修改")
+    b.go("/cases?limit=500")
+    ids = sorted(r.find_element(By.TAG_NAME, "a").text for r in d.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))
+    expect(ids and "2024-009" in ids and "2024-010" not in ids, f"秦雪 sees {ids}")
+    b.page("cases-qin-xue")
+    member_cookies = d.get_cookies()
+    b.go("/account")
+    expect("秦雪" in b.text(), "my account does not show the person")
+    b.page("my-account")
+    # The administrator, in another session, disables the account.
+    d.delete_all_cookies()
+    b.sign_in("admin")
+    b.go("/admin/accounts/qin.xue")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form[action$='/disable'] button"))
+    expect("已停用" in b.text(), "the account is not shown disabled")
+    b.sign_out()
+    d.delete_all_cookies()
+    b.go("/login")
+    for c in member_cookies:
+        d.add_cookie({k: c[k] for k in ("name", "value", "path") if k in c})
+    b.go("/cases")
+    expect("/login" in d.current_url, f"a disabled account's session still works: {d.current_url}")
+
+
 JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_member_concludes_audit, journey_leader_adds_indicator,
             journey_clerk_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook,
             journey_signers_sign, journey_clerk_opens_case,
-            journey_reader_reads_published, journey_team_completes_audit]
+            journey_reader_reads_published, journey_team_completes_audit, journey_clerk_manages_accounts]
 
 
 def main():

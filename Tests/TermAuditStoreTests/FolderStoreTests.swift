@@ -448,7 +448,7 @@ import TermAuditReport
                   "ALTER TABLE cases DROP COLUMN overdue",
                   "DROP INDEX cases_listing", "DROP INDEX cases_listing_state", "DROP INDEX cases_listing_unit",
                   "CREATE INDEX cases_by_state ON cases (state, unit, case_id)", "CREATE INDEX cases_by_unit ON cases (unit, case_id)",
-                  "DROP TABLE case_people", "DROP TABLE accounts", "DROP TABLE grants", "DROP TABLE sessions", "DROP TABLE audit_log",
+                  "DROP TABLE sign_in_failures", "DROP TABLE case_people", "DROP TABLE accounts", "DROP TABLE grants", "DROP TABLE sessions", "DROP TABLE audit_log",
                   "UPDATE termaudit_meta SET value = '1' WHERE key = 'schema_version'", "DELETE FROM termaudit_migrations WHERE version >= 2"] {
             try S.raw(store, s)
         }

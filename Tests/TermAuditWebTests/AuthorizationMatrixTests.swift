@@ -76,6 +76,11 @@ import TermAudit
         Row(method: .post, path: "/cases/new", expect:        ["S",   "A",   "F",   "F",   "F",   "F"]),
         Row(method: .get, path: "/workbooks", expect:         ["S",   "A",   "A",   "A",   "A",   "A"]),
         Row(method: .get, path: "/public", expect:            ["S",   "A",   "A",   "A",   "A",   "A"]),
+        Row(method: .get, path: "/account", expect:           ["S",   "A",   "A",   "A",   "A",   "A"]),
+        Row(method: .get, path: "/admin/accounts", expect:    ["S",   "A",   "F",   "F",   "F",   "F"]),
+        Row(method: .post, path: "/admin/accounts", expect:   ["S",   "A",   "F",   "F",   "F",   "F"]),
+        Row(method: .get, path: "/admin/accounts/reader", expect: ["S", "A", "F",   "F",   "F",   "F"]),
+        Row(method: .post, path: "/admin/accounts/reader/grant", expect: ["S", "A", "F", "F", "F", "F"]),
         // The API.
         Row(method: .get, path: "/api/v1/cases", expect:      ["S",   "A",   "A",   "A",   "A",   "F"]),
         Row(method: .get, path: "/api/v1/cases/{id}", expect: ["S",   "A",   "AN",  "AN",  "AN",  "F"]),

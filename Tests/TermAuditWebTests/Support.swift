@@ -118,3 +118,20 @@ struct WebTestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }
+
+extension Desk.SignInOutcome {
+    /// The session's id and account when signed in.
+    var session: (String, SignedIn)? {
+        if case .signedIn(let id, let user) = self { return (id, user) }
+        return nil
+    }
+
+    /// The outcome without the session: `signedIn`, `refused` or `throttled N`.
+    var summary: String {
+        switch self {
+        case .signedIn: "signedIn"
+        case .refused: "refused"
+        case .throttled(let s): "throttled \(s)"
+        }
+    }
+}

@@ -97,17 +97,17 @@ struct SessionTests {
         let f = try Fixture.make()
         defer { f.store.close() }
         let settings = SessionSettings(idle: 600, absolute: 3600)
-        let (id, _) = try #require(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings))
+        let (id, _) = try #require(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings).session)
         #expect(try f.desk.signedIn(sessionID: id, settings: settings)?.username == "reader")
         #expect(try f.desk.signedIn(sessionID: id, settings: settings, now: Date().addingTimeInterval(601)) == nil)
         // Timed out sessions are removed.
         #expect(try f.store.session(idSHA256: Tokens.sha256(id)) == nil)
-        let (id2, _) = try #require(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings))
+        let (id2, _) = try #require(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings).session)
         #expect(try f.desk.signedIn(sessionID: id2, settings: SessionSettings(idle: 7200, absolute: 3600), now: Date().addingTimeInterval(3601)) == nil)
-        let (id3, _) = try #require(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings))
+        let (id3, _) = try #require(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings).session)
         try f.store.db.write { sql in try sql.raw("UPDATE accounts SET disabled = 1 WHERE username = 'reader'").run().wait() }
         #expect(try f.desk.signedIn(sessionID: id3, settings: settings) == nil)
-        #expect(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings) == nil)
+        #expect(try f.desk.signIn(username: "reader", password: f.password("reader"), address: "127.0.0.1", settings: settings).session == nil)
     }
 }
 
