@@ -3,7 +3,7 @@
 #   - libxlsxwriter-dev (the C library the workbooks are written with) and zlib1g-dev (inflate, to read them)
 #   - with --test: Python's openpyxl and openxml-audit (to read workbooks back in the tests),
 #     LibreOffice (another writer, for the import tests), a German locale, and Chromium with chromedriver and
-#     Python's selenium (the browser tests)
+#     Python's selenium (the browser tests) and schemathesis (the API fuzzing)
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
@@ -44,6 +44,8 @@ if [ "$want_test" = 1 ]; then
   # The browser tests drive Debian's Chromium through its chromedriver (Tests/Browser/journeys.py).
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  # Tests/Security/tls.py makes a certificate for 127.0.0.1.
+  command -v openssl >/dev/null || missing+=(openssl)
   # A German locale proves numbers are written the same under any locale.
   if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
     command -v locale-gen >/dev/null || missing+=(locales)
@@ -61,6 +63,7 @@ if [ "$want_test" = 1 ]; then
   command -v openxml-audit >/dev/null || py+=(openxml-audit)
   python3 -c 'import selenium' 2>/dev/null || py+=(selenium)
   python3 -c 'import openapi_spec_validator, yaml' 2>/dev/null || py+=(openapi-spec-validator pyyaml)
+  command -v schemathesis >/dev/null || py+=(schemathesis)
   if [ "${#py[@]}" != 0 ]; then
     echo "setup: pip install ${py[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${py[@]}"

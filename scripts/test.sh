@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up what the tests need (libxlsxwriter-dev, openpyxl, openxml-audit, a German locale, PostgreSQL, Chromium) and
-# runs them: the Swift tests, then the browser journeys (only when no test filter is given).
+# runs them: the Swift tests, then the browser journeys and the security tests (only when no test filter is given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -18,4 +18,10 @@ swift test --skip-build "$@"
 # Each person's journey through the web application in headless Chromium; a screenshot of every page it visits.
 if [ "$#" = 0 ]; then
   python3 Tests/Browser/journeys.py --termaudit .build/debug/termaudit --out .build/screenshots
+  # Security, as an outsider sees it: the reader never receives an internal-only value; the API, fuzzed against
+  # its OpenAPI document, never fails and never breaks the document (docs/security.md).
+  python3 Tests/Security/reader_canary.py --termaudit .build/debug/termaudit
+  python3 Tests/Security/api_fuzz.py --termaudit .build/debug/termaudit
+  # HTTPS served by termaudit (a certificate made for the test), and the client's address behind a proxy.
+  python3 Tests/Security/tls.py --termaudit .build/debug/termaudit
 fi

@@ -21,8 +21,10 @@ public struct WebContext: RequestContext, RemoteAddressRequestContext {
     /// Forms and JSON bodies; workbook uploads have their own, larger limit.
     public var maxUploadSize: Int { 1 << 20 }
 
-    /// The address for the audit log: the peer's IP, never a name.
-    var address: String { remoteAddress?.ipAddress ?? "-" }
+    /// The address for the audit log and the sign-in throttle: the peer's IP, never a name — or, behind a proxy
+    /// on this machine that `SessionSettings.behindProxy` names, the client's address the proxy gives in `X-Real-IP`.
+    var address: String { forwardedFor ?? remoteAddress?.ipAddress ?? "-" }
+    var forwardedFor: String?
 }
 
 /// A signed-in account, with its grants, the parts its person plays in the cases (both read at every request, so
@@ -52,13 +54,17 @@ public struct SessionSettings: Sendable {
     public var secureCookies = false
     /// How failed sign-ins are slowed down.
     public var throttle = ThrottleSettings()
+    /// Served behind a reverse proxy on this machine (nginx): the client's address is taken from `X-Real-IP` on
+    /// requests from a loopback address (and only those), for the audit log and the throttle.
+    public var behindProxy = false
 
     public init(idle: TimeInterval = 2 * 3600, absolute: TimeInterval = 12 * 3600, secureCookies: Bool = false,
-                throttle: ThrottleSettings = ThrottleSettings()) {
+                throttle: ThrottleSettings = ThrottleSettings(), behindProxy: Bool = false) {
         self.idle = idle
         self.absolute = absolute
         self.secureCookies = secureCookies
         self.throttle = throttle
+        self.behindProxy = behindProxy
     }
 }
 
@@ -176,6 +182,10 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
+        if settings.behindProxy, let peer = context.remoteAddress?.ipAddress, peer == "127.0.0.1" || peer == "::1",
+           let real = request.headers[.xRealIP], Self.isAddress(real) {
+            context.forwardedFor = real
+        }
         if let lang = request.uri.queryParameters["lang"].flatMap({ Language(rawValue: String($0)) }) {
             context.lang = lang
         } else if let lang = request.cookies[Tokens.langCookie].flatMap({ Language(rawValue: $0.value) }) {
@@ -213,6 +223,12 @@ struct SessionMiddleware: RouterMiddleware {
                                       secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
         }
         return response
+    }
+
+    /// An IPv4 or IPv6 address as text (what the audit log may hold; anything else in the header is ignored).
+    static func isAddress(_ s: String) -> Bool {
+        guard (2...45).contains(s.count) else { return false }
+        return s.unicodeScalars.allSatisfy { CharacterSet(charactersIn: "0123456789abcdefABCDEF.:").contains($0) }
     }
 
     /// `Origin` (or, without it, `Referer`) names this host, or the request names neither (a non-browser client).

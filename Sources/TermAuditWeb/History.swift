@@ -12,7 +12,12 @@ extension Desk {
 
     /// Nil when the case has no revisions. Blocks.
     public func history(_ caseID: String) throws -> HistoryView? {
-        let entries = try StoreHistory.history(workspace, caseID: caseID)
+        let entries: [StoreHistory.Entry]
+        do {
+            entries = try StoreHistory.history(workspace, caseID: caseID)
+        } catch let e as StoreError where e.code == "unknown-case" {
+            return nil   // no such case: the caller's 404
+        }
         guard !entries.isEmpty else { return nil }
         let check = try StoreCheck.checkCase(workspace, caseID: caseID)
         return HistoryView(entries: entries, checked: check.revisions, problems: check.problems)

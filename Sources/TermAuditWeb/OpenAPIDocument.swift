@@ -168,6 +168,14 @@ paths:
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
+        "413": {$ref: "#/components/responses/Error"}
+        "429":
+          description: Too many failed sign-ins for this account name or from this address; no password was checked.
+          headers:
+            Retry-After: {description: Seconds until a sign-in is checked again., schema: {type: integer}}
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
     delete:
       summary: Sign out
       parameters: [{$ref: "#/components/parameters/csrf"}]
@@ -493,7 +501,7 @@ paths:
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
         "422": {$ref: "#/components/responses/Error"}
-        "503": {$ref: "#/components/responses/Error"}
+        "429": {$ref: "#/components/responses/Error"}
   /api/v1/exports/{job}:
     get:
       summary: An export's progress

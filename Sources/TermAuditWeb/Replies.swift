@@ -66,10 +66,13 @@ public struct FieldError: Encodable, Sendable, Equatable {
     public var column: Int?
 }
 
-/// Security headers on every answer.
+/// Security headers on every answer (and, when served over HTTPS, `Strict-Transport-Security`).
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    var https = false
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        if https { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -84,6 +87,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let strictTransportSecurity = Self("Strict-Transport-Security")!
+    static let xRealIP = Self("X-Real-IP")!
 }
 
 /// A Chinese and English text.

@@ -156,7 +156,7 @@ extension WebApp {
             }
             guard user.signs(id) else { return try await forbidden(request, context, user) }
             struct Body: Decodable { var role: String; var public_key: String }
-            guard let body = try? await request.decode(as: Body.self, context: context) else {
+            guard let body = try await decoded(Body.self, request, context) else {
                 return Replies.error(request, context, status: .badRequest, code: "bad-request",
                                      message: "expected {\"role\": \"team_leader\" | …, \"public_key\": \"<base64 of the 32-byte Ed25519 public key>\"}")
             }
@@ -192,7 +192,7 @@ extension WebApp {
             }
             guard user.signs(id) else { return try await forbidden(request, context, user) }
             struct Body: Decodable { var role: String; var public_key: String; var time: String; var signature: String; var revision: Int }
-            guard let body = try? await request.decode(as: Body.self, context: context) else {
+            guard let body = try await decoded(Body.self, request, context) else {
                 return Replies.error(request, context, status: .badRequest, code: "bad-request",
                                      message: "expected {\"role\", \"public_key\", \"time\", \"signature\", \"revision\"} as prepared by POST …/signoffs/prepare")
             }

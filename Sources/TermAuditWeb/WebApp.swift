@@ -25,7 +25,7 @@ public struct WebApp: Sendable {
     /// The routes. Every route but sign-in, the style sheet and the OpenAPI document needs a signed-in account.
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(https: sessions.secureCookies))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: SessionMiddleware(desk: desk, settings: sessions))
         router.add(middleware: ReaderScopeMiddleware(desk: desk))
@@ -236,7 +236,7 @@ public struct WebApp: Sendable {
         router.post("/api/v1/exports") { request, context in
             guard let user = context.user else { return unauthorized(request, context) }
             struct Body: Decodable { var edition: String; var department: String?; var state: String?; var cases: [String]? }
-            guard let body = try? await request.decode(as: Body.self, context: context) else {
+            guard let body = try await decoded(Body.self, request, context) else {
                 return Replies.error(request, context, status: .badRequest, code: "bad-request",
                                      message: "expected {\"edition\": \"internal\" | \"public\" | \"fill-in\", \"department\"?, \"state\"?, \"cases\"?: [ids]}")
             }
@@ -260,7 +260,7 @@ public struct WebApp: Sendable {
         }
         router.post("/api/v1/session") { request, context in
             struct Body: Decodable { var username: String; var password: String }
-            guard let body = try? await request.decode(as: Body.self, context: context) else {
+            guard let body = try await decoded(Body.self, request, context) else {
                 return Replies.error(request, context, status: .badRequest, code: "bad-request",
                                      message: "expected a JSON object {\"username\": …, \"password\": …}")
             }
@@ -424,7 +424,8 @@ public struct WebApp: Sendable {
                                      outcome: "started")
                 return .success(job)
             } catch is ExportJobs.Busy {
-                return .failure(Refusal(status: .serviceUnavailable, code: "busy", message: "导出任务已满，请稍后再试 (too many exports running; try again shortly)"))
+                // 429, not 503: the server is well; this account asked for more exports than run at once.
+                return .failure(Refusal(status: .tooManyRequests, code: "busy", message: "导出任务已满，请稍后再试 (too many exports running; try again shortly)"))
             }
         }
     }
@@ -584,6 +585,18 @@ public struct WebApp: Sendable {
             let outcome = try desk.signIn(username: username, password: password, address: context.address, settings: settings)
             if case .signedIn = outcome, let previous { try desk.store.deleteSession(idSHA256: previous.sessionHash) }
             return outcome
+        }
+    }
+
+    /// A JSON body decoded, or nil when it is not the JSON asked for (the caller answers 400); a body over the
+    /// limit is refused with 413, not taken for bad JSON.
+    func decoded<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T? {
+        do {
+            return try await request.decode(as: type, context: context)
+        } catch let e as HTTPResponseError where e.status == .contentTooLarge {
+            throw e
+        } catch {
+            return nil
         }
     }
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdTLS
+import NIOCore
+import NIOSSL
 import TermAudit
 import TermAuditStore
 import TermAuditWeb
@@ -34,8 +37,17 @@ struct Serve: ParsableCommand {
     @Option(help: "Reference date YYYY-MM-DD the cases are evaluated on (default: the workspace's as_of, else today in Beijing).")
     var asOf: String?
 
-    @Flag(help: "Mark cookies Secure (when served over TLS, directly or behind a proxy).")
+    @Flag(help: "Mark cookies Secure and send Strict-Transport-Security (when a proxy in front serves HTTPS).")
     var secureCookies = false
+
+    @Option(help: "Serve HTTPS with this certificate chain (PEM); with --tls-key. Cookies are then Secure.")
+    var tlsCert: String?
+
+    @Option(help: "The certificate's private key (PEM).")
+    var tlsKey: String?
+
+    @Flag(help: "Behind a reverse proxy on this machine (nginx): take the client's address from X-Real-IP on requests from loopback.")
+    var behindProxy = false
 
     /// --listen as host and port (nil when it is not HOST:PORT).
     var address: (host: String, port: Int)? {
@@ -46,6 +58,7 @@ struct Serve: ParsableCommand {
     func validate() throws {
         guard address != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8080)") }
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     /// The other commands run on the main thread, as before the server existed; the server runs as a task while the
@@ -89,11 +102,25 @@ struct Serve: ParsableCommand {
             Terminal.eprint("✗ \(error)")
             throw ExitCode(1)
         }
-        let web = WebApp(desk: desk, sessions: SessionSettings(secureCookies: secureCookies))
-        let app = Application(router: web.router(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
-                              onServerRunning: { _ in
-                                  FileHandle.standardOutput.write(Data("termaudit: serving \(store.location) at http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
-                              })
+        let tls: TLSConfiguration?
+        do {
+            tls = try tlsConfiguration()
+        } catch {
+            Terminal.eprint("✗ --tls-cert/--tls-key: \(error)")
+            await desk.close()
+            store.close()
+            throw ExitCode(1)
+        }
+        let https = tls != nil
+        let web = WebApp(desk: desk, sessions: SessionSettings(secureCookies: secureCookies || https, behindProxy: behindProxy))
+        let scheme = https ? "https" : "http"
+        let running: @Sendable (Channel) async -> Void = { _ in
+            FileHandle.standardOutput.write(Data("termaudit: serving \(store.location) at \(scheme)://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
+        }
+        let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil)
+        let app = tls.map { Application(router: web.router(), server: try! .tls(.http1(), tlsConfiguration: $0), configuration: configuration,
+                                        onServerRunning: running) }
+            ?? Application(router: web.router(), configuration: configuration, onServerRunning: running)
         do {
             try await app.runService()
         } catch {
@@ -103,6 +130,17 @@ struct Serve: ParsableCommand {
         }
         await desk.close()
         store.close()
+    }
+
+    /// The TLS configuration from --tls-cert and --tls-key (nil without them): TLS 1.2 at least.
+    func tlsConfiguration() throws -> TLSConfiguration? {
+        guard let tlsCert, let tlsKey else { return nil }
+        let chain = try NIOSSLCertificate.fromPEMFile(tlsCert)
+        guard !chain.isEmpty else { throw ValidationError("\(tlsCert) holds no PEM certificate") }
+        let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+        var c = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        c.minimumTLSVersion = .tlsv12
+        return c
     }
 
     /// Opens the store; with --demo, first makes it from the samples when there is none.

@@ -20,11 +20,13 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -38,7 +40,7 @@ def free_port():
 class Server:
     """`termaudit serve --demo` on a new data folder, its output in a log; stopped at the end."""
 
-    def __init__(self, termaudit, repo):
+    def __init__(self, termaudit, repo, samples=None):
         self.repo = repo
         self.dir = tempfile.mkdtemp(prefix="termaudit-browser-")
         self.port = free_port()
@@ -46,7 +48,7 @@ class Server:
         self.log = open(os.path.join(self.dir, "serve.log"), "w")
         self.proc = subprocess.Popen(
             [termaudit, "serve", "--demo", "--data", os.path.join(self.dir, "data"), "--listen", f"127.0.0.1:{self.port}",
-             "--samples", os.path.join(repo, "samples")],
+             "--samples", samples or os.path.join(repo, "samples")],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=repo)
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -570,10 +572,92 @@ def journey_clerk_manages_accounts(b):
     expect("/login" in d.current_url, f"a disabled account's session still works: {d.current_url}")
 
 
+PAYLOADS = {
+    "name": '<script>alert("xss-name")</script>',
+    "level": '"><img src=x onerror=alert("xss-level")>',
+    "title": "javascript:alert('xss-title')",
+    "member": "<img src=x onerror=alert(4)>",
+    "incoming": '</td><script>alert(5)</script>',
+}
+
+
+def no_script_ran(b, where):
+    """No dialog opened and the page's DOM holds no element the payloads would have made."""
+    d = b.driver
+    try:
+        alert = d.switch_to.alert
+        text = alert.text
+        alert.dismiss()
+        raise AssertionError(f"{where}: a script from the data ran (dialog {text!r})")
+    except NoAlertPresentException:
+        pass
+    injected = d.execute_script("return document.querySelectorAll('img[src=x], main script, a[href^=javascript]').length")
+    expect(injected == 0, f"{where}: {injected} element(s) made from the data")
+
+
+def journey_payloads_stay_text(b):
+    """Script payloads typed into every kind of text field — a new case's official, title and level, a team member's
+    name (and a refused unit, named in the error), a handover party — show as text on every page that shows them
+    (the case, the list, a search, the history, the forms); no dialog opens, no element is made from them, and the
+    console stays clean."""
+    d = b.driver
+    b.sign_in("admin")
+    b.go("/cases/new")
+    case_id = d.find_element(By.ID, "f-id").get_attribute("value")
+    # The unit must be one of the registry's: a payload there only ever comes back in an error message (below).
+    for field, value in [("f-official-name", PAYLOADS["name"]), ("f-post-unit", "青山县水务局"), ("f-post-title", PAYLOADS["title"]),
+                         ("f-post-level", PAYLOADS["level"])]:
+        d.find_element(By.ID, field).send_keys(value)
+    Select(d.find_element(By.ID, "f-post-rank")).select_by_value("principal")
+    Select(d.find_element(By.ID, "f-trigger")).select_by_value("term_end")
+    Select(d.find_element(By.ID, "f-folder")).select_by_value("县直部门")
+    d.execute_script("arguments[0].value = '2021-03-01'", d.find_element(By.ID, "f-post-decided"))
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.record button.primary"))
+    expect(d.current_url.endswith(f"/cases/{case_id}"), f"the case with payloads was not created: {d.current_url} {b.text()[:400]}")
+    b.follow(d.find_element(By.CSS_SELECTOR, "#team h2 a.edit"))
+    d.find_element(By.ID, "f-team-0-name").send_keys(PAYLOADS["member"])
+    Select(d.find_element(By.ID, "f-team-0-department")).select_by_value("audit")
+    d.find_element(By.ID, "f-team-0-unit").send_keys(PAYLOADS["level"])
+    d.find_element(By.ID, "f-team-0-leader").click()
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect(PAYLOADS["level"] in b.text(), "the refused unit is not named as text in the error")
+    no_script_ran(b, "the team form's error")
+    unit = d.find_element(By.ID, "f-team-0-unit")
+    unit.clear()
+    unit.send_keys("青山县审计局")
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("/edit/" not in d.current_url, f"the team with payloads was not saved: {b.text()[:600]}")
+    b.go(f"/cases/{case_id}/edit/handover")
+    d.find_element(By.ID, "f-handover-parties-incoming").send_keys(PAYLOADS["incoming"])
+    b.submit(d.find_element(By.CSS_SELECTOR, "form.section-form button.primary"))
+    expect("/edit/" not in d.current_url, f"the parties with payloads were not saved: {b.text()[:600]}")
+    for path in [f"/cases/{case_id}", "/cases?sort=name", "/cases?q=" + urllib.parse.quote("<script>"), f"/cases/{case_id}/history",
+                 f"/cases/{case_id}/edit/basic", f"/cases/{case_id}/edit/team", f"/cases/{case_id}/edit/handover"]:
+        b.go(path)
+        no_script_ran(b, path)
+        text = b.text()
+        if path == f"/cases/{case_id}":
+            for key in ["name", "title", "member", "incoming"]:
+                expect(PAYLOADS[key] in text, f"{path}: the {key} is not shown as text")
+            b.page("case-payloads")
+        if path.endswith("/edit/basic"):
+            shown = d.find_element(By.ID, "f-post-level").get_attribute("value")
+            expect(shown == PAYLOADS["level"], f"the level comes back as {shown!r}")
+        if path.startswith("/cases?q="):
+            expect(PAYLOADS["name"] in text, "the search does not find the case by its literal name")
+    # The list's row for the case links to the case, never to the `javascript:` title.
+    b.go("/cases?q=" + urllib.parse.quote("<script>"))
+    links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "table.list a")]
+    expect(links and all(h.startswith(b.server.base) for h in links), f"the list's links: {links}")
+    b.page("cases-payloads")
+    b.sign_out()
+
+
 JOURNEYS = [journey_sign_in, journey_clerk_follows_cases, journey_member_records_findings, journey_member_concludes_audit, journey_leader_adds_indicator,
             journey_clerk_reads_history, journey_clerk_downloads_public_workbook, journey_member_fills_in_workbook,
             journey_signers_sign, journey_clerk_opens_case,
-            journey_reader_reads_published, journey_team_completes_audit, journey_clerk_manages_accounts]
+            journey_reader_reads_published, journey_team_completes_audit, journey_clerk_manages_accounts,
+            journey_payloads_stay_text]
 
 
 def main():
