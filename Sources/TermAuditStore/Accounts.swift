@@ -355,11 +355,6 @@ extension Store {
     public func deleteSession(idSHA256: String) throws {
         try db.write { sql in try sql.raw("DELETE FROM sessions WHERE id_sha256 = \(bind: idSHA256)").run().wait() }
     }
-
-    /// Ends every session of `username` (sign out everywhere; a disabled account).
-    public func deleteSessions(of username: String) throws {
-        try db.write { sql in try sql.raw("DELETE FROM sessions WHERE username = \(bind: username)").run().wait() }
-    }
 }
 
 /// Failed sign-ins under one key (an account name's hash, or an address): how many in a row, the last, and the time
@@ -385,11 +380,7 @@ extension Store {
     public func signInFailures(_ keys: [String]) throws -> [SignInFailures] {
         guard !keys.isEmpty else { return [] }
         return try db.sql.raw("SELECT key, failures, last_failure, not_before FROM sign_in_failures WHERE key IN (\(binds: keys))")
-            .all().wait().map {
-                SignInFailures(key: try $0.decode(column: "key", as: String.self), failures: try $0.decode(column: "failures", as: Int.self),
-                               lastFailure: StoreClock.date(try $0.decode(column: "last_failure", as: String.self)) ?? .distantPast,
-                               notBefore: StoreClock.date(try $0.decode(column: "not_before", as: String.self)) ?? .distantPast)
-            }
+            .all().wait().map(Self.signInFailures)
     }
 
     /// Records one more failure under each key, in one transaction: `next` turns the count so far (nil: none, or
@@ -398,11 +389,7 @@ extension Store {
         try db.write { sql in
             for key in keys {
                 let old = try sql.raw("SELECT key, failures, last_failure, not_before FROM sign_in_failures WHERE key = \(bind: key)")
-                    .first().wait().map {
-                        SignInFailures(key: key, failures: try $0.decode(column: "failures", as: Int.self),
-                                       lastFailure: StoreClock.date(try $0.decode(column: "last_failure", as: String.self)) ?? .distantPast,
-                                       notBefore: StoreClock.date(try $0.decode(column: "not_before", as: String.self)) ?? .distantPast)
-                    }
+                    .first().wait().map(Self.signInFailures)
                 let n = next(key, old)
                 try sql.raw("""
                     INSERT INTO sign_in_failures (key, failures, last_failure, not_before)
@@ -411,6 +398,12 @@ extension Store {
                     """).run().wait()
             }
         }
+    }
+
+    static func signInFailures(_ r: any SQLRow) throws -> SignInFailures {
+        SignInFailures(key: try r.decode(column: "key", as: String.self), failures: try r.decode(column: "failures", as: Int.self),
+                       lastFailure: StoreClock.date(try r.decode(column: "last_failure", as: String.self)) ?? .distantPast,
+                       notBefore: StoreClock.date(try r.decode(column: "not_before", as: String.self)) ?? .distantPast)
     }
 
     /// Forgets the failures under a key (a successful sign-in; an administrator's unlock).

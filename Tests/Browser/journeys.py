@@ -40,7 +40,7 @@ def free_port():
 class Server:
     """`termaudit serve --demo` on a new data folder, its output in a log; stopped at the end."""
 
-    def __init__(self, termaudit, repo, samples=None):
+    def __init__(self, termaudit, repo, samples=None, extra=()):
         self.repo = repo
         self.dir = tempfile.mkdtemp(prefix="termaudit-browser-")
         self.port = free_port()
@@ -48,17 +48,21 @@ class Server:
         self.log = open(os.path.join(self.dir, "serve.log"), "w")
         self.proc = subprocess.Popen(
             [termaudit, "serve", "--demo", "--data", os.path.join(self.dir, "data"), "--listen", f"127.0.0.1:{self.port}",
-             "--samples", samples or os.path.join(repo, "samples")],
+             "--samples", samples or os.path.join(repo, "samples"), *extra],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=repo)
+        # Up when the demo store is made and the port accepts connections (HTTP or HTTPS alike).
+        accounts = os.path.join(self.dir, "data", "demo-accounts.txt")
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("termaudit serve stopped:\n" + open(self.log.name).read())
             try:
-                urllib.request.urlopen(self.base + "/login", timeout=2)
-                break
+                if os.path.exists(accounts):
+                    socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+                    break
             except OSError:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)
         else:
             raise RuntimeError("termaudit serve did not answer within 120 s")
         self.accounts = {}

@@ -24,43 +24,10 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Browser"))
+from journeys import Server  # noqa: E402  (the same server harness as the browser journeys)
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(termaudit, data, port, *extra):
-    log = open(os.path.join(data + ".log"), "w")
-    proc = subprocess.Popen([termaudit, "serve", "--demo", "--data", data, "--listen", f"127.0.0.1:{port}",
-                             "--samples", os.path.join(REPO, "samples"), *extra], stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("termaudit serve stopped:\n" + open(log.name).read())
-        if os.path.exists(os.path.join(data, "demo-accounts.txt")):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                pass
-        time.sleep(0.3)
-    accounts = {}
-    for line in open(os.path.join(data, "demo-accounts.txt"), encoding="utf-8").read().splitlines()[1:]:
-        user, password, _ = line.split("\t")
-        accounts[user] = password
-    return proc, accounts
-
-
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def expect(cond, what, problems):
@@ -79,8 +46,8 @@ def main():
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
                    check=True, capture_output=True)
-    port = free_port()
-    proc, accounts = serve(termaudit, os.path.join(work, "tls"), port, "--tls-cert", cert, "--tls-key", key)
+    server = Server(termaudit, REPO, extra=("--tls-cert", cert, "--tls-key", key))
+    port, accounts = server.port, server.accounts
     try:
         context = ssl.create_default_context(cafile=cert)   # the certificate is verified, not waved through
         c = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
@@ -116,12 +83,11 @@ def main():
         except (ssl.SSLError, OSError, ValueError):
             pass
     finally:
-        stop(proc)
+        server.stop()
 
     # Behind a proxy: the client's address from X-Real-IP, on loopback requests only.
-    port = free_port()
-    data = os.path.join(work, "proxy")
-    proc, accounts = serve(termaudit, data, port, "--behind-proxy")
+    server = Server(termaudit, REPO, extra=("--behind-proxy",))
+    port, accounts = server.port, server.accounts
     try:
         def sign_in(password, real_ip):
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -134,11 +100,11 @@ def main():
         expect(sign_in(accounts["reader"], "203.0.113.7") == 200, "sign-in behind the proxy failed", problems)
         expect(sign_in("wrong", "203.0.113.8") == 401, "a wrong password behind the proxy was not refused", problems)
         expect(sign_in("wrong", "not an address; DROP") == 401, "a bad X-Real-IP broke the sign-in", problems)
+        db = sqlite3.connect(os.path.join(server.dir, "data", "termaudit.db"))
+        rows = db.execute("SELECT action, address FROM audit_log WHERE action LIKE 'sign-in%' ORDER BY seq").fetchall()
+        db.close()
     finally:
-        stop(proc)
-    db = sqlite3.connect(os.path.join(data, "termaudit.db"))
-    rows = db.execute("SELECT action, address FROM audit_log WHERE action LIKE 'sign-in%' ORDER BY seq").fetchall()
-    db.close()
+        server.stop()
     expect(rows == [("sign-in", "203.0.113.7"), ("sign-in-failed", "203.0.113.8"), ("sign-in-failed", "127.0.0.1")],
            f"the audit log's addresses behind the proxy: {rows}", problems)
     shutil.rmtree(work, ignore_errors=True)

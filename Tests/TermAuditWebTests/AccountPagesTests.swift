@@ -10,11 +10,6 @@ import TermAudit
 /// 账号管理 and 我的账号 in the browser: the same store methods as `termaudit user`, each change logged with the
 /// administrator's account and address; sessions end when an account is disabled or its password changes.
 @Suite struct AccountPagesTests {
-    static func post(_ client: some TestClientProtocol, _ s: Signed, _ uri: String, _ fields: [(String, String)]) async throws -> TestResponse {
-        try await client.execute(uri: uri, method: .post, headers: [.cookie: s.cookie, .contentType: "application/x-www-form-urlencoded"],
-                                 body: ByteBuffer(string: SectionFormTests.encode([("_csrf", s.csrf)] + fields)))
-    }
-
     @Test("an administrator adds, binds, grants, revokes, resets and disables an account; each takes effect at once and is logged")
     func administer() async throws {
         let f = try Fixture.make(grants: [])
@@ -27,39 +22,39 @@ import TermAudit
             #expect(list.contains("范琳"))
             // A short password: the form comes back saying why; nothing is added.
             let fields = [("username", "wu.min"), ("display_name", "吴敏"), ("person", "钟玲-x"), ("role", "member"), ("department", "audit"), ("case", "")]
-            let short = try await Self.post(client, a, "/admin/accounts", fields + [("password", "short"), ("again", "short")])
+            let short = try await client.postForm("/admin/accounts", a, fields + [("password", "short"), ("again", "short")])
             #expect(String(buffer: short.body).contains("it needs at least 10"))
             #expect(String(buffer: short.body).contains(#"value="wu.min""#), "what was typed is kept")
             #expect(try store.account("wu.min") == nil)
-            let added = try await Self.post(client, a, "/admin/accounts", fields + [("password", "吴敏的长密码很安全可靠"), ("again", "吴敏的长密码很安全可靠")])
+            let added = try await client.postForm("/admin/accounts", a, fields + [("password", "吴敏的长密码很安全可靠"), ("again", "吴敏的长密码很安全可靠")])
             #expect(added.status == .seeOther)
             #expect(added.headers[.location] == "/admin/accounts/wu.min")
             #expect(try store.grants(of: "wu.min") == [Grant(role: "member", department: "audit")])
             let w = try await client.signIn("wu.min", "吴敏的长密码很安全可靠")
             // Bound to a person no case names: sees nothing; bound to 方敏 (audit on 2024-009): sees 2024-009.
             #expect(try await client.get("/api/v1/cases/2024-009", w).status == .notFound)
-            #expect(try await Self.post(client, a, "/admin/accounts/shenji/bind", [("person", "")]).status == .seeOther)
-            #expect(try await Self.post(client, a, "/admin/accounts/wu.min/bind", [("person", "方敏")]).status == .seeOther)
+            #expect(try await client.postForm("/admin/accounts/shenji/bind", a, [("person", "")]).status == .seeOther)
+            #expect(try await client.postForm("/admin/accounts/wu.min/bind", a, [("person", "方敏")]).status == .seeOther)
             #expect(try await client.get("/api/v1/cases/2024-009", w).status == .ok)
             // A grant on one case, then revoked.
-            #expect(try await Self.post(client, a, "/admin/accounts/wu.min/grant", [("role", "leader"), ("case", "2024-010"), ("department", "")]).status == .seeOther)
+            #expect(try await client.postForm("/admin/accounts/wu.min/grant", a, [("role", "leader"), ("case", "2024-010"), ("department", "")]).status == .seeOther)
             #expect(try await client.get("/api/v1/cases/2024-010", w).status == .ok)
-            let badGrant = try await Self.post(client, a, "/admin/accounts/wu.min/grant", [("role", "member"), ("case", "2099-001"), ("department", "audit")])
+            let badGrant = try await client.postForm("/admin/accounts/wu.min/grant", a, [("role", "member"), ("case", "2099-001"), ("department", "audit")])
             #expect(String(buffer: badGrant.body).contains("the store has no case &#39;2099-001&#39;"))
-            #expect(try await Self.post(client, a, "/admin/accounts/wu.min/revoke", [("role", "leader"), ("case", "2024-010"), ("department", "")]).status == .seeOther)
+            #expect(try await client.postForm("/admin/accounts/wu.min/revoke", a, [("role", "leader"), ("case", "2024-010"), ("department", "")]).status == .seeOther)
             #expect(try await client.get("/api/v1/cases/2024-010", w).status == .notFound)
             // A new password ends the account's sessions; the old password no longer works.
-            #expect(try await Self.post(client, a, "/admin/accounts/wu.min/password", [("password", "另一个很长很长的密码啊"), ("again", "另一个很长很长的密码啊")]).status == .seeOther)
+            #expect(try await client.postForm("/admin/accounts/wu.min/password", a, [("password", "另一个很长很长的密码啊"), ("again", "另一个很长很长的密码啊")]).status == .seeOther)
             #expect(try await client.get("/api/v1/cases", w).status == .unauthorized)
             let w2 = try await client.signIn("wu.min", "另一个很长很长的密码啊")
             // Disabled: its session ends at once.
-            #expect(try await Self.post(client, a, "/admin/accounts/wu.min/disable", []).status == .seeOther)
+            #expect(try await client.postForm("/admin/accounts/wu.min/disable", a, []).status == .seeOther)
             #expect(try await client.get("/api/v1/cases", w2).status == .unauthorized)
-            #expect(String(buffer: try await Self.post(client, a, "/admin/accounts/admin/disable", []).body).contains("不能停用自己的账号"))
+            #expect(String(buffer: try await client.postForm("/admin/accounts/admin/disable", a, []).body).contains("不能停用自己的账号"))
             // Nobody else manages accounts.
             let m = try await client.signIn("renshi", member)
             #expect(try await client.get("/admin/accounts", m).status == .forbidden)
-            #expect(try await Self.post(client, m, "/admin/accounts/renshi/grant", [("role", "admin"), ("case", ""), ("department", "")]).status == .forbidden)
+            #expect(try await client.postForm("/admin/accounts/renshi/grant", m, [("role", "admin"), ("case", ""), ("department", "")]).status == .forbidden)
             #expect(!String(buffer: try await client.get("/", m).body).contains("/admin/accounts"))
             // The log: each change by the administrator, from where; no person's name, no password.
             let log = try store.auditLog().filter { $0.action.hasPrefix("account-") && $0.actor == "admin" }
@@ -79,14 +74,14 @@ import TermAudit
             let one = try await client.signIn("jijian", password), two = try await client.signIn("jijian", password)
             let page = String(buffer: try await client.get("/account", one).body)
             #expect(page.contains("严刚") && page.contains(">2</dd>"))
-            let wrong = try await Self.post(client, one, "/account/password", [("current", "nope"), ("password", "一个新的长密码终于来了"), ("again", "一个新的长密码终于来了")])
+            let wrong = try await client.postForm("/account/password", one, [("current", "nope"), ("password", "一个新的长密码终于来了"), ("again", "一个新的长密码终于来了")])
             #expect(String(buffer: wrong.body).contains("当前密码不正确"))
-            let changed = try await Self.post(client, one, "/account/password", [("current", password), ("password", "一个新的长密码终于来了"), ("again", "一个新的长密码终于来了")])
+            let changed = try await client.postForm("/account/password", one, [("current", password), ("password", "一个新的长密码终于来了"), ("again", "一个新的长密码终于来了")])
             #expect(changed.headers[.location] == "/login?changed=1")
             #expect(try await client.get("/api/v1/cases", one).status == .unauthorized)
             #expect(try await client.get("/api/v1/cases", two).status == .unauthorized)
             let three = try await client.signIn("jijian", "一个新的长密码终于来了"), four = try await client.signIn("jijian", "一个新的长密码终于来了")
-            #expect(try await Self.post(client, three, "/account/sign-out-everywhere", []).status == .seeOther)
+            #expect(try await client.postForm("/account/sign-out-everywhere", three, []).status == .seeOther)
             #expect(try await client.get("/api/v1/cases", four).status == .unauthorized)
             #expect(try store.sessionCount(of: "jijian") == 0)
         }

@@ -23,6 +23,8 @@ import TermAudit
         case hidden = "N"
         /// Not signed in: 401 (API) or the sign-in page.
         case signIn = "S"
+        /// 404 whoever asks (a job or preview of another account, an unpublished case on 公开).
+        case notFound = "X"
         var description: String { rawValue }
     }
 
@@ -51,7 +53,17 @@ import TermAudit
 
     //                                                       anon   admin  leader member signer reader
     static let table: [Row] = [
+        Row(method: .get, path: "/login", expect:             ["A",   "A",   "A",   "A",   "A",   "A"]),
+        Row(method: .get, path: "/openapi.yaml", expect:      ["A",   "A",   "A",   "A",   "A",   "A"]),
+        Row(method: .get, path: "/static/app.css", expect:    ["A",   "A",   "A",   "A",   "A",   "A"]),
+        Row(method: .get, path: "/static/sign.js", expect:    ["A",   "A",   "A",   "A",   "A",   "A"]),
         Row(method: .get, path: "/", expect:                  ["S",   "A",   "A",   "A",   "A",   "A"]),
+        // 公开: the same for everyone signed in — 2024-010 is published (待签字), 2024-009 is not.
+        Row(method: .get, path: "/public/{id}", expect:       ["S",   "AX",  "AX",  "AX",  "AX",  "AX"]),
+        Row(method: .get, path: "/workbooks/jobs/nojob", expect: ["S", "X",  "X",   "X",   "X",   "X"]),
+        Row(method: .get, path: "/api/v1/exports/nojob", expect: ["S", "X",  "X",   "X",   "X",   "X"]),
+        Row(method: .get, path: "/api/v1/exports/nojob/file", expect: ["S", "X", "X", "X",  "X",   "X"]),
+        Row(method: .post, path: "/account/password", expect: ["S",   "A",   "A",   "A",   "A",   "A"]),
         Row(method: .get, path: "/cases", expect:             ["S",   "A",   "A",   "A",   "A",   "F"]),
         Row(method: .get, path: "/cases/{id}", expect:        ["S",   "A",   "AN",  "AN",  "AN",  "F"]),
         Row(method: .get, path: "/cases/{id}/history", expect: ["S",  "A",   "AN",  "AN",  "AN",  "F"]),
@@ -69,6 +81,7 @@ import TermAudit
         Row(method: .post, path: "/cases/{id}/edit/basic", expect:      ["S", "A", "FN", "FN", "FN", "F"]),
         Row(method: .post, path: "/cases/{id}/edit/team", expect:       ["S", "A", "FN", "FN", "FN", "F"]),
         Row(method: .post, path: "/cases/{id}/edit/indicators", expect: ["S", "A", "AN", "AN", "FN", "F"]),
+        Row(method: .post, path: "/cases/{id}/edit/assessment", expect: ["S", "A", "AN", "AN", "FN", "F"]),
         Row(method: .post, path: "/cases/{id}/edit/handover", expect:   ["S", "A", "AN", "AN", "FN", "F"]),
         Row(method: .post, path: "/cases/{id}/edit/findings", expect:   ["S", "F", "AN", "AN", "FN", "F"]),
         Row(method: .post, path: "/cases/{id}/edit/audit", expect:      ["S", "F", "AN", "AN", "FN", "F"]),
@@ -86,6 +99,7 @@ import TermAudit
         Row(method: .get, path: "/api/v1/cases/{id}", expect: ["S",   "A",   "AN",  "AN",  "AN",  "F"]),
         Row(method: .get, path: "/api/v1/cases/{id}/history", expect: ["S", "A", "AN", "AN", "AN", "F"]),
         Row(method: .get, path: "/api/v1/cases/{id}/sections/audit", expect: ["S", "A", "AN", "AN", "AN", "F"]),
+        Row(method: .get, path: "/api/v1/cases/{id}/sections/official", expect: ["S", "A", "AN", "AN", "AN", "F"]),
         Row(method: .get, path: "/api/v1/cases/{id}/signoffs", expect: ["S", "A", "AN", "AN", "AN", "F"]),
         Row(method: .put, path: "/api/v1/cases/{id}/sections/official", body: "{}", json: true, expect: ["S", "A", "FN", "FN", "FN", "F"]),
         Row(method: .put, path: "/api/v1/cases/{id}/sections/team", body: "[]", json: true, expect: ["S", "A", "FN", "FN", "FN", "F"]),
@@ -137,6 +151,8 @@ import TermAudit
                             if r.status != .forbidden { failures.append("\(what): expected 403, got \(r.status.code)") }
                         case "S":
                             if r.status != .unauthorized && !Self.isSignInPage(r) { failures.append("\(what): expected sign-in, got \(r.status.code)") }
+                        case "X":
+                            if r.status != .notFound { failures.append("\(what): expected 404, got \(r.status.code)") }
                         case "N", "U":
                             // Exactly the answer for a case that does not exist.
                             let (mp, mb) = row.request(Self.missing)

@@ -13,11 +13,6 @@ import TermAudit
 @Suite struct DepartmentRightsTests {
     static let caseID = "2024-023"   // 陆佳 leads; 严刚 纪检监察, 钟玲 组织 (zuzhi), 范琳 人事
 
-    static func post(_ client: some TestClientProtocol, _ s: Signed, _ uri: String, _ fields: [(String, String)]) async throws -> TestResponse {
-        try await client.execute(uri: uri, method: .post, headers: [.cookie: s.cookie, .contentType: "application/x-www-form-urlencoded"],
-                                 body: ByteBuffer(string: SectionFormTests.encode([("_csrf", s.csrf)] + fields)))
-    }
-
     @Test("the audit form: a member's own department is editable, the others are text; changing another's item or conclusion is refused and logged")
     func auditForm() async throws {
         let f = try Fixture.make(grants: [])
@@ -41,10 +36,10 @@ import TermAudit
             let item = String(mine.dropLast(7))
 
             // Another department's item changed by hand (the hidden input edited): refused, naming it; nothing written.
-            let forged = try await Self.post(client, s, uri, fields.map { $0.0 == theirs ? ($0.0, "not_applicable") : $0 })
+            let forged = try await client.postForm(uri, s, fields.map { $0.0 == theirs ? ($0.0, "not_applicable") : $0 })
             #expect(forged.status == .forbidden)
             #expect(String(buffer: forged.body).contains(String(theirs.dropLast(7))))
-            let conclusion = try await Self.post(client, s, uri, fields.map {
+            let conclusion = try await client.postForm(uri, s, fields.map {
                 $0.0 == "audit.conclusions.discipline.result" ? ($0.0, "未发现问题") : $0
             })
             #expect(conclusion.status == .forbidden)
@@ -52,7 +47,7 @@ import TermAudit
             #expect(try store.auditLog().filter { $0.actor == "zuzhi" && $0.action == "denied" && $0.outcome == "not-yours" }.count == 2)
 
             // The page as it came, with one of the member's own items examined: saved.
-            let own = try await Self.post(client, s, uri, fields.map {
+            let own = try await client.postForm(uri, s, fields.map {
                 $0.0 == mine ? ($0.0, "no_problem") : $0.0 == item + ".examiner" ? ($0.0, "钟玲") : $0
             })
             let ownHTML = String(buffer: own.body)
@@ -104,11 +99,11 @@ import TermAudit
             let html = String(buffer: try await client.get(uri, s).body)
             #expect(html.contains(#"<span class="ro" id="f-handover-parties-incoming""#))
             let fields = KeyedFormTests.inputs(html)
-            let parties = try await Self.post(client, s, uri, fields.map { $0.0 == "handover.parties.incoming" ? ($0.0, "张三") : $0 })
+            let parties = try await client.postForm(uri, s, fields.map { $0.0 == "handover.parties.incoming" ? ($0.0, "张三") : $0 })
             #expect(parties.status == .forbidden)
             #expect(try store.revisions(of: Self.caseID).count == before)
             let reason = try #require(fields.first { $0.0.hasPrefix("handover.items.") && $0.0.hasSuffix(".reason") && !$0.1.isEmpty }?.0)
-            let item = try await Self.post(client, s, uri, fields.map { $0.0 == reason ? ($0.0, $0.1 + "（人事已核对）") : $0 })
+            let item = try await client.postForm(uri, s, fields.map { $0.0 == reason ? ($0.0, $0.1 + "（人事已核对）") : $0 })
             #expect(item.status == .seeOther, "\(String(buffer: item.body).prefix(400))")
             #expect(try store.revisions(of: Self.caseID).count == before + 1)
         }

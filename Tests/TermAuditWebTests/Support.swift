@@ -102,6 +102,12 @@ extension TestClientProtocol {
         return Signed(cookie: String(set.split(separator: ";")[0]), csrf: csrf)
     }
 
+    /// Posts a form as a browser does (urlencoded) with the session's CSRF token.
+    func postForm(_ uri: String, _ s: Signed, _ fields: [(String, String)]) async throws -> TestResponse {
+        try await execute(uri: uri, method: .post, headers: [.cookie: s.cookie, .contentType: "application/x-www-form-urlencoded"],
+                          body: ByteBuffer(string: SectionFormTests.encode([("_csrf", s.csrf)] + fields)))
+    }
+
     func get(_ uri: String, _ s: Signed?) async throws -> TestResponse {
         try await execute(uri: uri, method: .get, headers: s?.headers ?? [:])
     }
