@@ -70,9 +70,12 @@ public struct Grant: Sendable, Hashable, CustomStringConvertible {
         self.department = department
     }
 
-    /// `member (audit) on 2024-001`, `admin on every case`: for messages and the audit log (no personal data).
+    /// `member (audit) on 2024-001`, `admin on every case`, `leader on the cases naming the person`: for messages
+    /// and the audit log (no personal data).
     public var description: String {
-        role + (department.isEmpty ? "" : " (\(department))") + (caseID.isEmpty ? " on every case" : " on \(caseID)")
+        let scope = !caseID.isEmpty ? " on \(caseID)"
+            : role == Role.admin.rawValue || role == Role.reader.rawValue ? " on every case" : " on the cases naming the person"
+        return role + (department.isEmpty ? "" : " (\(department))") + scope
     }
 
     /// Why this grant cannot be given, or nil: the role must be known; administrators and readers hold for every
