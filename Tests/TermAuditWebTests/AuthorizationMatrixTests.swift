@@ -25,6 +25,8 @@ import TermAudit
         case signIn = "S"
         /// 404 whoever asks (a job or preview of another account, an unpublished case on 公开).
         case notFound = "X"
+        /// The answer for a case that does not exist, word for word, whatever its status (a page that says so).
+        case asMissing = "M"
         var description: String { rawValue }
     }
 
@@ -64,6 +66,15 @@ import TermAudit
         Row(method: .get, path: "/api/v1/exports/nojob", expect: ["S", "X",  "X",   "X",   "X",   "X"]),
         Row(method: .get, path: "/api/v1/exports/nojob/file", expect: ["S", "X", "X", "X",  "X",   "X"]),
         Row(method: .post, path: "/account/password", expect: ["S",   "A",   "A",   "A",   "A",   "A"]),
+        Row(method: .post, path: "/login", expect:            ["A",   "A",   "A",   "A",   "A",   "A"]),
+        // Workbooks: a body that is no workbook, previews and jobs that are not the account's.
+        Row(method: .post, path: "/workbooks/import", expect: ["S",   "A",   "A",   "A",   "F",   "F"]),
+        Row(method: .post, path: "/api/v1/imports", body: "{}", json: true, expect: ["S", "A", "A", "A", "F", "F"]),
+        Row(method: .get, path: "/workbooks/imports/nope", expect: ["S", "X", "X",  "X",   "X",   "X"]),
+        Row(method: .post, path: "/workbooks/imports/nope/apply", expect: ["S", "X", "X", "X", "X", "X"]),
+        Row(method: .post, path: "/api/v1/imports/nope/apply", body: "{}", json: true, expect: ["S", "X", "X", "X", "X", "X"]),
+        Row(method: .get, path: "/workbooks/jobs/nojob/file", expect: ["S", "X", "X", "X",  "X",   "X"]),
+        Row(method: .post, path: "/workbooks/export", body: "edition=internal&cases={id}", expect: ["S", "A", "AM", "AM", "FF", "FF"]),
         Row(method: .get, path: "/cases", expect:             ["S",   "A",   "A",   "A",   "A",   "F"]),
         Row(method: .get, path: "/cases/{id}", expect:        ["S",   "A",   "AN",  "AN",  "AN",  "F"]),
         Row(method: .get, path: "/cases/{id}/history", expect: ["S",  "A",   "AN",  "AN",  "AN",  "F"]),
@@ -153,6 +164,20 @@ import TermAudit
                             if r.status != .unauthorized && !Self.isSignInPage(r) { failures.append("\(what): expected sign-in, got \(r.status.code)") }
                         case "X":
                             if r.status != .notFound { failures.append("\(what): expected 404, got \(r.status.code)") }
+                        case "M":
+                            // The refusal a case that does not exist gets, word for word (the page around it lists the
+                            // account's own export jobs, which move on between the two requests).
+                            let (mp, mb) = row.request(Self.missing)
+                            let m = try await Self.send(client, row, mp, mb, sessions[role])
+                            func alert(_ t: TestResponse) -> String? {
+                                let b = String(buffer: t.body)
+                                guard let a = b.range(of: #"role="alert">"#), let e = b[a.upperBound...].range(of: "</p>") else { return nil }
+                                return String(b[a.upperBound..<e.lowerBound])
+                            }
+                            let same = alert(r)?.replacingOccurrences(of: id, with: Self.missing) == alert(m) && alert(m) != nil
+                            if r.status != m.status || !same || [.unauthorized, .forbidden].contains(r.status) {
+                                failures.append("\(what): expected the answer for a missing case, got \(r.status.code) / \(m.status.code) (same body: \(same))")
+                            }
                         case "N", "U":
                             // Exactly the answer for a case that does not exist.
                             let (mp, mb) = row.request(Self.missing)
