@@ -72,18 +72,14 @@ public struct CaseRights: Sendable, Equatable {
         }
     }
 
-    /// The paths among `old` → `new` (top-level sections by name) whose values differ, flattened as the forms name
-    /// them (lists whole, at their section). Written-out defaults do not count as changes: an empty value is no
-    /// value, a checklist or audit item `pending` is an item not listed, a bare status is its `status`.
-    static func changedPaths(old: [String: CaseTree], new: [(name: String, value: CaseTree)]) -> [String] {
-        var out: [String] = []
-        for (name, value) in new {
-            let was = flat(old[name], name), now = flat(value, name)
-            out += Set(was.keys).union(now.keys).filter { was[$0] != now[$0] }.sorted()
-        }
-        return out
+    /// The paths whose values differ between two sections flattened by `flat`, in order.
+    static func changedPaths(_ was: [String: String], _ now: [String: String]) -> [String] {
+        Set(was.keys).union(now.keys).filter { was[$0] != now[$0] }.sorted()
     }
 
+    /// A section's values by path, flattened as the forms name them (lists whole, at their section). Written-out
+    /// defaults are left out, so they never count as changes: an empty value is no value, a checklist or audit item
+    /// `pending` is an item not listed, a bare status is its `status`.
     static func flat(_ tree: CaseTree?, _ name: String) -> [String: String] {
         var raw: [String: String] = [:]
         FormTree.flatten(tree, prefix: name, into: &raw)
@@ -138,13 +134,15 @@ extension SignedIn {
     func refusedChanges(_ view: Desk.CaseView, old: [String: CaseTree], new: [(name: String, value: CaseTree)]) -> [String] {
         let rights = rights(view.status.auditCase.id), departments = Desk.itemDepartments(view)
         let inForce = ["audit.program": view.status.audit.program?.id, "handover.checklist": view.status.checklist.template?.id]
-        var before: [String: String] = [:], after: [String: String] = [:]
-        for (name, value) in old { before.merge(CaseRights.flat(value, name)) { a, _ in a } }
-        for (name, value) in new { after.merge(CaseRights.flat(value, name)) { a, _ in a } }
-        return CaseRights.changedPaths(old: old, new: new).filter { path in
-            if before[path] == nil, let value = inForce[path] ?? nil, after[path] == value { return false }
-            return !rights.mayChange(path, department: { departments[$0] })
+        var refused: [String] = []
+        for (name, value) in new {
+            let before = CaseRights.flat(old[name], name), after = CaseRights.flat(value, name)
+            refused += CaseRights.changedPaths(before, after).filter { path in
+                if before[path] == nil, let value = inForce[path] ?? nil, after[path] == value { return false }
+                return !rights.mayChange(path, department: { departments[$0] })
+            }
         }
+        return refused
     }
 
     /// Whether the account sees `caseID`'s internal view.

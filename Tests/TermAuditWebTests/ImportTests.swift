@@ -78,6 +78,48 @@ struct WebImportTests {
         }
     }
 
+    @Test("a member's workbook that changes another department's item is refused whole, names it, writes nothing, is logged")
+    func anotherDepartmentsItemIsRefused() async throws {
+        let f = try Fixture.make()
+        let password = f.password("shenji")   // a member of the audit department on 2024-007
+        let store = f.store, dir = f.dir
+        try await f.test { client in
+            let s = try await client.signIn("shenji", password)
+            let blank = try await Self.fillInWorkbook(client, s)
+            var h = s.writeHeaders
+            h[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            func upload(_ workbook: Data) async throws -> (status: HTTPResponse.Status, paths: [String], messages: String) {
+                let r = try await client.execute(uri: "/api/v1/imports", method: .post, headers: h, body: ByteBuffer(bytes: workbook))
+                guard r.status != .ok else { return (r.status, [], "") }
+                let fields = (try errorObject(r)["fields"] as? [[String: Any]]) ?? []
+                return (r.status, fields.compactMap { $0["path"] as? String }, fields.compactMap { $0["message"] as? String }.joined(separator: "\n"))
+            }
+            // The audit department's own item, and a 纪检监察 item beside it: the whole workbook is refused.
+            let own = ("审计事项", "2024-007", "policy-implementation", "状态", "'未发现问题'")
+            let other = ("审计事项", "2024-007", "integrity", "状态", "'未发现问题'")
+            let mixed = try await upload(try Self.fill(blank, in: dir, [own, other]))
+            #expect(mixed.status == .unprocessableContent)
+            #expect(mixed.messages.contains("2024-007"))
+            #expect(mixed.messages.contains("audit.items.integrity"), "\(mixed.messages)")
+            #expect(!mixed.messages.contains("policy-implementation"), "\(mixed.messages)")
+            // Another department's conclusion too.
+            let conclusion = [("部门结论", "2024-007", "discipline", "结论", "'未发现问题'"), ("部门结论", "2024-007", "discipline", "结论人", "'赵红'"),
+                              ("部门结论", "2024-007", "discipline", "日期", "__import__('datetime').date(2024, 12, 20)")]
+            let theirs = try await upload(try Self.fill(blank, in: dir, conclusion))
+            #expect(theirs.status == .unprocessableContent)
+            #expect(theirs.messages.contains("audit.conclusions.discipline"), "\(theirs.messages)")
+            #expect(try store.revisions(of: "2024-007").count == 1)
+            let log = try store.auditLog()
+            #expect(log.filter { $0.actor == "shenji" && $0.action == "denied" && $0.subject == "import" && $0.outcome == "not-yours" }.count == 2)
+            // Their own item alone goes through to the preview, and applying it writes one revision.
+            let ok = try await client.execute(uri: "/api/v1/imports", method: .post, headers: h, body: ByteBuffer(bytes: try Self.fill(blank, in: dir, [own])))
+            #expect(ok.status == .ok)
+            let apply = try await client.execute(uri: try #require(try json(ok)["apply"] as? String), method: .post, headers: s.writeHeaders)
+            #expect(apply.status == .ok)
+            #expect(try store.revisions(of: "2024-007").count == 2)
+        }
+    }
+
     @Test("through the page: the upload form, the preview page, and applying it")
     func page() async throws {
         let f = try Fixture.make()
