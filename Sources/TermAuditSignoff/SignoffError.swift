@@ -65,6 +65,8 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
     case afterAsOf(time: String, asOf: Day)
     /// A signature made elsewhere does not verify over the prepared message with the key.
     case badSignature(caseID: String, role: RoleName)
+    /// The key is registered to another person than the one signing (the web account's bound person).
+    case notYourKey(registeredTo: String)
     case io(String, String)
     case message(Label)
 
@@ -88,6 +90,7 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
         case .fileChanged: "file-changed"
         case .afterAsOf: "after-as-of"
         case .badSignature: "bad-signature"
+        case .notYourKey: "not-your-key"
         case .ambiguousSigner: "ambiguous-signer"
         case .samePersonTwice: "same-person-twice"
         case .io: "io"
@@ -149,6 +152,8 @@ public enum SignoffError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .badSignature(id, role):
             return Label(zh: "案卷 \(id) 的\(role.label.zh)签名与签名原文或公钥不符，未写入；请用与登记公钥配对的私钥重新签字",
                          en: "the \(role.id) signature of case \(id) does not verify over the message with the key; nothing written: sign again with the private key of the registered public key")
+        case let .notYourKey(name):
+            return Label(zh: "这把密钥登记在「\(name)」名下，不是您的账号所绑定的人", en: "the key is registered to \(name), not to your account's person")
         case let .io(path, why):
             return Label(zh: "\(path)：\(why)", en: "\(path): \(why)")
         case .message(let l):

@@ -106,8 +106,9 @@ public struct SignoffWorkspace: Sendable {
 
     /// Checks that the holder of `publicKey` (32 raw bytes) may sign `caseID` as `role` now, and makes the record
     /// and the message to sign (nothing is written): every refusal `sign` makes, without the private key — the
-    /// server prepares, the signer's browser signs, `sign(…signature:)` checks the signature and writes.
-    public func prepare(caseID: String, role: String, publicKey keyBytes: Data, time: String) throws -> Prepared {
+    /// server prepares, the signer's browser signs, `sign(…signature:)` checks the signature and writes. With
+    /// `holder`, the key must be registered to that person (the signed-in account's; `notYourKey` otherwise).
+    public func prepare(caseID: String, role: String, publicKey keyBytes: Data, time: String, holder: String? = nil) throws -> Prepared {
         let keyBase64 = keyBytes.base64EncodedString()
         let c = try auditCase(caseID)
         let signers = try requireSigners()
@@ -140,6 +141,7 @@ public struct SignoffWorkspace: Sendable {
             if registered.isEmpty { throw SignoffError.unregisteredKey(role: RoleName(role, in: policy), publicKey: keyBase64) }
             throw SignoffError.keyNotForRole(role: RoleName(role, in: policy), registeredFor: registered.map { RoleName($0, in: policy) })
         }
+        if let holder, entry.name != holder { throw SignoffError.notYourKey(registeredTo: entry.name) }
         let missing = roles[..<roleIndex].filter { $0.required && verdicts[$0.id] != .valid }.map(\.id)
         guard missing.isEmpty else { throw SignoffError.outOfOrder(role: RoleName(role, in: policy), missing: missing.map { RoleName($0, in: policy) }) }
         // Who may sign: the person the case names for the role, one role each (SignoffRules.refusal, as `verify`).
@@ -187,8 +189,8 @@ public struct SignoffWorkspace: Sendable {
     /// made again now, the signature must verify over exactly that message with the key, then the record is
     /// appended as `sign` appends it.
     @discardableResult
-    public func sign(caseID: String, role: String, publicKey: Data, time: String, signature: Data) throws -> Signed {
-        var p = try prepare(caseID: caseID, role: role, publicKey: publicKey, time: time)
+    public func sign(caseID: String, role: String, publicKey: Data, time: String, signature: Data, holder: String? = nil) throws -> Signed {
+        var p = try prepare(caseID: caseID, role: role, publicKey: publicKey, time: time, holder: holder)
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
               key.isValidSignature(signature, for: p.messageBytes) else {
             throw SignoffError.badSignature(caseID: caseID, role: RoleName(role, in: policy))

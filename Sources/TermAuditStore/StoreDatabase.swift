@@ -28,7 +28,8 @@ final class StoreDatabase: Sendable {
     /// How long a writer waits for another process's write to finish before giving up (SQLite).
     static let busyTimeoutMilliseconds = 10_000
 
-    /// Opens the database. `create`: an SQLite file that does not exist is created (otherwise refused).
+    /// Opens the database. `create`: an SQLite file, or a PostgreSQL database, that does not exist is created
+    /// (otherwise refused).
     static func open(_ location: StoreLocation, create: Bool) throws -> StoreDatabase {
         // Queries are never logged: they carry personal data in their binds.
         var logger = Logger(label: "termaudit.store")
@@ -63,10 +64,32 @@ final class StoreDatabase: Sendable {
             } catch {
                 throw StoreError.badLocation(location.description, "write postgres://USER:PASSWORD@HOST:PORT/DATABASE (\(error))")
             }
+            func connect(_ core: PostgresConnection.Configuration) throws -> PostgresConnection {
+                try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: core, id: 1, logger: logger).wait()
+            }
             let connection: PostgresConnection
             do {
-                connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration.coreConfiguration,
-                                                            id: 1, logger: logger).wait()
+                connection = try connect(configuration.coreConfiguration)
+            } catch let e as PSQLError where e.serverInfo?[.sqlState] == PostgresError.Code.invalidCatalogName.raw {
+                let name = configuration.coreConfiguration.database ?? ""
+                guard create else {
+                    throw StoreError("not-found", "no database '\(name)' on the server of \(location)",
+                                     hint: "create it with `termaudit db migrate --database \(location)` (the role needs CREATEDB), or `createdb`")
+                }
+                // A new store on PostgreSQL, as on SQLite: the database is created (through the server's `postgres`
+                // database, with the same role), then opened.
+                var maintenance = configuration.coreConfiguration
+                maintenance.database = "postgres"
+                do {
+                    let admin = try connect(maintenance)
+                    defer { try? admin.close().wait() }
+                    let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    try admin.sql(queryLogLevel: nil).raw("CREATE DATABASE \(unsafeRaw: quoted)").run().wait()
+                    connection = try connect(configuration.coreConfiguration)
+                } catch {
+                    throw StoreError("cannot-create", "cannot create the database '\(name)' on the server of \(location): \(String(reflecting: error).prefix(300))",
+                                     hint: "the role needs CREATEDB (scripts/postgres.sh gives it), or create the database with `createdb`")
+                }
             } catch {
                 throw StoreError("cannot-connect", "cannot connect to \(location): \(String(reflecting: error).prefix(300))",
                                  hint: "is the server running, and do the user, password and database exist? (docs/store.md)")

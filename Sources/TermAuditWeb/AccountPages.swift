@@ -23,13 +23,15 @@ extension WebApp {
             let throttle = sessions.throttle
             let problem: String? = try await desk.blocking { [desk] in
                 // The current password is checked as a sign-in is, and counted as one when wrong.
-                let keys = Throttle.keys(username: user.username, address: context.address)
-                if Throttle.wait(try desk.store.signInFailures(keys), now: Date()) != nil { return "登录失败次数过多，请稍后再试 (too many failed tries; wait)" }
-                guard PasswordHash.verify(current, against: user.account.passwordHash) else {
-                    try desk.store.recordSignInFailure(keys) { key, old in Throttle.next(key, old, now: Date(), settings: throttle) }
+                switch try desk.checkPassword(username: user.username, password: current, address: context.address, throttle: throttle, now: Date()) {
+                case .throttled(let seconds):
+                    return "失败次数过多，请 \(seconds) 秒后再试 (too many failed tries; try again in \(seconds) s)"
+                case .wrong:
                     try desk.store.audit(actor: user.username, action: "account-password", subject: user.username, address: context.address,
                                          outcome: "wrong-current-password")
                     return "当前密码不正确 (the current password is wrong)"
+                case .right:
+                    break
                 }
                 guard new == again else { return "两次输入的新密码不一致 (the two new passwords differ)" }
                 do { try PasswordPolicy.check(new, username: user.username) } catch let e as StoreError { return e.description }

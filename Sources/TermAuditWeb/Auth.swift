@@ -37,10 +37,11 @@ public struct SignedIn: Sendable {
     let csrfToken: String
 
     public var username: String { account.username }
-    /// Whether the account may export the internal and fill-in editions (of the cases it sees; everyone may export
-    /// the public one).
+    /// Whether the account may export the internal and fill-in editions and upload filled workbooks: it changes
+    /// something in some case (`CaseRights.editsSomething`) — it exports only the cases it sees; everyone may
+    /// export the public edition. Signers and readers do not.
     public var exportsInternal: Bool {
-        grants.contains { Role.editing.contains($0.role) }
+        seesEveryCase || Set(parts.map(\.caseID)).union(grants.map(\.caseID).filter { !$0.isEmpty }).contains { rights($0).editsSomething }
     }
 }
 
@@ -135,25 +136,47 @@ extension Desk {
         case throttled(seconds: Int)
     }
 
-    /// Checks a password and opens a session (the new session's id, for the cookie, and who signed in). Failures
-    /// are counted per account name and per address, and slow further tries (`ThrottleSettings`); a success clears
-    /// the account name's count. Logged either way. Blocks.
-    func signIn(username: String, password: String, address: String, settings: SessionSettings, now: Date = Date()) throws -> SignInOutcome {
-        let named = Account.isValidName(username) ? username : "-"
+    /// What checking a password came to.
+    enum PasswordCheck {
+        case right(Account)
+        /// Wrong, or no such account, or a disabled one (the account when there is one, for the log).
+        case wrong(Account?)
+        /// Too many failures for this account name or from this address: nothing was checked.
+        case throttled(seconds: Int)
+    }
+
+    /// Checks `password` for `username` as every password is checked (sign-in, a new password): while failures for
+    /// the account name or the address are throttled nothing is checked; an unknown account takes as long as a
+    /// known one (the decoy hash); a failure is counted per account name and per address and slows further tries
+    /// (`ThrottleSettings`); a success clears the account name's count. The caller logs what it was for. Blocks.
+    func checkPassword(username: String, password: String, address: String, throttle: ThrottleSettings, now: Date) throws -> PasswordCheck {
         let keys = Throttle.keys(username: username, address: address)
-        if let wait = Throttle.wait(try store.signInFailures(keys), now: now) {
-            try store.audit(actor: "-", action: "sign-in-throttled", subject: named, address: address, outcome: "refused")
-            return .throttled(seconds: max(1, Int(wait.rounded(.up))))
-        }
+        if let wait = Throttle.wait(try store.signInFailures(keys), now: now) { return .throttled(seconds: max(1, Int(wait.rounded(.up)))) }
         let account = Account.isValidName(username) ? try store.account(username) : nil
         let ok = PasswordHash.verify(password, against: account?.passwordHash ?? Self.decoyHash)
         guard ok, let account, !account.disabled else {
-            let throttle = settings.throttle
             try store.recordSignInFailure(keys) { key, old in Throttle.next(key, old, now: now, settings: throttle) }
-            try store.audit(actor: account?.username ?? "-", action: "sign-in-failed", subject: named, address: address, outcome: "refused")
-            return .refused
+            return .wrong(account)
         }
         try store.clearSignInFailures(keys[0])
+        return .right(account)
+    }
+
+    /// Checks a password (`checkPassword`) and opens a session (the new session's id, for the cookie, and who signed
+    /// in). Logged either way. Blocks.
+    func signIn(username: String, password: String, address: String, settings: SessionSettings, now: Date = Date()) throws -> SignInOutcome {
+        let named = Account.isValidName(username) ? username : "-"
+        let account: Account
+        switch try checkPassword(username: username, password: password, address: address, throttle: settings.throttle, now: now) {
+        case .throttled(let seconds):
+            try store.audit(actor: "-", action: "sign-in-throttled", subject: named, address: address, outcome: "refused")
+            return .throttled(seconds: seconds)
+        case .wrong(let known):
+            try store.audit(actor: known?.username ?? "-", action: "sign-in-failed", subject: named, address: address, outcome: "refused")
+            return .refused
+        case .right(let a):
+            account = a
+        }
         let id = Tokens.random()
         let csrf = Tokens.csrf(forSession: id)
         try store.createSession(idSHA256: Tokens.sha256(id), username: account.username, csrfSHA256: Tokens.sha256(csrf),

@@ -155,7 +155,8 @@ extension WebApp {
                   let (current, revision) = try await sections(id, at: nil) else {
                 return try await unseen(user, id, request, context)
             }
-            guard form.sections.contains(where: { user.rights(id).mayEdit(section: $0) }) else { return try await forbidden(request, context, user) }
+            let rights = user.rights(id)
+            guard form.sections.contains(where: rights.mayEdit(section:)) else { return try await forbidden(request, context, user) }
             var p = page(view, user, form.values(current))
             p.lang = context.lang
             return Replies.html(Pages.keyedForm(lang: context.lang, user: user, caseID: id, heading: try await caseHeading(id), form: form, page: p,
@@ -167,7 +168,8 @@ extension WebApp {
             guard user.sees(id), let view = try await desk.blocking({ [desk] in try desk.caseView(id) }) else {
                 return try await unseen(user, id, request, context)
             }
-            guard form.sections.contains(where: { user.rights(id).mayEdit(section: $0) }) else { return try await forbidden(request, context, user) }
+            let rights = user.rights(id)
+            guard form.sections.contains(where: rights.mayEdit(section:)) else { return try await forbidden(request, context, user) }
             var request = request
             let posted = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
             guard let base = posted["_revision"].flatMap(Int.init), let (baseValues, _) = try await sections(id, at: base) else {

@@ -2,11 +2,6 @@ import TermAudit
 import TermAuditRules
 import TermAuditStore
 
-extension Role {
-    /// The roles that change cases and export the internal and fill-in editions.
-    static let editing: Set<String> = [Role.admin.rawValue, Role.leader.rawValue, Role.member.rawValue]
-}
-
 enum Roles {
     static func describe(_ g: Grant, lang: Language) -> String {
         var s = Role(rawValue: g.role)?.label.text(lang) ?? g.role

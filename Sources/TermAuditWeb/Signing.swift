@@ -166,22 +166,17 @@ extension WebApp {
             let outcome: Result<(SignoffWorkspace.Prepared, Int), SignoffError> = try await desk.blocking { [desk] in
                 guard let ws = try desk.signoffWorkspace(id, author: user.username),
                       let revision = try desk.store.caseBodies([id])[id]?.revision else { return .failure(.unknownCase(id)) }
-                do { return .success((try ws.prepare(caseID: id, role: role, publicKey: key, time: time), revision)) }
+                do { return .success((try ws.prepare(caseID: id, role: role, publicKey: key, time: time, holder: user.account.person), revision)) }
                 catch let e as SignoffError { return .failure(e) }
             }
             switch outcome {
             case .success(let (p, revision)):
                 let r = p.record
-                // The key's holder (the roster's name) must be the account's person: one person, one signature.
-                guard r.name == user.account.person else {
-                    return try await forbidden(request, context, user, outcome: "not-your-key",
-                                               message: "这把密钥登记在「\(r.name)」名下，不是您的账号所绑定的人 (the key is registered to another person than your account's)")
-                }
                 return try Replies.json(PreparedJSON(case: id, role: r.role, name: r.name, post: r.post, time: r.time, digest: r.digest,
                                                      public_key: r.publicKey, message: p.message,
                                                      message_base64: p.messageBytes.base64EncodedString(), revision: revision))
             case .failure(let e):
-                return refusal(e, request, context)
+                return try await refusal(e, user, request, context)
             }
         }
         router.post("/api/v1/cases/{id}/signoffs") { request, context in
@@ -215,14 +210,8 @@ extension WebApp {
             let role = body.role, time = body.time, person = user.account.person
             let outcome: Result<Signoff, SignoffError> = try await desk.blocking { [desk] in
                 guard let ws = try desk.signoffWorkspace(id, author: user.username) else { return .failure(.unknownCase(id)) }
-                do {
-                    // The key's holder must be the account's person (checked before anything is written).
-                    let prepared = try ws.prepare(caseID: id, role: role, publicKey: key, time: time)
-                    guard prepared.record.name == person else { return .failure(.message(Label(
-                        zh: "这把密钥登记在「\(prepared.record.name)」名下，不是您的账号所绑定的人",
-                        en: "the key is registered to another person than your account's"))) }
-                    return .success(try ws.sign(caseID: id, role: role, publicKey: key, time: time, signature: signature).record)
-                }
+                // The key's holder must be the account's person: one person, one signature.
+                do { return .success(try ws.sign(caseID: id, role: role, publicKey: key, time: time, signature: signature, holder: person).record) }
                 catch let e as SignoffError { return .failure(e) }
             }
             switch outcome {
@@ -233,7 +222,7 @@ extension WebApp {
                                                time: record.time, digest: record.digest),
                                         status: .created, headers: [.location: "/api/v1/cases/\(Paths.segment(id))/signoffs"])
             case .failure(let e):
-                return refusal(e, request, context)
+                return try await refusal(e, user, request, context)
             }
         }
     }
@@ -251,9 +240,11 @@ extension WebApp {
                       fields: [FieldError(path: "public_key", message: "base64 of 32 bytes, 44 characters ending in '='")])
     }
 
-    /// A refused signature: 409 when the case changed meanwhile, else 422, with `sign`'s reason in both languages.
-    func refusal(_ e: SignoffError, _ request: Request, _ context: WebContext) -> Response {
+    /// A refused signature: 409 when the case changed meanwhile, 403 (logged) for a key registered to another person
+    /// than the account's, else 422, with `sign`'s reason in both languages.
+    func refusal(_ e: SignoffError, _ user: SignedIn, _ request: Request, _ context: WebContext) async throws -> Response {
         if case .unknownCase = e { return notFound(request, context) }
+        if case .notYourKey = e { return try await forbidden(request, context, user, outcome: "not-your-key", message: "\(e.label.zh) (\(e.label.en))") }
         let l = e.label
         var status: HTTPResponse.Status = .unprocessableContent
         if case .fileChanged = e { status = .conflict }

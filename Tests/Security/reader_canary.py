@@ -4,7 +4,8 @@
 Plants a canary string in every internal-only field of a copy of the samples — identity numbers, staff ids, team
 members' names, notes of indicators, handover items, findings and audit items, the incoming and supervising
 parties, sanction notes, the titles and amounts of findings the public edition withholds, and the officials' names
-of the cases it does not publish (the same fields as the public edition's own test, PublicationTests) — serves it
+of the cases it does not publish (the kinds of internal-only.json, shared with the public edition's own test,
+PublicationTests) — serves it
 with `termaudit serve --demo`, and asks every route of the application as the reader: every page, every published
 case, every API operation of the OpenAPI document for every case id, and the public workbook (unzipped). No
 canary may appear in any answer. As a control, the administrator's internal answers must hold the canaries
@@ -31,6 +32,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Browser"))
 from journeys import Server  # noqa: E402  (the same server harness as the browser journeys)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# The internal-only fields, listed once for this script and the public edition's own test (PublicationTests).
+INTERNAL_ONLY = json.load(open(os.path.join(os.path.dirname(__file__), "internal-only.json"), encoding="utf-8"))["fields"]
 
 
 def plant(samples, out, termaudit):
@@ -43,10 +46,12 @@ def plant(samples, out, termaudit):
                                                                          capture_output=True).stdout)["cases"]}
     published = {i for i, s in states.items() if s in ("ready_for_signoff", "signed_off")}
     canaries = []
+    kinds = {}   # each canary's kind (internal-only.json)
 
     def canary(kind):
         s = f"CANARY{kind}{len(canaries):04d}"
         canaries.append(s)
+        kinds[s] = kind
         return s
 
     for root, _, files in os.walk(os.path.join(out, "cases")):
@@ -58,6 +63,7 @@ def plant(samples, out, termaudit):
             o = c["official"]
             nid = "110101199001%06d" % len(canaries)   # an identity number's shape, found nowhere else
             canaries.append(nid)
+            kinds[nid] = "nid"
             o["national_id"] = nid
             o["staff_id"] = canary("staff")
             for s in o.get("sanctions") or []:
@@ -101,12 +107,20 @@ def plant(samples, out, termaudit):
                     h["parties"]["outgoing"] = o["name"]   # the outgoing party is the official
                 c.setdefault("findings", []).append({"id": "FX9", "title": canary("open"), "category": "other", "status": "open",
                                                      "amount": 12345.678, "department": "audit"})
+                c["findings"].append({"id": "FY9", "title": canary("unverified"), "category": "other", "status": "unverified",
+                                      "department": "audit"})
+                c["findings"].append({"id": "FZ9", "title": canary("transferred"), "category": "other", "status": "transferred",
+                                      "department": "audit"})
             with open(path, "w", encoding="utf-8") as f:
                 yaml.safe_dump(c, f, allow_unicode=True, sort_keys=False)
     check = subprocess.run([termaudit, "validate", out], capture_output=True, text=True)
     if check.returncode != 0:
         raise RuntimeError("the planted samples do not validate:\n" + check.stdout[-2000:] + check.stderr[-2000:])
-    return canaries + ["98765.4321", "12345.678"], sorted(states), published
+    listed = {f["kind"] for f in INTERNAL_ONLY}
+    if set(kinds.values()) != listed:
+        raise RuntimeError(f"plant every kind of internal-only.json, and only those: missing {sorted(listed - set(kinds.values()))}, "
+                           f"not listed {sorted(set(kinds.values()) - listed)}")
+    return canaries + ["98765.4321", "12345.678"], kinds, sorted(states), published
 
 
 class Client:
@@ -162,7 +176,7 @@ def main():
     termaudit = os.path.abspath(args.termaudit)
     work = tempfile.mkdtemp(prefix="termaudit-canary-")
     planted = os.path.join(work, "青山县")
-    canaries, ids, published = plant(os.path.join(REPO, "samples"), planted, termaudit)
+    canaries, kinds, ids, published = plant(os.path.join(REPO, "samples"), planted, termaudit)
     server = Server(termaudit, REPO, samples=planted)
     problems = []
     answers = 0
@@ -212,9 +226,9 @@ def main():
         # The control: the internal record holds the canaries (so a leak would be seen).
         status, data = export(admin, "internal")
         text = xlsx_text(data) if status == 200 else ""
-        for kind in ("staff", "member", "indnote", "itemnote", "fnote", "ftitle", "auditnote", "unpublished", "incoming"):
-            if not any(c.startswith("CANARY" + kind) and c in text for c in canaries):
-                problems.append(f"control: the internal workbook holds no {kind} canary")
+        for field in INTERNAL_ONLY:
+            if field["internal_workbook"] and not any(k == field["kind"] and c in text for c, k in kinds.items()):
+                problems.append(f"control: the internal workbook holds no {field['kind']} canary")
         status, body, _ = admin.request("GET", f"/api/v1/cases/{ids[0]}/sections/official")
         if not any(c in body.decode("utf-8", "replace") for c in canaries):
             problems.append("control: the administrator's section API holds no canary")

@@ -23,6 +23,7 @@ struct PublicationTests {
             var c = ws.cases[i]
             c.official.nationalID = canary("nid")
             c.official.staffID = canary("staff")
+            for j in c.official.sanctions.indices { c.official.sanctions[j].note = canary("sanction") }
             // Members renamed everywhere they are named (examiners, conclusions), so that the case keeps its state.
             var renamed: [String: String] = [:]
             for j in c.team.indices { let n = canary("member"); renamed[c.team[j].name] = n; c.team[j].name = n }
@@ -59,6 +60,19 @@ struct PublicationTests {
         return (ws, canaries)
     }
 
+    /// The internal-only fields, listed once for this test and the reader canary (Tests/Security/internal-only.json).
+    struct InternalOnly: Decodable {
+        var kind: String
+        var internalWorkbook: Bool
+        enum CodingKeys: String, CodingKey { case kind, internalWorkbook = "internal_workbook" }
+    }
+
+    static func internalOnly() throws -> [InternalOnly] {
+        struct File: Decodable { var fields: [InternalOnly] }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Security/internal-only.json")
+        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).fields
+    }
+
     func zipText(_ url: URL) throws -> String {
         let r = try X.run(["python3", "-c", "import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1])\nsys.stdout.write('\\n'.join(z.read(n).decode('utf-8','replace') for n in z.namelist()))", url.path])
         return String(decoding: r.out, as: UTF8.self)
@@ -76,8 +90,11 @@ struct PublicationTests {
         #expect(leaked.isEmpty, "leaked: \(leaked.prefix(5))")
         #expect(!pub.contains("98765.4321") && !pub.contains("12345.678"))
         // The internal edition holds every canary that has a place in the workbook (proves the test can fail).
-        for kind in ["nid", "staff", "member", "indnote", "itemnote", "fnote", "ftitle", "open", "unverified", "transferred", "auditnote", "unpublished"] {
-            #expect(canaries.contains { $0.contains("-\(kind)-") && internalText.contains($0) }, "\(kind)")
+        let fields = try Self.internalOnly()
+        #expect(Set(canaries.map { $0.split(separator: "-")[1] }.map(String.init)) == Set(fields.map(\.kind)),
+                "plant every kind of Tests/Security/internal-only.json, and only those")
+        for f in fields where f.internalWorkbook {
+            #expect(canaries.contains { $0.contains("-\(f.kind)-") && internalText.contains($0) }, "\(f.kind)")
         }
         // The public edition is not empty: the concluded cases are there (so a leak would show).
         let book = try X.read(dir.appendingPathComponent("pub.xlsx"))

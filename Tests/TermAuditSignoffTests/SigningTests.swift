@@ -81,6 +81,25 @@ struct SigningTests {
         #expect(try w.bytes("2024-002") == before)
     }
 
+    @Test("a signature made elsewhere: prepared, signed and written once; a key registered to another person than the holder asked for is refused")
+    func signedElsewhereByItsHolder() throws {
+        let w = try TempWorkspace(cases: ["2024-002"])
+        try w.register(people)
+        let before = try w.bytes("2024-002")
+        let key = w.keys["陆佳"]!, publicKey = key.privateKey.publicKey.rawRepresentation, time = "2024-12-20T02:00:00Z"
+        // The account signing is bound to another person than the key's holder: refused at preparing and at signing.
+        #expect(refusal { _ = try w.open().prepare(caseID: "2024-002", role: "team_leader", publicKey: publicKey, time: time, holder: "潘建") }
+                == .notYourKey(registeredTo: "陆佳"))
+        let prepared = try w.open().prepare(caseID: "2024-002", role: "team_leader", publicKey: publicKey, time: time, holder: "陆佳")
+        let signature = try key.privateKey.signature(for: prepared.messageBytes)
+        #expect(refusal { _ = try w.open().sign(caseID: "2024-002", role: "team_leader", publicKey: publicKey, time: time, signature: signature, holder: "潘建") }
+                == .notYourKey(registeredTo: "陆佳"))
+        #expect(try w.bytes("2024-002") == before)
+        let signed = try w.open().sign(caseID: "2024-002", role: "team_leader", publicKey: publicKey, time: time, signature: signature, holder: "陆佳")
+        #expect(signed.record.name == "陆佳" && signed.record.signature == signature.base64EncodedString())
+        #expect(try w.bytes("2024-002") != before)
+    }
+
     @Test("a key not in signers.yaml is refused (unregistered key)")
     func unregisteredKey() throws {
         let w = try TempWorkspace(cases: ["2024-002"])

@@ -197,6 +197,26 @@ import TermAuditReport
         #expect(e?.message.contains("***") == true)
     }
 
+    @Test(.enabled(if: S.postgresAdmin != nil))
+    func aMissingPostgresDatabaseIsCreatedByImportAndNamedByReading() throws {
+        var url = URLComponents(string: S.postgresAdmin!)!
+        // A name that needs quoting (Chinese, a space, a double quote), as people name their databases.
+        let name = "青山县 \"审计\" \(UUID().uuidString.prefix(8))"
+        url.path = "/" + name
+        let location = url.string!
+        let reading = try S.run([S.termaudit, "status", "--database", location])
+        #expect(reading.status != 0)
+        #expect(reading.err.contains("no database") && reading.err.contains("db migrate"), "\(reading.err)")
+        let imported = try S.run([S.termaudit, "db", "import", ".", "--database", location], cwd: S.samples)
+        #expect(imported.status == 0, "\(imported.err)")
+        let folder = try S.run([S.termaudit, "status", "--format", "json"], cwd: S.samples)
+        let store = try S.run([S.termaudit, "status", "--database", location, "--format", "json"], cwd: S.samples)
+        #expect(store.status == 0 && store.out == folder.out)
+        let admin = try StoreDatabase.open(.postgres(url: S.postgresAdmin!), create: false)
+        defer { admin.close() }
+        try admin.sql.raw("DROP DATABASE \(unsafeRaw: "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"")").run().wait()
+    }
+
     @Test func postgresIsThereWhenRequired() {
         if S.postgresAdmin == nil {
             let required = ProcessInfo.processInfo.environment["TERMAUDIT_REQUIRE_POSTGRES"] == "1"

@@ -114,4 +114,30 @@ import TermAudit
             #expect(String(buffer: page.body).contains("登录失败次数过多，请"))
         }
     }
+
+    @Test("my account's current password is checked as a sign-in: wrong ones are counted, then tries wait, sign-in too")
+    func currentPassword() async throws {
+        var throttle = ThrottleSettings()
+        throttle.free = 1
+        throttle.baseDelay = 30
+        let f = try Fixture.make(sessions: SessionSettings(throttle: throttle), grants: [])
+        let password = f.password("renshi")
+        let store = f.store
+        try await f.test { client in
+            let s = try await client.signIn("renshi", password)
+            let new = "一个新的长密码终于来了"
+            let first = try await client.postForm("/account/password", s, [("current", "wrong-1"), ("password", new), ("again", new)])
+            #expect(String(buffer: first.body).contains("当前密码不正确"))
+            let second = try await client.postForm("/account/password", s, [("current", "wrong-2"), ("password", new), ("again", new)])
+            #expect(String(buffer: second.body).contains("当前密码不正确"))
+            // Now even the right password waits, here and at sign-in.
+            let held = try await client.postForm("/account/password", s, [("current", password), ("password", new), ("again", new)])
+            #expect(String(buffer: held.body).contains("失败次数过多"))
+            let signIn = try await client.execute(uri: "/api/v1/session", method: .post, headers: [.contentType: "application/json"],
+                                                  body: ByteBuffer(string: #"{"username": "renshi", "password": "\#(password)"}"#))
+            #expect(signIn.status == .tooManyRequests)
+            #expect(try store.auditLog().filter { $0.actor == "renshi" && $0.outcome == "wrong-current-password" }.count == 2)
+            #expect(try store.sessionCount(of: "renshi") == 1)
+        }
+    }
 }
