@@ -27,6 +27,8 @@ import TermAudit
         case notFound = "X"
         /// The answer for a case that does not exist, word for word, whatever its status (a page that says so).
         case asMissing = "M"
+        /// Allowed, and the session it was sent with no longer works afterwards (signing out).
+        case endsSession = "E"
         var description: String { rawValue }
     }
 
@@ -46,6 +48,8 @@ import TermAudit
         var body: String = ""
         var json = false
         var expect: [String]
+        /// Sent with a session of its own, signed in for it: the route ends sessions or changes accounts.
+        var fresh = false
 
         func request(_ id: String) -> (String, String) {
             (path.replacingOccurrences(of: "{id}", with: id), body.replacingOccurrences(of: "{id}", with: id))
@@ -131,11 +135,29 @@ import TermAudit
             expect: ["S", "A", "AU", "AU", "FF", "FF"]),
         Row(method: .post, path: "/api/v1/exports", body: #"{"edition": "public", "cases": ["{id}"]}"#, json: true,
             expect: ["S", "A", "A", "A", "A", "A"]),
+        // Routes that end sessions or change accounts, each with a session of its own; the administrator's act on an
+        // account made for the table (`victim`).
+        Row(method: .post, path: "/api/v1/session", body: #"{"username": "victim", "password": "\#(victimPassword)"}"#, json: true,
+            expect: ["A", "A", "A", "A", "A", "A"], fresh: true),
+        Row(method: .post, path: "/admin/accounts/victim/disable", expect: ["S", "A", "F", "F", "F", "F"], fresh: true),
+        Row(method: .post, path: "/admin/accounts/victim/enable", expect: ["S", "A", "F", "F", "F", "F"], fresh: true),
+        Row(method: .post, path: "/admin/accounts/victim/sign-out", expect: ["S", "A", "F", "F", "F", "F"], fresh: true),
+        Row(method: .post, path: "/admin/accounts/victim/bind", body: "person=", expect: ["S", "A", "F", "F", "F", "F"], fresh: true),
+        Row(method: .post, path: "/admin/accounts/victim/revoke", body: "role=reader", expect: ["S", "A", "F", "F", "F", "F"], fresh: true),
+        Row(method: .post, path: "/admin/accounts/victim/password", body: "password=short&again=short", expect: ["S", "A", "F", "F", "F", "F"], fresh: true),
+        Row(method: .post, path: "/admin/accounts/victim/nonsense", expect: ["S", "X", "F", "F", "F", "F"], fresh: true),
+        Row(method: .post, path: "/logout", expect: ["S", "E", "E", "E", "E", "E"], fresh: true),
+        Row(method: .delete, path: "/api/v1/session", expect: ["S", "E", "E", "E", "E", "E"], fresh: true),
+        Row(method: .post, path: "/account/sign-out-everywhere", expect: ["S", "E", "E", "E", "E", "E"], fresh: true),
     ]
+
+    static let victimPassword = "victim-passphrase-2026"
 
     @Test("every route × every role × own case / another case gets the answer the table gives; nothing changes")
     func matrix() async throws {
         let f = try Fixture.make(grants: [])
+        try f.store.addAccount(Account(username: "victim", displayName: "受试", passwordHash: try PasswordHash.make(Self.victimPassword, logN: 10)),
+                               grants: [Grant(role: "reader")], by: "test", address: "test")
         let passwords = Self.usernames.mapValues { f.password($0) }
         let before = try f.store.list().map { "\($0.caseID)@\($0.revision)" }
         let store = f.store
@@ -151,9 +173,18 @@ import TermAudit
                         let id = ids[k]
                         let letter = String(letters.count > 1 ? letters[k] : letters[0])
                         let (path, body) = row.request(id)
-                        let r = try await Self.send(client, row, path, body, sessions[role])
+                        let fresh = row.fresh && role != "anon"
+                        let session = fresh ? try await client.signIn(Self.usernames[role]!, passwords[role]!) : sessions[role]
+                        let r = try await Self.send(client, row, path, body, session)
+                        // The route may have ended every session of the account: the table goes on with a new one.
+                        if fresh { sessions[role] = try await client.signIn(Self.usernames[role]!, passwords[role]!) }
                         let what = "\(row.method) \(path) as \(role)"
                         switch letter {
+                        case "E":
+                            let afterwards = try await client.get("/api/v1/cases", session!)
+                            if [.unauthorized, .forbidden, .notFound].contains(r.status) || afterwards.status != .unauthorized {
+                                failures.append("\(what): expected the session ended, got \(r.status.code), then \(afterwards.status.code)")
+                            }
                         case "A":
                             if [.unauthorized, .forbidden, .notFound].contains(r.status) || Self.isSignInPage(r) {
                                 failures.append("\(what): expected allowed, got \(r.status.code) \(String(buffer: r.body).prefix(160))")
@@ -198,6 +229,30 @@ import TermAudit
         let report = "\(failures.count) answers differ from the table:\n" + failures.joined(separator: "\n")
         #expect(failures.isEmpty, "\(report)")
         #expect(after == before, "an allowed request of the matrix changed a case")
+    }
+
+    @Test("the table has a row for every route the application registers")
+    func everyRouteIsInTheTable() throws {
+        let sources = Fixture.repo.appendingPathComponent("Sources/TermAuditWeb")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
+        let registration = try Regex(#"router\.(get|post|put|delete|patch)\("([^"]+)""#)
+        var routes: [(method: String, path: String)] = []
+        for name in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(name), encoding: .utf8)
+            for m in text.matches(of: registration) {
+                routes.append((String(m.output[1].substring!), String(m.output[2].substring!)))
+            }
+        }
+        #expect(routes.count > 40, "the routes were not found in \(sources.path)")
+        for route in routes {
+            // `{x}` in a route matches one path segment of a row; a row's `{id}` is a case id.
+            let pattern = "^" + route.path.replacingOccurrences(of: #"\{[a-z]+\}"#, with: "[^/?]+", options: .regularExpression) + "([?].*)?$"
+            let covered = Self.table.contains { row in
+                row.method.rawValue.lowercased() == route.method
+                    && row.request(Self.own).0.range(of: pattern, options: .regularExpression) != nil
+            }
+            #expect(covered, "no row of the authorization matrix for \(route.method.uppercased()) \(route.path)")
+        }
     }
 
     static func send(_ client: some TestClientProtocol, _ row: Row, _ path: String, _ body: String, _ s: Signed?) async throws -> TestResponse {
