@@ -161,3 +161,49 @@ extension Desk {
         Dictionary(view.status.audit.items.map { ($0.item.id, $0.department) }, uniquingKeysWith: { a, _ in a })
     }
 }
+
+extension Desk.CaseView {
+    /// A value's path (`audit.items.integrity.note`, as the forms and the rights name it) in the words of the forms
+    /// and the workbook, for people: `审计事项「…」（纪检监察）的备注`. Unknown parts are shown as they are.
+    func describe(_ path: String, lang: Language = .zh) -> String {
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let zh = lang == .zh
+        func field(_ key: String?) -> String {
+            guard let key else { return "" }
+            let names: [String: (String, String)] = [
+                "status": ("状态", "status"), "note": ("备注", "note"), "examiner": ("审查人", "examiner"), "findings": ("关联问题", "findings"),
+                "reason": ("理由", "reason"), "result": ("结论", "result"), "by": ("结论人", "by"), "date": ("日期", "date"),
+                "finding": ("关联问题", "finding"),
+            ]
+            let n = names[key] ?? (key, key)
+            return zh ? "的\(n.0)" : " \(n.1)"
+        }
+        let sections: [String: (String, String)] = [
+            "official": ("基本情况（被审计人）", "basic facts (official)"), "post": ("基本情况（职务）", "basic facts (post)"),
+            "trigger": ("基本情况（审计原因）", "basic facts (trigger)"), "team": ("审计组", "audit team"), "indicators": ("指标", "indicators"),
+            "assessment": ("考核", "assessment"), "findings": ("问题与整改", "findings"), "signoffs": ("签字", "signatures"),
+        ]
+        switch parts[0] {
+        case "audit" where parts.count >= 3 && parts[1] == "items":
+            let row = status.audit.items.first { $0.item.id == parts[2] }
+            let label = row.map { zh ? $0.item.label.zh : $0.item.label.en } ?? parts[2]
+            let dept = row.map { library.department($0.department).text(lang) }.map { zh ? "（\($0)）" : " (\($0))" } ?? ""
+            return (zh ? "审计事项「\(label)」\(dept)" : "audit item “\(label)”\(dept)") + field(parts.count > 3 ? parts[3] : nil)
+        case "audit" where parts.count >= 3 && parts[1] == "conclusions":
+            let dept = library.department(parts[2]).text(lang)
+            return (zh ? "\(dept)的部门结论" : "the \(dept) conclusion") + (parts.count > 3 ? field(parts[3]) : "")
+        case "audit":
+            return zh ? "审计事项与结论" : "the audit program"
+        case "handover" where parts.count >= 3 && parts[1] == "items":
+            return (zh ? "交接事项 \(parts[2])" : "handover item \(parts[2])") + field(parts.count > 3 ? parts[3] : nil)
+        case "handover" where parts.count >= 2:
+            let names: [String: (String, String)] = ["parties": ("交接当事人", "the parties"), "notified": ("通知日期", "the notice date"),
+                                                     "due": ("交接期限", "the due date"), "checklist": ("交接清单模板", "the checklist")]
+            let n = names[parts[1]] ?? (parts[1], parts[1])
+            return zh ? "工作交接的\(n.0)" : "handover: \(n.1)"
+        default:
+            let n = sections[parts[0]] ?? (parts[0], parts[0])
+            return zh ? n.0 : n.1
+        }
+    }
+}

@@ -306,7 +306,7 @@ extension Pages {
                 h.el("dl") { h in
                     h.el("dt", text: t("状态", "State")); h.el("dd", text: a.disabled ? t("已停用", "disabled") : t("启用", "enabled"))
                     h.el("dt", text: t("已登录的会话", "Open sessions")); h.el("dd", text: String(sessions))
-                    h.el("dt", text: t("建立 / 最近修改", "Created / changed")); h.el("dd", text: "\(a.createdAt) / \(a.changedAt)")
+                    h.el("dt", text: t("建立 / 最近修改", "Created / changed")); h.el("dd", text: "\(StoreHistory.beijing(a.createdAt)) / \(StoreHistory.beijing(a.changedAt)) \(t("北京时间", "Beijing time"))")
                 }
                 h.el("p") { h in
                     if a.disabled { button(&h, "enable", t("启用", "Enable")) } else { button(&h, "disable", t("停用（立即结束其会话）", "Disable (ends its sessions now)")) }

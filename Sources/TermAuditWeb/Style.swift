@@ -24,7 +24,7 @@ enum Style {
     .muted { color: var(--muted); }
     .error { color: var(--hold); font-weight: 600; }
     .warn { color: var(--prep); }
-    form.inline { display: inline; margin: 0; }
+    form.inline { display: inline; margin: 0 .5rem 0 0; }
     label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
     input, select { font: inherit; padding: .45rem .6rem; border: 1px solid #b8c2cc; border-radius: 4px; width: 100%; }
     button { font: inherit; }

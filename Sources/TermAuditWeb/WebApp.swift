@@ -468,8 +468,11 @@ public struct WebApp: Sendable {
                         new.append((s, CaseTree.section(s, of: f.newText) ?? .null))
                     }
                     let refused = user.refusedChanges(view, old: old, new: new)
-                    if !refused.isEmpty {
-                        denied.append(ImportProblem(sheet: name, cell: "", message: "案卷 \(f.caseID)：您的职责不含修改 \(refused.joined(separator: ", ")) (not yours to change)"))
+                    let theirs = user.rights(f.caseID).departments.sorted().map { desk.library.department($0).zh }.joined(separator: "、")
+                    for path in refused {
+                        let why = theirs.isEmpty ? "不在您的职责范围内" : "不在您的职责范围内（您只改\(theirs)的审计事项与结论及审计组共同填写的部分）"
+                        denied.append(ImportProblem(sheet: Self.fillInSheet(of: path) ?? name, cell: "",
+                                                    message: "案卷 \(f.caseID)：\(view.describe(path))\(why) (not yours to change: \(path))"))
                     }
                 }
                 if !denied.isEmpty {
@@ -481,6 +484,20 @@ public struct WebApp: Sendable {
                 imports.add(preview)
                 return .success(preview)
             }
+        }
+    }
+
+    /// The fill-in workbook's sheet that holds the value at `path`, when one does.
+    static func fillInSheet(of path: String) -> String? {
+        let parts = path.split(separator: ".").map(String.init)
+        switch (parts.first, parts.count > 1 ? parts[1] : nil) {
+        case ("audit", "items"): return FillIn.auditItems.name
+        case ("audit", "conclusions"): return FillIn.conclusions.name
+        case ("handover", "items"): return FillIn.checklist.name
+        case ("findings", _): return FillIn.findings.name
+        case ("indicators", _): return FillIn.indicators.name
+        case ("assessment", _): return FillIn.assessment.name
+        default: return nil
         }
     }
 
@@ -563,9 +580,9 @@ public struct WebApp: Sendable {
         let refused = user.refusedChanges(view, old: old, new: new)
         guard !refused.isEmpty else { return nil }
         return try await forbidden(request, context, user, outcome: "not-yours",
-                                   message: "您的职责不含修改以下内容，未保存任何改动 (these are not yours to change; nothing was saved): "
-                                       + refused.joined(separator: ", "),
-                                   fields: refused.map { FieldError(path: $0, message: "不是您的职责范围 (not yours to change)") })
+                                   message: "您的职责不含修改以下内容，未保存任何改动：" + refused.map { view.describe($0) }.joined(separator: "；")
+                                       + " (these are not yours to change; nothing was saved: " + refused.joined(separator: ", ") + ")",
+                                   fields: refused.map { FieldError(path: $0, message: "\(view.describe($0))不在您的职责范围内 (not yours to change)") })
     }
 
     // MARK: Pieces

@@ -101,6 +101,10 @@ struct WebImportTests {
             #expect(mixed.status == .unprocessableContent)
             #expect(mixed.messages.contains("2024-007"))
             #expect(mixed.messages.contains("audit.items.integrity"), "\(mixed.messages)")
+            // In the workbook's words: the sheet, the item's label and department, and what is the member's.
+            #expect(mixed.paths == ["审计事项"])
+            #expect(mixed.messages.contains("审计事项「经济活动中落实党风廉政建设责任和遵守廉洁从政规定」（纪检监察）的状态不在您的职责范围内（您只改审计的审计事项与结论"),
+                    "\(mixed.messages)")
             #expect(!mixed.messages.contains("policy-implementation"), "\(mixed.messages)")
             // Another department's conclusion too.
             let conclusion = [("部门结论", "2024-007", "discipline", "结论", "'未发现问题'"), ("部门结论", "2024-007", "discipline", "结论人", "'赵红'"),
@@ -108,6 +112,7 @@ struct WebImportTests {
             let theirs = try await upload(try Self.fill(blank, in: dir, conclusion))
             #expect(theirs.status == .unprocessableContent)
             #expect(theirs.messages.contains("audit.conclusions.discipline"), "\(theirs.messages)")
+            #expect(theirs.paths.allSatisfy { $0 == "部门结论" } && theirs.messages.contains("纪检监察的部门结论的结论人"), "\(theirs.messages)")
             #expect(try store.revisions(of: "2024-007").count == 1)
             let log = try store.auditLog()
             #expect(log.filter { $0.actor == "shenji" && $0.action == "denied" && $0.subject == "import" && $0.outcome == "not-yours" }.count == 2)
