@@ -79,6 +79,7 @@ let package = Package(
                 "TermAudit", "TermAuditLoader", "TermAuditRules", "CXlsxWriter", "TermAuditSignoff", "TermAuditExport", "TermAuditImport", "XlsxWriter",
                 "TermAuditSample", "TermAuditReport", "TermAuditStore", "TermAuditWeb",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

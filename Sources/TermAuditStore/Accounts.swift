@@ -116,6 +116,14 @@ public enum PasswordPolicy {
                              hint: "choose something nobody could guess from the account")
         }
     }
+
+    /// The hash to store for a new password the policy allows (typed twice, `again` the second time). Slow: off the
+    /// event loop.
+    public static func hash(_ password: String, again: String? = nil, username: String) throws -> String {
+        if let again, again != password { throw StoreError("passwords-differ", "两次输入的密码不一致 (the two passwords differ)") }
+        try check(password, username: username)
+        return try PasswordHash.make(password)
+    }
 }
 
 /// A signed-in session as the store keeps it: only hashes of its id and of its CSRF token.
@@ -316,10 +324,30 @@ extension Store {
     /// The grants of `username`.
     public func grants(of username: String) throws -> [Grant] {
         try db.sql.raw("SELECT role, case_id, department FROM grants WHERE username = \(bind: username) ORDER BY role, case_id, department")
-            .all().wait().map {
-                Grant(role: try $0.decode(column: "role", as: String.self), caseID: try $0.decode(column: "case_id", as: String.self),
-                      department: try $0.decode(column: "department", as: String.self))
-            }
+            .all().wait().map(Self.grant)
+    }
+
+    /// Every account's grants, by account name (one query, for the list of accounts).
+    public func grantsByAccount() throws -> [String: [Grant]] {
+        var out: [String: [Grant]] = [:]
+        for row in try db.sql.raw("SELECT username, role, case_id, department FROM grants ORDER BY username, role, case_id, department").all().wait() {
+            out[try row.decode(column: "username", as: String.self), default: []].append(try Self.grant(row))
+        }
+        return out
+    }
+
+    /// The sessions open now, by account name (one query; accounts without any are left out).
+    public func sessionCounts() throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for row in try db.sql.raw("SELECT username, COUNT(*) AS n FROM sessions GROUP BY username").all().wait() {
+            out[try row.decode(column: "username", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return out
+    }
+
+    static func grant(_ row: any SQLRow) throws -> Grant {
+        Grant(role: try row.decode(column: "role", as: String.self), caseID: try row.decode(column: "case_id", as: String.self),
+              department: try row.decode(column: "department", as: String.self))
     }
 
     // MARK: Sessions

@@ -33,9 +33,10 @@ extension WebApp {
                 case .right:
                     break
                 }
-                guard new == again else { return "两次输入的新密码不一致 (the two new passwords differ)" }
-                do { try PasswordPolicy.check(new, username: user.username) } catch let e as StoreError { return e.description }
-                try desk.store.setPassword(user.username, hash: try PasswordHash.make(new), by: user.username, address: context.address)
+                do {
+                    try desk.store.setPassword(user.username, hash: try PasswordPolicy.hash(new, again: again, username: user.username), by: user.username,
+                                               address: context.address)
+                } catch let e as StoreError { return e.description }
                 return nil
             }
             if let problem {
@@ -66,18 +67,15 @@ extension WebApp {
             var request = request
             let form = Form.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
             let name = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
-            let grant = Grant(role: form["role"] ?? "", caseID: (form["case"] ?? "").trimmingCharacters(in: .whitespaces),
-                              department: form["department"] ?? "")
+            let grant = Grant(form: form)
             let person = (form["person"] ?? "").trimmingCharacters(in: .whitespaces)
             let display = (form["display_name"] ?? "").trimmingCharacters(in: .whitespaces)
             let (password, again) = (form["password"] ?? "", form["again"] ?? "")
             let problem: String? = try await desk.blocking { [desk] in
-                guard password == again else { return "两次输入的密码不一致 (the two passwords differ)" }
                 do {
                     try desk.checkGrant(grant)
-                    try PasswordPolicy.check(password, username: name)
                     let account = Account(username: name, displayName: display.isEmpty ? (person.isEmpty ? name : person) : display, person: person,
-                                          passwordHash: try PasswordHash.make(password))
+                                          passwordHash: try PasswordPolicy.hash(password, again: again, username: name))
                     try desk.store.addAccount(account, grants: [grant], by: user.username, address: context.address)
                     return nil
                 } catch let e as StoreError { return e.description }
@@ -102,8 +100,7 @@ extension WebApp {
             let problem: String? = try await desk.blocking { [desk] in
                 do {
                     guard try desk.store.account(name) != nil else { return "没有账号 \(name) (no such account)" }
-                    let grant = Grant(role: form["role"] ?? "", caseID: (form["case"] ?? "").trimmingCharacters(in: .whitespaces),
-                                      department: form["department"] ?? "")
+                    let grant = Grant(form: form)
                     switch action {
                     case "disable":
                         guard name != by else { return "不能停用自己的账号 (you cannot disable your own account)" }
@@ -118,10 +115,8 @@ extension WebApp {
                         if name == by && grant.role == Role.admin.rawValue { return "不能撤销自己的管理员角色 (you cannot revoke your own administrator role)" }
                         try desk.store.revoke(name, grant, by: by, address: address)
                     case "password":
-                        let (password, again) = (form["password"] ?? "", form["again"] ?? "")
-                        guard password == again else { return "两次输入的密码不一致 (the two passwords differ)" }
-                        try PasswordPolicy.check(password, username: name)
-                        try desk.store.setPassword(name, hash: try PasswordHash.make(password), by: by, address: address)
+                        let hash = try PasswordPolicy.hash(form["password"] ?? "", again: form["again"] ?? "", username: name)
+                        try desk.store.setPassword(name, hash: hash, by: by, address: address)
                     default:
                         return "unknown"
                     }
@@ -139,7 +134,8 @@ extension WebApp {
 
     func accountList(_ user: SignedIn, _ context: WebContext, problem: String? = nil, form: [String: String] = [:]) async throws -> String {
         let rows = try await desk.blocking { [desk] in
-            try desk.store.accounts().map { ($0, try desk.store.grants(of: $0.username), try desk.store.sessionCount(of: $0.username)) }
+            let grants = try desk.store.grantsByAccount(), sessions = try desk.store.sessionCounts()
+            return try desk.store.accounts().map { ($0, grants[$0.username] ?? [], sessions[$0.username] ?? 0) }
         }
         return Pages.accountList(lang: context.lang, user: user, rows: rows, library: desk.library, problem: problem, form: form)
     }
@@ -168,8 +164,15 @@ extension Desk {
 }
 
 extension SignedIn {
-    /// Whether the account manages accounts (an organization administrator).
-    public var managesAccounts: Bool { grants.contains { $0.role == Role.admin.rawValue } }
+    /// Whether the account manages accounts: an organization administrator, as for seeing every case.
+    public var managesAccounts: Bool { seesEveryCase }
+}
+
+extension Grant {
+    /// A grant as the account forms post it (`role`, `case`, `department`).
+    init(form: [String: String]) {
+        self.init(role: form["role"] ?? "", caseID: (form["case"] ?? "").trimmingCharacters(in: .whitespaces), department: form["department"] ?? "")
+    }
 }
 
 extension Pages {

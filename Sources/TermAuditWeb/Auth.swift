@@ -119,8 +119,14 @@ extension Desk {
         }
         guard let account = try store.account(s.username), !account.disabled else { return nil }
         if now.timeIntervalSince(last) > 60 { try store.touchSession(idSHA256: hash) }
-        return SignedIn(account: account, grants: try store.grants(of: account.username), parts: try store.parts(of: account.person),
-                        sessionHash: hash, csrfToken: Tokens.csrf(forSession: id))
+        return try user(account, sessionHash: hash, csrfToken: Tokens.csrf(forSession: id))
+    }
+
+    /// The signed-in account with its grants and its person's parts in the cases, read now (so a change of rights
+    /// holds from the next request). Blocks.
+    func user(_ account: Account, sessionHash: String, csrfToken: String) throws -> SignedIn {
+        SignedIn(account: account, grants: try store.grants(of: account.username), parts: try store.parts(of: account.person),
+                 sessionHash: sessionHash, csrfToken: csrfToken)
     }
 
     /// A password hash that matches nothing, verified for unknown accounts so that they take as long as known ones.
@@ -182,9 +188,7 @@ extension Desk {
         try store.createSession(idSHA256: Tokens.sha256(id), username: account.username, csrfSHA256: Tokens.sha256(csrf),
                                 expiresAt: StoreClock.string(now.addingTimeInterval(settings.absolute)))
         try store.audit(actor: account.username, action: "sign-in", subject: account.username, address: address, outcome: "ok")
-        let user = SignedIn(account: account, grants: try store.grants(of: account.username), parts: try store.parts(of: account.person),
-                            sessionHash: Tokens.sha256(id), csrfToken: csrf)
-        return .signedIn(id: id, user: user)
+        return .signedIn(id: id, user: try user(account, sessionHash: Tokens.sha256(id), csrfToken: csrf))
     }
 
     /// Ends the session. Blocks.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import NIOCore
 import NIOSSL
@@ -102,9 +103,9 @@ struct Serve: ParsableCommand {
             Terminal.eprint("✗ \(error)")
             throw ExitCode(1)
         }
-        let tls: TLSConfiguration?
+        let tls: HTTPServerBuilder?
         do {
-            tls = try tlsConfiguration()
+            tls = try tlsConfiguration().map { try .tls(.http1(), tlsConfiguration: $0) }
         } catch {
             Terminal.eprint("✗ --tls-cert/--tls-key: \(error)")
             await desk.close()
@@ -118,8 +119,7 @@ struct Serve: ParsableCommand {
             FileHandle.standardOutput.write(Data("termaudit: serving \(store.location) at \(scheme)://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
         }
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil)
-        let app = tls.map { Application(router: web.router(), server: try! .tls(.http1(), tlsConfiguration: $0), configuration: configuration,
-                                        onServerRunning: running) }
+        let app = tls.map { Application(router: web.router(), server: $0, configuration: configuration, onServerRunning: running) }
             ?? Application(router: web.router(), configuration: configuration, onServerRunning: running)
         do {
             try await app.runService()

@@ -94,9 +94,7 @@ enum PasswordInput {
     /// The hash of a password the policy allows.
     static func hash(for username: String) throws -> String {
         try Workspaces.refusing {
-            let password = try read(for: username)
-            try PasswordPolicy.check(password, username: username)
-            return try PasswordHash.make(password)
+            try PasswordPolicy.hash(try read(for: username), username: username)
         }
     }
 }

@@ -18,6 +18,28 @@ import TermAudit
         }
     }
 
+    @Test(arguments: S.engines) func everyAccountsGrantsAndSessionsReadAtOnceAgreeWithEachAccounts(engine: S.Engine) throws {
+        let store = try S.open(try S.location(engine))
+        defer { S.close(store) }
+        let hash = try PasswordPolicy.hash("a-long-passphrase", again: "a-long-passphrase", username: "ada")
+        #expect(PasswordHash.verify("a-long-passphrase", against: hash))
+        #expect(throws: StoreError.self) { try PasswordPolicy.hash("a-long-passphrase", again: "a-long-passphrasE", username: "ada") }
+        try store.addAccount(Account(username: "ada", displayName: "甲", passwordHash: hash), grants: [Grant(role: "admin")], by: "t", address: "t")
+        try store.addAccount(Account(username: "bo", displayName: "乙", passwordHash: hash),
+                             grants: [Grant(role: "reader"), Grant(role: "member", department: "audit")], by: "t", address: "t")
+        try store.addAccount(Account(username: "cy", displayName: "丙", passwordHash: hash), grants: [], by: "t", address: "t")
+        for (i, name) in ["ada", "bo", "bo"].enumerated() {
+            try store.createSession(idSHA256: "s\(i)", username: name, csrfSHA256: "c\(i)", expiresAt: "2099-01-01T00:00:00Z")
+        }
+        let grants = try store.grantsByAccount(), sessions = try store.sessionCounts()
+        for a in try store.accounts() {
+            #expect(grants[a.username] ?? [] == (try store.grants(of: a.username)), "\(a.username)")
+            #expect(sessions[a.username] ?? 0 == (try store.sessionCount(of: a.username)), "\(a.username)")
+        }
+        #expect(sessions == ["ada": 1, "bo": 2])
+        #expect(grants["bo"]?.count == 2 && grants["cy"] == nil)
+    }
+
     @Test(arguments: S.engines) func addListDisableResetGrantRevoke(engine: S.Engine) throws {
         let url = try url(engine)
         let setup = try S.run([S.termaudit, "db", "import", S.samples.path, "--database", url])
